@@ -1,0 +1,54 @@
+# The README's commands. Everything installs into .venv and node_modules/.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := static/vendor/socket.io.min.js
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: install run dev test e2e bench lint translations clean
+
+install: $(STAMP) $(VENDOR) $(CATALOGS)
+
+$(STAMP): setup.cfg pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+$(VENDOR): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	mkdir -p static/vendor
+	cp node_modules/socket.io-client/dist/socket.io.min.js node_modules/socket.io-client/dist/socket.io.min.js.map static/vendor/
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+# Serves http://127.0.0.1:8005 on the embedded default, websockets included.
+run: install
+	$(BIN)/python wsgi.py
+
+# Development: reloads on change; Socket.IO by long-polling only.
+dev: install
+	$(BIN)/flask --app wsgi run --debug --port 8005
+
+test: install
+	$(BIN)/pytest
+
+e2e: install
+	$(BIN)/pytest -m browser
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Re-extract the strings after changing templates or code, then translate the .po files.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor $(CATALOGS)

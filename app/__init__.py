@@ -1,0 +1,82 @@
+"""GIF chat: real-time chat rooms with GIF sharing."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import i18n
+from .config import PROJECT_ROOT
+from .extensions import babel, csrf, socketio
+from .presence import MemoryPresence
+from .sessions import init_sessions
+from .store import init_store
+
+
+def create_app(config=None) -> Flask:
+    """Build the app: defaults, instance/config.py, GIFCHAT_* environment, then `config`."""
+    config = dict(config or {})
+    app = Flask(
+        __name__,
+        instance_path=config.pop("INSTANCE_PATH", None),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object("app.config")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("GIFCHAT")
+    app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _ensure_secret_key(app)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    init_store(app)
+    init_sessions(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    app.extensions["presence"] = MemoryPresence()
+    socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE"))
+
+    from . import errors, identity
+    from .chat import events as chat_events
+    from .chat.routes import bp as chat_bp
+    from .rooms import events as room_events
+    from .rooms.routes import bp as rooms_bp
+
+    app.before_request(identity.ensure_color)
+    app.register_blueprint(rooms_bp)
+    app.register_blueprint(chat_bp)
+    i18n.init_app(app)
+    errors.init_app(app)
+    socketio.on_error_default(errors.socket_error)
+    socketio.on_namespace(room_events.LobbyNamespace("/room"))
+    socketio.on_namespace(chat_events.ChatNamespace("/chat"))
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Use the configured key, else one kept in instance/, made on the first run."""
+    if app.config.get("SECRET_KEY"):
+        return
+    path = Path(app.instance_path, "secret_key")
+    if not path.exists():
+        # Write aside, then link: when several workers start at once, one key wins whole.
+        draft = path.with_name(f"secret_key.{os.getpid()}")
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it or set GIFCHAT_SECRET_KEY")
+    app.config["SECRET_KEY"] = key
+

@@ -1,0 +1,63 @@
+"""Error answers: JSON for API clients, a page or a redirect for browsers."""
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .store import StoreUnavailable
+
+
+def wants_json() -> bool:
+    if request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def error_response(message: str, status: int):
+    if wants_json():
+        return jsonify(error=message), status
+    return render_template("error.html", message=message, status=status), status
+
+
+def _http_error(error: HTTPException):
+    if error.code == 404:
+        message = _("No route for %(method)s %(url)s.", method=request.method, url=request.path)
+    elif error.code == 413:
+        message = _("The file is too large.")
+    elif error.code == 405:
+        message = _("%(method)s is not allowed here.", method=request.method)
+    else:
+        message = error.description
+    return error_response(message, error.code or 500)
+
+
+def _csrf_error(error: CSRFError):
+    message = _("The form has expired or did not come from this site. Please try again.")
+    if wants_json() or request.method == "DELETE":
+        return jsonify(error=message), 400
+    flash(message, "error")
+    return redirect(request.referrer if _same_site(request.referrer) else url_for("rooms.lobby"))
+
+
+def _store_unavailable(error: StoreUnavailable):
+    return error_response(_("The service is busy. Please try again in a moment."), 503)
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StoreUnavailable, _store_unavailable)
+
+
+def socket_error(error: Exception) -> dict:
+    """An exception in a socket handler answers the ack; it never kills the socket."""
+    if isinstance(error, StoreUnavailable):
+        return {"error": _("The service is busy. Please try again in a moment.")}
+    current_app.logger.exception("socket event failed", exc_info=error)
+    return {"error": _("Something went wrong.")}

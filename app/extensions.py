@@ -1,0 +1,12 @@
+"""Extensions, created unbound and bound to each app in create_app."""
+
+from flask_babel import Babel
+from flask_session import Session
+from flask_socketio import SocketIO
+from flask_wtf.csrf import CSRFProtect
+
+# manage_session=False: HTTP and socket handlers share the one server-side session.
+socketio = SocketIO(manage_session=False)
+server_session = Session()
+csrf = CSRFProtect()
+babel = Babel()

@@ -1,0 +1,1 @@
+"""Rooms: the lobby, creating, entering and deleting rooms."""

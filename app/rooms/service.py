@@ -1,0 +1,157 @@
+"""Room rules shared by HTTP routes and socket events."""
+
+from flask import current_app, session
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import socketio
+from ..identity import current_color, session_key
+from ..store import Room, get_store
+
+
+class Refused(Exception):
+    """A visitor may not do what they asked; the message says why."""
+
+    def __init__(self, message: str, status: int = 403):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def presence():
+    return current_app.extensions["presence"]
+
+
+def create_room(title: str, max: int, password: str | None) -> Room:
+    """Create a room owned by this visitor, let them in and show it in every lobby."""
+    password_hash = generate_password_hash(password) if password else None
+    room = get_store().create_room(title, max, current_color(), password_hash)
+    admit(room)
+    socketio.emit("newRoom", lobby_json(room), namespace="/room")
+    mark_empty(room.id)  # a room nobody ever enters goes the way of an emptied one
+    return room
+
+
+def find_room(room_id: str) -> Room:
+    room = get_store().get_room(room_id)
+    if room is None:
+        raise Refused(_("That room does not exist."), 404)
+    return room
+
+
+def lobby_json(room: Room) -> dict:
+    return {**room.to_json(), "count": presence().count(room.id)}
+
+
+def is_admitted(room: Room) -> bool:
+    return room.id in session.get("rooms", [])
+
+
+def admit(room: Room) -> None:
+    if not is_admitted(room):
+        session["rooms"] = [*session.get("rooms", []), room.id]
+
+
+def check_capacity(room: Room) -> None:
+    """A full room turns newcomers away, never someone already in it."""
+    if presence().count(room.id) >= room.max and not presence().has(room.id, session_key()):
+        raise Refused(_("The room is full."))
+
+
+def check_password(room: Room, password: str) -> None:
+    if not room.secret or not check_password_hash(room.password_hash, password):
+        raise Refused(_("Wrong password."))
+
+
+def enter_page(room_id: str) -> Room:
+    """Open a room's page: unknown and full rooms refuse; a public room admits."""
+    room = find_room(room_id)
+    check_capacity(room)
+    if not room.secret:
+        admit(room)
+    return room
+
+
+def require_admitted(room_id: str) -> Room:
+    room = find_room(room_id)
+    if not is_admitted(room):
+        raise Refused(_("Enter the room first."))
+    return room
+
+
+def join(room_id, sid: str) -> tuple[Room, bool]:
+    """Put a socket in a room; True beside the room if the visitor was not there yet."""
+    room = find_room(room_id)
+    if room.secret and not is_admitted(room):
+        raise Refused(_("Enter the password first."))
+    check_capacity(room)
+    if presence().room_of(sid) not in (None, room.id):
+        leave(sid)
+    return room, presence().join(room.id, sid, session_key(), current_color())
+
+
+def leave(sid: str) -> None:
+    """Take a socket out of its room; tell the others when the visitor's last tab goes."""
+    departure = presence().leave(sid)
+    if departure is None:
+        return
+    socketio.server.leave_room(sid, departure.room, namespace="/chat")
+    if departure.last_tab:
+        socketio.emit("exit", notice("exit", departure.color), namespace="/chat", to=departure.room)
+        socketio.emit("occupancy", _occupancy(departure.room), namespace="/room")
+    if departure.room_empty:
+        mark_empty(departure.room)
+
+
+def notice(kind: str, color: str) -> dict:
+    """A system notice, in the default language beside fields a client can render itself."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        if kind == "join":
+            text = _("%(color)s joined.", color=color)
+        else:
+            text = _("%(color)s left.", color=color)
+    return {"user": "system", "chat": text, "kind": kind, "who": color}
+
+
+def _occupancy(room_id: str) -> dict:
+    return {"_id": room_id, "count": presence().count(room_id)}
+
+
+def announce_occupancy(room_id: str) -> None:
+    socketio.emit("occupancy", _occupancy(room_id), namespace="/room")
+
+
+def delete_room(room_id: str) -> bool:
+    """Delete a room with all it holds, and tell lobbies and whoever is inside."""
+    if not get_store().delete_room(room_id):
+        return False
+    sids = presence().forget(room_id)
+    socketio.emit("removeRoom", room_id, namespace="/room")
+    socketio.emit("removeRoom", room_id, namespace="/chat", to=room_id)
+    for sid in sids:
+        socketio.server.leave_room(sid, room_id, namespace="/chat")
+    return True
+
+
+def delete_owned_room(room_id: str) -> None:
+    room = find_room(room_id)
+    if room.owner != current_color():
+        raise Refused(_("Only the owner can delete the room."))
+    delete_room(room.id)
+
+
+def mark_empty(room_id: str) -> None:
+    """Delete the room if it is still empty after the grace period."""
+    mark = presence().mark_empty(room_id)
+    if mark is not None:
+        app = current_app._get_current_object()
+        socketio.start_background_task(_delete_if_still_empty, app, room_id, mark)
+
+
+def _delete_if_still_empty(app, room_id: str, mark: float) -> None:
+    socketio.sleep(app.config["ROOM_EMPTY_GRACE_SECONDS"])
+    with app.app_context():
+        # Someone came and went meanwhile: their own departure started a later timer.
+        if presence().empty_since(room_id) == mark:
+            delete_room(room_id)

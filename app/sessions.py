@@ -1,0 +1,54 @@
+"""Server-side sessions: files under instance/ by default, MongoDB beside a MongoDB store."""
+
+from pathlib import Path
+
+from cachelib import FileSystemCache
+
+from .extensions import server_session
+
+SESSIONS_COLLECTION = "sessions"
+
+
+def session_config(app) -> dict:
+    """The Flask-Session settings to add to this app's configuration."""
+    config = app.config
+    kind = config.get("SESSION_TYPE") or ("mongodb" if config.get("MONGO_URI") else "cachelib")
+    chosen = {"SESSION_TYPE": kind}
+    if kind == "cachelib" and config.get("SESSION_CACHELIB") is None:
+        folder = Path(app.instance_path, "sessions")
+        chosen["SESSION_CACHELIB"] = FileSystemCache(str(folder), threshold=0, mode=0o600)
+    elif kind == "mongodb":
+        from pymongo import MongoClient
+
+        store = app.extensions.get("store")
+        store_client = getattr(store, "client", None)
+        client = config.get("SESSION_MONGODB") or store_client
+        # Handed anything else, Flask-Session quietly connects to localhost instead.
+        if not isinstance(client, MongoClient):
+            raise RuntimeError(
+                "MongoDB sessions need a pymongo MongoClient (MONGO_URI and the Mongo store, or"
+                f" SESSION_MONGODB), not {type(client).__name__}; set SESSION_TYPE to 'cachelib'"
+                " to keep sessions elsewhere"
+            )
+        chosen["SESSION_MONGODB"] = client
+        if config.get("SESSION_MONGODB_DB") is None and client is store_client:
+            chosen["SESSION_MONGODB_DB"] = store.db.name
+        if config.get("SESSION_MONGODB_COLLECT") is None:
+            chosen["SESSION_MONGODB_COLLECT"] = SESSIONS_COLLECTION
+    return chosen
+
+
+def create_session_indexes(collection) -> None:
+    """Index the session collection the way Flask-Session reads and expires it."""
+    # Flask-Session upserts by "id" with no index on it: unique keeps one document a session.
+    collection.create_index("id", unique=True, name="sessions_by_id")
+    # The TTL index Flask-Session makes too; repeated here, same key and options, as a no-op.
+    collection.create_index("expiration", expireAfterSeconds=0)
+
+
+def init_sessions(app) -> None:
+    """Pick the session store for this configuration and bind Flask-Session."""
+    app.config.update(session_config(app))
+    server_session.init_app(app)
+    if app.config["SESSION_TYPE"] == "mongodb":
+        create_session_indexes(app.session_interface.store)
