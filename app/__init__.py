@@ -79,4 +79,3 @@ def _ensure_secret_key(app: Flask) -> None:
     if not key:
         raise RuntimeError(f"{path} is empty: delete it or set GIFCHAT_SECRET_KEY")
     app.config["SECRET_KEY"] = key
-

@@ -26,7 +26,7 @@ MAX_CONTENT_LENGTH = GIF_MAX_BYTES + 64 * 1024
 # Sessions (Flask-Session) and cookies.
 SESSION_TYPE = None  # chosen by app.sessions: cachelib files, or MongoDB
 SESSION_PERMANENT = True
-SESSION_USE_SIGNER = True
+SESSION_USE_SIGNER = False  # deprecated in Flask-Session 0.8; ids are 256-bit random
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False  # also set for any request that arrived over HTTPS

@@ -15,9 +15,14 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
+def json_error(message: str, status: int):
+    return jsonify(error=message), status
+
+
 def error_response(message: str, status: int):
+    """The error as the client wants it: JSON, or the error page."""
     if wants_json():
-        return jsonify(error=message), status
+        return json_error(message, status)
     return render_template("error.html", message=message, status=status), status
 
 

@@ -2,7 +2,7 @@
 
 from flask import request
 from flask_babel import gettext as _
-from flask_socketio import Namespace, join_room
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from ..extensions import socketio
 from ..identity import current_color
@@ -27,7 +27,10 @@ class ChatNamespace(Namespace):
         if first_tab:
             color = current_color()
             socketio.emit(
-                "join", rooms.notice("join", color), namespace="/chat", to=room.id,
+                "join",
+                rooms.notice("join", color),
+                namespace="/chat",
+                to=room.id,
                 skip_sid=request.sid,
             )
             rooms.announce_occupancy(room.id)

@@ -1,8 +1,9 @@
 """The chat page, posting messages and GIFs, and serving GIFs."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from ..errors import error_response
+from ..errors import error_response, json_error
 from ..rooms import service as rooms
 from ..rooms.forms import PasswordForm
 from ..store import get_store, is_id
@@ -32,11 +33,11 @@ def chats(room_id):
     """An older page of history, newest first, for scrolling up."""
     before = request.args.get("before")
     if before is not None and not is_id(before):
-        return error_response("before: not an id", 400)
+        return json_error(_("That is not a message id."), 400)
     try:
         room = rooms.require_admitted(room_id)
     except rooms.Refused as refusal:
-        return error_response(refusal.message, refusal.status)
+        return json_error(refusal.message, refusal.status)
     page = service.history(room, before=before)
     return {"chats": [chat.to_json() for chat in page]}
 

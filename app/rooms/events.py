@@ -1,6 +1,6 @@
 """The /room namespace: lobbies hear rooms come, go and fill up."""
 
-from flask_socketio import Namespace
+from flask_socketio import ConnectionRefusedError, Namespace
 
 from ..identity import current_color
 

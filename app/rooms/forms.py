@@ -34,6 +34,4 @@ class RoomForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("Password"), validators=[InputRequired(_l("Enter the password."))]
-    )
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter the password."))])

@@ -24,9 +24,7 @@ def create():
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("room.html", form=form), status
-    room = service.create_room(
-        form.title.data, form.max.data or 10, form.password.data or None
-    )
+    room = service.create_room(form.title.data, form.max.data or 10, form.password.data or None)
     return redirect(url_for("chat.room", room_id=room.id))
 
 

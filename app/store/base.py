@@ -101,9 +101,7 @@ class Store(ABC):
     """What the app needs from a database. Malformed ids behave as unknown ones."""
 
     @abstractmethod
-    def create_room(
-        self, title: str, max: int, owner: str, password_hash: str | None
-    ) -> Room: ...
+    def create_room(self, title: str, max: int, owner: str, password_hash: str | None) -> Room: ...
 
     @abstractmethod
     def get_room(self, room_id: str) -> Room | None: ...

@@ -148,7 +148,10 @@ class SQLiteStore(Store):
             db = self._connection()
             db.execute("BEGIN IMMEDIATE")
             try:
-                names = [r["name"] for r in db.execute("SELECT name FROM media WHERE room = ?", (room_id,))]
+                names = [
+                    r["name"]
+                    for r in db.execute("SELECT name FROM media WHERE room = ?", (room_id,))
+                ]
                 db.execute("DELETE FROM media WHERE room = ?", (room_id,))
                 db.execute("DELETE FROM chats WHERE room = ?", (room_id,))
                 deleted = db.execute("DELETE FROM rooms WHERE id = ?", (room_id,)).rowcount
