@@ -9,6 +9,10 @@ import time
 from dataclasses import dataclass, field
 
 
+class RoomFull(Exception):
+    """The room has as many people as it allows."""
+
+
 @dataclass
 class Departure:
     room: str
@@ -33,12 +37,19 @@ class MemoryPresence:
         self._sockets: dict[str, tuple[str, str]] = {}  # sid -> (room, session key)
         self._empty_since: dict[str, float] = {}
 
-    def join(self, room: str, sid: str, key: str, color: str) -> bool:
-        """Put socket sid of session key in room; True if the session was not there yet."""
+    def join(self, room: str, sid: str, key: str, color: str, limit: int | None = None) -> bool:
+        """Put socket sid of session key in room; True if the session was not there yet.
+
+        Raises RoomFull, checked under the same lock, if a newcomer would pass limit.
+        """
         with self._lock:
             members = self._rooms.setdefault(room, {})
             member = members.get(key)
             first = member is None
+            if first and limit is not None and len(members) >= limit:
+                if not members:
+                    del self._rooms[room]
+                raise RoomFull(room)
             if first:
                 member = members[key] = _Member(color, time.monotonic())
             member.sids.add(sid)

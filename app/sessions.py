@@ -1,34 +1,47 @@
 """Server-side sessions: files under instance/ by default, MongoDB beside a MongoDB store."""
 
+import logging
 from pathlib import Path
 
 from cachelib import FileSystemCache
 
 from .extensions import server_session
 
+log = logging.getLogger(__name__)
+
 SESSIONS_COLLECTION = "sessions"
+
+
+def _is_pymongo_client(client) -> bool:
+    from pymongo import MongoClient
+
+    # Handed anything else, Flask-Session quietly connects to localhost instead.
+    return isinstance(client, MongoClient)
 
 
 def session_config(app) -> dict:
     """The Flask-Session settings to add to this app's configuration."""
     config = app.config
-    kind = config.get("SESSION_TYPE") or ("mongodb" if config.get("MONGO_URI") else "cachelib")
+    store = app.extensions.get("store")
+    store_client = getattr(store, "client", None)
+    kind = config.get("SESSION_TYPE")
+    if kind is None:
+        kind = "cachelib"
+        if config.get("MONGO_URI"):
+            if _is_pymongo_client(store_client):
+                kind = "mongodb"
+            else:  # a stand-in such as mongomock, in tests
+                log.info("Sessions kept in files: the store's client is not pymongo's")
     chosen = {"SESSION_TYPE": kind}
     if kind == "cachelib" and config.get("SESSION_CACHELIB") is None:
         folder = Path(app.instance_path, "sessions")
         chosen["SESSION_CACHELIB"] = FileSystemCache(str(folder), threshold=0, mode=0o600)
     elif kind == "mongodb":
-        from pymongo import MongoClient
-
-        store = app.extensions.get("store")
-        store_client = getattr(store, "client", None)
         client = config.get("SESSION_MONGODB") or store_client
-        # Handed anything else, Flask-Session quietly connects to localhost instead.
-        if not isinstance(client, MongoClient):
+        if not _is_pymongo_client(client):
             raise RuntimeError(
-                "MongoDB sessions need a pymongo MongoClient (MONGO_URI and the Mongo store, or"
-                f" SESSION_MONGODB), not {type(client).__name__}; set SESSION_TYPE to 'cachelib'"
-                " to keep sessions elsewhere"
+                "SESSION_TYPE 'mongodb' needs a pymongo MongoClient (MONGO_URI, or"
+                f" SESSION_MONGODB), not {type(client).__name__}"
             )
         chosen["SESSION_MONGODB"] = client
         if config.get("SESSION_MONGODB_DB") is None and client is store_client:

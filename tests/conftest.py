@@ -118,7 +118,7 @@ class Visitor:
         self.enter(room_id)
         sock = self.socket()
         ack = sock.emit("join", room_id, namespace="/chat", callback=True)
-        assert ack == {"ok": True}, ack
+        assert ack["ok"] is True, ack
         return sock
 
 

@@ -11,20 +11,33 @@ def names(events):
     return [event["name"] for event in events]
 
 
-def test_join_notices_go_to_the_others_with_kind_and_who(visitor):
+def notice(event):
+    """The parts of a notice that do not change from run to run."""
+    payload = event["args"][0]
+    fields = ("user", "chat", "kind", "who", "members")
+    return event["name"], {key: payload[key] for key in fields if key in payload}
+
+
+def test_join_notices_go_to_the_others_with_kind_and_who(visitor, store):
     alice, bob = visitor(), visitor()
     room_id = alice.create_room()
     a = alice.join(room_id)
     assert a.get_received("/chat") == []  # nobody else there to tell
     b = bob.join(room_id)
     events = a.get_received("/chat")
-    assert [(e["name"], e["args"][0]) for e in events] == [
+    assert [notice(e) for e in events] == [
         (
             "join",
-            {"user": "system", "chat": f"{bob.color}님이 입장하셨습니다.", "kind": "join",
-             "who": bob.color},
+            {
+                "user": "system",
+                "chat": f"{bob.color}님이 입장하셨습니다.",
+                "kind": "join",
+                "who": bob.color,
+                "members": [alice.color, bob.color],
+            },
         )
     ]
+    assert events[0]["args"][0]["room"] == room_id
     assert b.get_received("/chat") == []
 
 
@@ -38,12 +51,16 @@ def test_exit_notice_when_the_last_tab_closes(visitor):
     tab1.disconnect(namespace="/chat")
     assert a.get_received("/chat") == []  # a second tab is still open
     tab2.disconnect(namespace="/chat")
-    events = a.get_received("/chat")
-    assert [(e["name"], e["args"][0]) for e in events] == [
+    assert [notice(e) for e in a.get_received("/chat")] == [
         (
             "exit",
-            {"user": "system", "chat": f"{bob.color}님이 퇴장하셨습니다.", "kind": "exit",
-             "who": bob.color},
+            {
+                "user": "system",
+                "chat": f"{bob.color}님이 퇴장하셨습니다.",
+                "kind": "exit",
+                "who": bob.color,
+                "members": [alice.color],
+            },
         )
     ]
 
@@ -108,7 +125,7 @@ def test_join_of_a_secret_room_after_the_password(visitor):
     room_id = alice.create_room("Secret", password="pw")
     bob.enter(room_id, password="pw")
     sock = bob.socket()
-    assert sock.emit("join", room_id, namespace="/chat", callback=True) == {"ok": True}
+    assert sock.emit("join", room_id, namespace="/chat", callback=True)["ok"] is True
 
 
 def test_join_of_a_full_room_is_refused(visitor):
@@ -155,18 +172,18 @@ def test_joining_another_room_leaves_the_first(visitor, app):
     sock = bob.join(first)
     a.get_received("/chat")
     bob.enter(second)
-    assert sock.emit("join", second, namespace="/chat", callback=True) == {"ok": True}
+    assert sock.emit("join", second, namespace="/chat", callback=True)["ok"] is True
     assert names(a.get_received("/chat")) == ["exit"]
     assert app.extensions["presence"].count(first) == 1
 
 
 def test_a_socket_error_answers_the_ack_and_keeps_the_socket(visitor, monkeypatch):
-    from app.rooms import service
+    from app.rooms import participants
 
     def broken(*args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(service, "join", broken)
+    monkeypatch.setattr(participants, "join", broken)
     sock = visitor().socket()
     assert sock.emit("join", "0" * 24, namespace="/chat", callback=True) == {
         "error": "문제가 발생했습니다."

@@ -2,11 +2,11 @@
 
 from flask import request
 from flask_babel import gettext as _
-from flask_socketio import ConnectionRefusedError, Namespace, join_room
+from flask_socketio import ConnectionRefusedError, Namespace
 
-from ..extensions import socketio
 from ..identity import current_color
-from ..rooms import service as rooms
+from ..rooms import participants
+from ..rooms.service import Refused
 
 
 class ChatNamespace(Namespace):
@@ -20,21 +20,10 @@ class ChatNamespace(Namespace):
         if not isinstance(room_id, str):
             return {"error": _("That room does not exist.")}
         try:
-            room, first_tab = rooms.join(room_id, request.sid)
-        except rooms.Refused as refusal:
+            room = participants.join(room_id, request.sid)
+        except Refused as refusal:
             return {"error": refusal.message}
-        join_room(room.id)
-        if first_tab:
-            color = current_color()
-            socketio.emit(
-                "join",
-                rooms.notice("join", color),
-                namespace="/chat",
-                to=room.id,
-                skip_sid=request.sid,
-            )
-            rooms.announce_occupancy(room.id)
-        return {"ok": True}
+        return {"ok": True, "owner": room.owner, "members": participants.members(room.id)}
 
     def on_disconnect(self, reason=None):
-        rooms.leave(request.sid)
+        participants.leave(request.sid)

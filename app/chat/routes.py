@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from ..errors import error_response, json_error
+from ..payload import fields
 from ..rooms import service as rooms
 from ..rooms.forms import PasswordForm
 from ..store import get_store, is_id
@@ -44,15 +45,12 @@ def chats(room_id):
 
 @bp.post("/room/<room_id>/chat")
 def post_chat(room_id):
-    """Post a text message: JSON {"chat": ...} or the form field."""
-    if request.is_json:
-        payload = request.get_json(silent=True)
-        text = payload.get("chat") if isinstance(payload, dict) else None
-    else:
-        text = request.form.get("chat")
+    """Post a text message, JSON {"chat": ...} or the form field; with "to", a whisper."""
+    payload = fields()
+    to = payload.get("to")
     try:
         room = rooms.require_admitted(room_id)
-        chat = service.post_chat(room, text)
+        chat = service.post_chat(room, payload.get("chat"), to=None if to == "" else to)
     except rooms.Refused as refusal:
         return error_response(refusal.message, refusal.status)
     return chat.to_json(), 201

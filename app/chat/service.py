@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 
 from ..extensions import socketio
 from ..identity import current_color
-from ..rooms.service import Refused
+from ..rooms.service import Refused, presence
 from ..store import Chat, Room, get_store
 from .media import InvalidGif, check_gif
 
 
-def post_chat(room: Room, text) -> Chat:
-    """Store a text message from this visitor and send it to the room."""
+def post_chat(room: Room, text, to=None) -> Chat:
+    """Store a text message from this visitor and send it to the room, or whisper it."""
     if not isinstance(text, str):
         raise Refused(_("Write a message."), 400)
     text = text.strip()
@@ -20,7 +20,18 @@ def post_chat(room: Room, text) -> Chat:
         raise Refused(_("Write a message."), 400)
     if len(text) > limit:
         raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400)
-    return _deliver(get_store().add_chat(room.id, current_color(), chat=text))
+    if to is None:
+        return _deliver(get_store().add_chat(room.id, current_color(), chat=text))
+    if not isinstance(to, str) or to == current_color():
+        raise Refused(_("Choose someone in the room."), 400)
+    listeners = presence().sockets_of(room.id, to)
+    if not listeners:
+        raise Refused(_("%(color)s is not in the room.", color=to), 400)
+    chat = get_store().add_chat(room.id, current_color(), chat=text, to=to)
+    # Only the two of them: their own sockets, never the room.
+    listeners += presence().sockets_of(room.id, current_color())
+    socketio.emit("chat", chat.to_json(), namespace="/chat", to=listeners)
+    return chat
 
 
 def post_gif(room: Room, data: bytes) -> Chat:

@@ -2,9 +2,10 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..errors import error_response
+from ..errors import error_response, json_error
+from ..payload import fields
 from ..store import get_store
-from . import service
+from . import participants, service
 from .forms import PasswordForm, RoomForm
 
 bp = Blueprint("rooms", __name__)
@@ -34,6 +35,7 @@ def password(room_id):
     form = PasswordForm()
     try:
         room = service.find_room(room_id)
+        service.check_not_banned(room)
     except service.Refused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("rooms.lobby"))
@@ -55,4 +57,14 @@ def delete(room_id):
         service.delete_owned_room(room_id)
     except service.Refused as refusal:
         return error_response(refusal.message, refusal.status)
+    return "", 204
+
+
+@bp.post("/room/<room_id>/kick")
+def kick(room_id):
+    """The owner removes a participant from the room for good."""
+    try:
+        participants.kick(room_id, fields().get("user"))
+    except service.Refused as refusal:
+        return json_error(refusal.message, refusal.status)
     return "", 204

@@ -1,7 +1,6 @@
 """Room rules shared by HTTP routes and socket events."""
 
 from flask import current_app, session
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -64,9 +63,15 @@ def check_password(room: Room, password: str) -> None:
         raise Refused(_("Wrong password."))
 
 
+def check_not_banned(room: Room) -> None:
+    if current_color() in room.banned:
+        raise Refused(_("You were removed from this room."))
+
+
 def enter_page(room_id: str) -> Room:
-    """Open a room's page: unknown and full rooms refuse; a public room admits."""
+    """Open a room's page: unknown, full and forbidden rooms refuse; a public room admits."""
     room = find_room(room_id)
+    check_not_banned(room)
     check_capacity(room)
     if not room.secret:
         admit(room)
@@ -75,43 +80,10 @@ def enter_page(room_id: str) -> Room:
 
 def require_admitted(room_id: str) -> Room:
     room = find_room(room_id)
+    check_not_banned(room)
     if not is_admitted(room):
         raise Refused(_("Enter the room first."))
     return room
-
-
-def join(room_id, sid: str) -> tuple[Room, bool]:
-    """Put a socket in a room; True beside the room if the visitor was not there yet."""
-    room = find_room(room_id)
-    if room.secret and not is_admitted(room):
-        raise Refused(_("Enter the password first."))
-    check_capacity(room)
-    if presence().room_of(sid) not in (None, room.id):
-        leave(sid)
-    return room, presence().join(room.id, sid, session_key(), current_color())
-
-
-def leave(sid: str) -> None:
-    """Take a socket out of its room; tell the others when the visitor's last tab goes."""
-    departure = presence().leave(sid)
-    if departure is None:
-        return
-    socketio.server.leave_room(sid, departure.room, namespace="/chat")
-    if departure.last_tab:
-        socketio.emit("exit", notice("exit", departure.color), namespace="/chat", to=departure.room)
-        socketio.emit("occupancy", _occupancy(departure.room), namespace="/room")
-    if departure.room_empty:
-        mark_empty(departure.room)
-
-
-def notice(kind: str, color: str) -> dict:
-    """A system notice, in the default language beside fields a client can render itself."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        if kind == "join":
-            text = _("%(color)s joined.", color=color)
-        else:
-            text = _("%(color)s left.", color=color)
-    return {"user": "system", "chat": text, "kind": kind, "who": color}
 
 
 def _occupancy(room_id: str) -> dict:
@@ -153,5 +125,9 @@ def _delete_if_still_empty(app, room_id: str, mark: float) -> None:
     socketio.sleep(app.config["ROOM_EMPTY_GRACE_SECONDS"])
     with app.app_context():
         # Someone came and went meanwhile: their own departure started a later timer.
-        if presence().empty_since(room_id) == mark:
+        if presence().empty_since(room_id) != mark:
+            return
+        try:
             delete_room(room_id)
+        except Exception:  # a background task has nobody to answer
+            app.logger.exception("could not delete empty room %s", room_id)

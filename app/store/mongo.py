@@ -129,15 +129,9 @@ class MongoStore(Store):
 
     @_available
     def create_room(self, title, max, owner, password_hash):
-        doc = {
-            "_id": ObjectId(),
-            "title": title,
-            "max": max,
-            "owner": owner,
-            "passwordHash": password_hash,  # never sent: Room.to_json says only whether it is set
-            "createdAt": utcnow(),
-            "banned": [],
-        }
+        doc = {"_id": ObjectId(), "title": title, "max": max, "owner": owner}
+        # The hash never leaves the server: Room.to_json says only whether there is one.
+        doc.update(passwordHash=password_hash, createdAt=utcnow(), banned=[])
         self._rooms.insert_one(doc)
         return _room(doc)
 
@@ -180,6 +174,8 @@ class MongoStore(Store):
     @_available
     def add_chat(self, room_id, user, *, chat=None, gif=None, kind=None, who=None, to=None):
         optional = {"chat": chat, "gif": gif, "kind": kind, "who": who, "to": to}
+        # Chats and media keep their room's hex id, as the API gives it, so they take any room_id
+        # exactly as the SQLite store does.
         doc = {"_id": ObjectId(), "room": room_id, "user": user, "createdAt": utcnow()}
         doc.update((key, value) for key, value in optional.items() if value is not None)
         self._chats.insert_one(doc)

@@ -1,0 +1,83 @@
+"""Languages: Korean by default, English on request, every string translated."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_korean_is_the_default(visitor):
+    page = visitor().client.get("/").text
+    assert '<html lang="ko">' in page and "채팅방 목록" in page
+
+
+def test_the_browser_language_is_followed(app):
+    client = app.test_client()
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).text
+    assert '<html lang="en">' in page and "Chat rooms" in page
+
+
+def test_switching_language_is_remembered(visitor):
+    person = visitor()
+    response = person.client.post(
+        "/lang", data={"lang": "en", "next": "/room", "csrf_token": person.csrf}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/room"
+    assert "Create a GIF chat room" in person.client.get("/room").text
+    assert "Chat rooms" in person.client.get("/", headers={"Accept-Language": "ko"}).text
+
+
+@pytest.mark.parametrize("target", ["https://evil.invalid/", "//evil.invalid", "/\\evil", ""])
+def test_switching_language_never_redirects_off_site(visitor, target):
+    person = visitor()
+    response = person.client.post(
+        "/lang", data={"lang": "en", "next": target, "csrf_token": person.csrf}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_an_unknown_language_changes_nothing(visitor):
+    person = visitor()
+    person.client.post("/lang", data={"lang": "xx", "next": "/", "csrf_token": person.csrf})
+    assert '<html lang="ko">' in person.client.get("/").text
+
+
+def test_english_error_messages(app):
+    client = app.test_client()
+    response = client.get("/nowhere", headers={"Accept-Language": "en", "Accept": "application/json"})
+    assert response.json == {"error": "No route for GET /nowhere."}
+
+
+def test_notices_keep_korean_text_whatever_the_sender_reads(visitor):
+    alice, bob = visitor(), visitor()
+    bob.client.post("/lang", data={"lang": "en", "next": "/", "csrf_token": bob.csrf})
+    room_id = alice.create_room()
+    a = alice.join(room_id)
+    bob.join(room_id)
+    event = a.get_received("/chat")[0]["args"][0]
+    assert event["chat"] == f"{bob.color}님이 입장하셨습니다."
+
+
+def test_every_korean_message_is_translated():
+    with open(ROOT / "app/translations/ko/LC_MESSAGES/messages.po", "rb") as file:
+        catalog = read_po(file)
+    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert untranslated == []
+
+
+def test_the_catalogs_cover_every_string_in_the_code():
+    with open(ROOT / "app/translations/messages.pot", "rb") as file:
+        template = {m.id for m in read_po(file) if m.id}
+    with open(ROOT / "app/translations/ko/LC_MESSAGES/messages.po", "rb") as file:
+        korean = {m.id for m in read_po(file) if m.id}
+    assert template <= korean
+
+
+def test_the_script_strings_have_both_languages():
+    source = (ROOT / "static/js/strings.js").read_text()
+    tables = re.findall(r"^\s*(ko|en): \{(.*?)^\s*\}", source, re.M | re.S)
+    keys = {lang: set(re.findall(r"^\s+(\w+):", body, re.M)) for lang, body in tables}
+    assert keys["ko"] and keys["ko"] == keys["en"]

@@ -1,0 +1,262 @@
+"""The chapter's exercises: participants, notices as history, whispers, owners, kicks."""
+
+import time
+
+import pytest
+
+from .gifs import gif
+
+
+def names(sock, namespace="/chat"):
+    return [event["name"] for event in sock.get_received(namespace)]
+
+
+def wait_for(predicate, seconds=3.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def kick(person, room_id, user):
+    return person.client.post(
+        f"/room/{room_id}/kick", json={"user": user}, headers={"X-CSRFToken": person.csrf}
+    )
+
+
+@pytest.fixture
+def trio(visitor):
+    """Alice owns a room; Bob and Carol are in it."""
+    alice, bob, carol = visitor(), visitor(), visitor()
+    room_id = alice.create_room("Three")
+    socks = [alice.join(room_id), bob.join(room_id), carol.join(room_id)]
+    for sock in socks:
+        sock.get_received("/chat")
+    return room_id, (alice, bob, carol), socks
+
+
+# 1. Participants
+
+
+def test_join_ack_tells_the_owner_and_who_is_present(visitor):
+    alice, bob = visitor(), visitor()
+    room_id = alice.create_room()
+    alice.join(room_id)
+    bob.enter(room_id)
+    ack = bob.socket().emit("join", room_id, namespace="/chat", callback=True)
+    assert ack == {"ok": True, "owner": alice.color, "members": [alice.color, bob.color]}
+
+
+def test_two_tabs_are_one_participant(visitor):
+    alice, bob = visitor(), visitor()
+    room_id = alice.create_room()
+    alice.join(room_id)
+    bob.join(room_id)
+    bob.enter(room_id)
+    ack = bob.socket().emit("join", room_id, namespace="/chat", callback=True)
+    assert ack["members"] == [alice.color, bob.color]
+
+
+# 2. Notices are history
+
+
+def test_notices_are_stored_and_shown_on_entry(visitor, store):
+    alice, bob = visitor(), visitor()
+    room_id = alice.create_room()
+    alice.join(room_id)
+    sock = bob.join(room_id)
+    sock.disconnect(namespace="/chat")
+    kinds = [(c.kind, c.who) for c in reversed(store.chats(room_id, limit=10))]
+    assert kinds == [("join", alice.color), ("join", bob.color), ("exit", bob.color)]
+    page = visitor().enter(room_id).text
+    assert f"{bob.color}님이 퇴장하셨습니다." in page
+    assert 'data-kind="exit"' in page
+
+
+# 3. Whispers
+
+
+def whisper(person, room_id, to, text="psst"):
+    return person.client.post(
+        f"/room/{room_id}/chat", json={"chat": text, "to": to}, headers={"X-CSRFToken": person.csrf}
+    )
+
+
+def test_a_whisper_reaches_only_its_two_people(trio):
+    room_id, (alice, bob, carol), (a, b, c) = trio
+    response = whisper(alice, room_id, bob.color, "for bob only")
+    assert response.status_code == 201
+    chat = response.json
+    assert (chat["to"], chat["user"], chat["chat"]) == (bob.color, alice.color, "for bob only")
+    assert [e["args"][0] for e in a.get_received("/chat")] == [chat]
+    assert [e["args"][0] for e in b.get_received("/chat")] == [chat]
+    assert c.get_received("/chat") == []
+
+
+def test_a_whisper_is_in_the_histories_of_its_two_people_only(trio):
+    room_id, (alice, bob, carol), _ = trio
+    whisper(alice, room_id, bob.color, "secret plan")
+    for person, sees in ((alice, True), (bob, True), (carol, False)):
+        page = person.enter(room_id).text
+        history = person.client.get(f"/room/{room_id}/chats").text
+        assert ("secret plan" in page) is sees
+        assert ("secret plan" in history) is sees
+
+
+@pytest.mark.parametrize(
+    "to, status",
+    [
+        pytest.param("#000000", 400, id="stranger"),
+        pytest.param("not a color", 400, id="malformed"),
+        pytest.param(42, 400, id="number"),
+        pytest.param(["#000000"], 400, id="list"),
+    ],
+)
+def test_whisper_to_someone_not_in_the_room_is_refused(trio, store, to, status):
+    room_id, (alice, *_), socks = trio
+    before = len(store.chats(room_id, limit=100, viewer=alice.color))
+    response = whisper(alice, room_id, to)
+    assert response.status_code == status and response.json["error"]
+    assert len(store.chats(room_id, limit=100, viewer=alice.color)) == before
+    assert all(sock.get_received("/chat") == [] for sock in socks)
+
+
+def test_whisper_to_oneself_is_refused(trio):
+    room_id, (alice, *_), _ = trio
+    assert whisper(alice, room_id, alice.color).status_code == 400
+
+
+def test_whisper_to_someone_who_left_is_refused(trio):
+    room_id, (alice, bob, _), (_, b, _) = trio
+    b.disconnect(namespace="/chat")
+    response = whisper(alice, room_id, bob.color)
+    assert response.status_code == 400
+    assert bob.color in response.json["error"]
+
+
+# 4. Owners
+
+
+@pytest.fixture
+def quick_grace(config):
+    config["ROOM_EMPTY_GRACE_SECONDS"] = 0.2
+
+
+def test_ownership_passes_to_the_longest_present_when_the_owner_leaves(
+    quick_grace, trio, store, visitor
+):
+    room_id, (alice, bob, carol), (a, b, c) = trio
+    lobby = visitor().socket("/room")
+    a.disconnect(namespace="/chat")
+    assert wait_for(lambda: store.get_room(room_id).owner == bob.color)
+    events = [e for e in c.get_received("/chat") if e["name"] == "owner"]
+    assert len(events) == 1
+    assert events[0]["args"][0]["who"] == bob.color
+    assert events[0]["args"][0]["members"] == [bob.color, carol.color]
+    assert wait_for(
+        lambda: any(
+            e["name"] == "owner" and e["args"][0] == {"_id": room_id, "owner": bob.color}
+            for e in lobby.get_received("/room")
+        )
+    )
+    assert bob.delete_room(room_id).status_code == 204
+
+
+def test_a_reload_does_not_hand_the_room_over(trio, store, app):
+    app.config["ROOM_EMPTY_GRACE_SECONDS"] = 0.3
+    room_id, (alice, bob, carol), (a, b, c) = trio
+    a.disconnect(namespace="/chat")
+    alice.join(room_id)
+    time.sleep(0.6)
+    assert store.get_room(room_id).owner == alice.color
+    assert "owner" not in names(c)
+
+
+def test_the_owner_is_shown_in_the_room(trio):
+    room_id, (alice, bob, _), _ = trio
+    assert f'data-owner="{alice.color}"' in bob.enter(room_id).text
+
+
+# 5. Kicks
+
+
+def test_the_owner_kicks_a_participant(trio, store, visitor):
+    room_id, (alice, bob, carol), (a, b, c) = trio
+    lobby = visitor().socket("/room")
+    lobby.get_received("/room")
+    response = kick(alice, room_id, bob.color)
+    assert response.status_code == 204
+    assert [e["name"] for e in b.get_received("/chat")] == ["kicked"]
+    events = c.get_received("/chat")
+    assert [e["name"] for e in events] == ["kick"]
+    assert events[0]["args"][0]["who"] == bob.color
+    assert events[0]["args"][0]["members"] == [alice.color, carol.color]
+    # Bob's socket is out of the room at once: he hears nothing more.
+    alice.post_chat(room_id, "after")
+    assert b.get_received("/chat") == []
+    assert store.chats(room_id, limit=1)[0].chat == "after"
+    assert {"_id": room_id, "count": 2} in [e["args"][0] for e in lobby.get_received("/room")]
+
+
+def test_a_kicked_visitor_cannot_come_back_any_way(trio):
+    room_id, (alice, bob, _), (_, b, _) = trio
+    kick(alice, room_id, bob.color)
+    page = bob.enter(room_id)
+    assert page.status_code == 302 and page.headers["Location"] == "/"
+    assert "강퇴" in bob.client.get("/").text
+    ack = bob.socket().emit("join", room_id, namespace="/chat", callback=True)
+    assert "error" in ack
+    assert bob.post_chat(room_id, "let me back").status_code == 403
+    assert bob.post_gif(room_id, gif()).status_code == 403
+    history = bob.client.get(f"/room/{room_id}/chats")
+    assert history.status_code == 403
+    assert b.emit("join", room_id, namespace="/chat", callback=True)["error"]
+
+
+def test_a_kicked_visitor_of_a_secret_room_cannot_use_the_password(visitor):
+    alice, bob = visitor(), visitor()
+    room_id = alice.create_room("Secret", password="pw")
+    alice.join(room_id)
+    bob.enter(room_id, password="pw")
+    bob.join(room_id)
+    kick(alice, room_id, bob.color)
+    response = bob.enter(room_id, password="pw")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "error" in bob.socket().emit("join", room_id, namespace="/chat", callback=True)
+
+
+def test_only_the_owner_may_kick(trio, store):
+    room_id, (alice, bob, carol), socks = trio
+    response = kick(bob, room_id, carol.color)
+    assert response.status_code == 403 and response.json["error"]
+    assert store.get_room(room_id).banned == frozenset()
+    assert all(sock.get_received("/chat") == [] for sock in socks)
+
+
+def test_the_owner_cannot_be_kicked(trio, store):
+    room_id, (alice, *_), _ = trio
+    response = kick(alice, room_id, alice.color)
+    assert response.status_code == 400 and response.json["error"]
+    assert store.get_room(room_id).banned == frozenset()
+
+
+@pytest.mark.parametrize("user", ["#000000", "", None, 42, ["#000000"], "<script>"])
+def test_kicking_someone_not_in_the_room_is_refused(trio, store, user):
+    room_id, (alice, *_), socks = trio
+    response = kick(alice, room_id, user)
+    assert response.status_code == 400 and response.json["error"]
+    assert store.get_room(room_id).banned == frozenset()
+
+
+@pytest.mark.parametrize("room_id", ["0" * 24, "nope"])
+def test_kick_in_an_unknown_room_is_404(visitor, room_id):
+    assert kick(visitor(), room_id, "#000000").status_code == 404
+
+
+def test_kick_without_csrf_token_is_refused(trio, store):
+    room_id, (alice, bob, _), _ = trio
+    response = alice.client.post(f"/room/{room_id}/kick", json={"user": bob.color})
+    assert response.status_code == 400
+    assert store.get_room(room_id).banned == frozenset()
