@@ -47,7 +47,9 @@ def test_an_unknown_language_changes_nothing(visitor):
 
 def test_english_error_messages(app):
     client = app.test_client()
-    response = client.get("/nowhere", headers={"Accept-Language": "en", "Accept": "application/json"})
+    response = client.get(
+        "/nowhere", headers={"Accept-Language": "en", "Accept": "application/json"}
+    )
     assert response.json == {"error": "No route for GET /nowhere."}
 
 

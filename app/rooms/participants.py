@@ -7,8 +7,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..extensions import socketio
-from ..presence import RoomFull
 from ..identity import current_color, session_key
+from ..presence import RoomFull
 from ..store import Room, get_store
 from .service import (
     Refused,
