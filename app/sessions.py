@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from cachelib import FileSystemCache
+from flask import has_request_context, request
 
 from .extensions import server_session
 
@@ -63,5 +64,16 @@ def init_sessions(app) -> None:
     """Pick the session store for this configuration and bind Flask-Session."""
     app.config.update(session_config(app))
     server_session.init_app(app)
+    _secure_over_https(app.session_interface)
     if app.config["SESSION_TYPE"] == "mongodb":
         create_session_indexes(app.session_interface.store)
+
+
+def _secure_over_https(interface) -> None:
+    """Mark the cookie Secure on any request that came over HTTPS, not only when configured."""
+    configured = interface.get_cookie_secure
+
+    def get_cookie_secure(app) -> bool:
+        return configured(app) or (has_request_context() and request.is_secure)
+
+    interface.get_cookie_secure = get_cookie_secure

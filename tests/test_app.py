@@ -1,0 +1,135 @@
+"""The factory: configuration, secrets, cookies and what happens when the database is gone."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.store import StoreUnavailable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def minimal(tmp_path, **extra):
+    return {
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "SOCKETIO_ASYNC_MODE": "threading",
+        **extra,
+    }
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
+    first = create_app(minimal(tmp_path))
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.read_text() == first.config["SECRET_KEY"]
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert key_file.stat().st_mode & 0o077 == 0
+    assert create_app(minimal(tmp_path)).config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_environment_overrides_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIFCHAT_ROOM_EMPTY_GRACE_SECONDS", "1")
+    monkeypatch.setenv("GIFCHAT_SECRET_KEY", "from-env")
+    app = create_app(minimal(tmp_path))
+    assert app.config["ROOM_EMPTY_GRACE_SECONDS"] == 1
+    assert app.config["SECRET_KEY"] == "from-env"
+
+
+def test_instance_config_overrides_defaults(tmp_path):
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "config.py").write_text("HISTORY_PAGE_SIZE = 7\n")
+    assert create_app(minimal(tmp_path)).config["HISTORY_PAGE_SIZE"] == 7
+
+
+def test_session_cookie_flags(app):
+    response = app.test_client().get("/")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_over_https(app):
+    response = app.test_client().get("/", base_url="https://localhost")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_color_is_the_colorhash_of_the_session(visitor):
+    from colorhash import ColorHash
+
+    person = visitor()
+    with person.client.session_transaction() as session:
+        assert session["color"] == ColorHash(session.sid).hex
+    assert f'data-me="{person.color}"' in person.client.get("/").text
+
+
+def test_the_color_stays_the_same_across_requests(visitor):
+    person = visitor()
+    person.client.get("/room")
+    with person.client.session_transaction() as session:
+        assert session["color"] == person.color
+
+
+@pytest.fixture
+def broken_store(store, monkeypatch):
+    def unavailable(*args, **kwargs):
+        raise StoreUnavailable("database down")
+
+    for name in ("list_rooms", "get_room", "create_room", "add_chat"):
+        monkeypatch.setattr(store, name, unavailable)
+
+
+def test_a_lost_database_gives_a_503_page(app, broken_store):
+    response = app.test_client().get("/")
+    assert response.status_code == 503
+    assert "잠시 후 다시 시도해 주세요" in response.text
+    assert "database down" not in response.text
+
+
+def test_a_lost_database_gives_json_clients_a_503(visitor, store, monkeypatch):
+    person = visitor()
+    room_id = person.create_room()
+
+    def unavailable(*args, **kwargs):
+        raise StoreUnavailable("database down")
+
+    monkeypatch.setattr(store, "get_room", unavailable)
+    response = person.post_chat(room_id, "hi")
+    assert response.status_code == 503
+    assert response.json == {"error": "서비스가 바쁩니다. 잠시 후 다시 시도해 주세요."}
+
+
+def test_a_lost_database_answers_socket_joins_with_an_error(visitor, store, monkeypatch):
+    person = visitor()
+    room_id = person.create_room()
+    sock = person.socket()
+
+    def unavailable(*args, **kwargs):
+        raise StoreUnavailable("database down")
+
+    monkeypatch.setattr(store, "get_room", unavailable)
+    ack = sock.emit("join", room_id, namespace="/chat", callback=True)
+    assert ack == {"error": "서비스가 바쁩니다. 잠시 후 다시 시도해 주세요."}
+    assert sock.is_connected("/chat")
+
+
+def test_start_up_without_the_database_says_so_in_one_line_and_exits(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "GIFCHAT_MONGO_URI": "mongodb://user:hunter2@127.0.0.1:1/gifchat?serverSelectionTimeoutMS=300",
+        "GIFCHAT_SECRET_KEY": "x",
+        "GIFCHAT_UPLOAD_FOLDER": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gifchat: cannot reach the database")
+    assert "hunter2" not in result.stderr and "user:***@" in result.stderr
