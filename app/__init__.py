@@ -20,7 +20,8 @@ def create_app(config=None) -> Flask:
     config = dict(config or {})
     app = Flask(
         __name__,
-        instance_path=config.pop("INSTANCE_PATH", None),
+        # Read before any configuration, as the configuration itself lives there.
+        instance_path=config.pop("INSTANCE_PATH", None) or os.environ.get("GIFCHAT_INSTANCE_PATH"),
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

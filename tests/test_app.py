@@ -133,3 +133,12 @@ def test_start_up_without_the_database_says_so_in_one_line_and_exits(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("gifchat: cannot reach the database")
     assert "hunter2" not in result.stderr and "user:***@" in result.stderr
+
+
+def test_the_instance_folder_can_be_moved_by_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIFCHAT_INSTANCE_PATH", str(tmp_path / "elsewhere"))
+    config = minimal(tmp_path)
+    del config["INSTANCE_PATH"]
+    app = create_app(config)
+    assert app.instance_path == str(tmp_path / "elsewhere")
+    assert (tmp_path / "elsewhere" / "secret_key").exists()
