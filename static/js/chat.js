@@ -1,192 +1,239 @@
-// A chat room: live messages, sending text and GIFs, older history on scroll.
-(function () {
-  "use strict";
-  const root = document.getElementById("room");
-  const roomId = root.dataset.id;
-  const me = document.body.dataset.me;
-  const list = document.getElementById("chat-list");
-  const form = document.getElementById("chat-form");
-  const input = document.getElementById("chat");
-  const fileInput = document.getElementById("gif");
-  const errorBox = document.getElementById("chat-error");
-  const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
-  let oldestLoaded = false;
-  let loadingOlder = false;
+// A chat room: live messages, sending text and GIFs, older history on scroll, who is here.
+import { createOwnerControls } from "./owner.js";
+import { createParticipants } from "./participants.js";
+import { renderChat, upgrade } from "./render.js";
+import { csrfToken, t } from "./strings.js";
+import { setupUploads } from "./upload.js";
 
-  function showError(message) {
-    errorBox.textContent = message;
-    errorBox.hidden = !message;
+const root = document.getElementById("room");
+const me = document.body.dataset.me;
+const list = document.getElementById("chat-list");
+const form = document.getElementById("chat-form");
+const input = document.getElementById("chat");
+const errorBox = document.getElementById("chat-error");
+const pill = document.getElementById("new-messages");
+const olderStatus = document.getElementById("history-status");
+let stuck = true; // following the newest message; false once the reader scrolls up
+let oldestLoaded = false;
+let loadingOlder = false;
+let leaving = false;
+
+function showError(message) {
+  errorBox.textContent = message;
+  errorBox.hidden = !message;
+}
+
+function failure(error) {
+  // fetch's own network errors are in the browser's words; ours are in the page's language
+  return error instanceof TypeError || !error.message ? t("failed") : error.message;
+}
+
+/* Scrolling: stay with the newest message unless the reader went up to read. */
+
+function atBottom() {
+  return list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+}
+
+function scrollToBottom() {
+  list.scrollTop = list.scrollHeight;
+  stuck = true;
+  pill.hidden = true;
+}
+
+function known(id) {
+  return id && list.querySelector('li[data-id="' + CSS.escape(id) + '"]');
+}
+
+function append(chat, own) {
+  if (!chat || !chat._id || known(chat._id)) return;
+  list.append(renderChat(chat, root.dataset.gifBase));
+  if (own || stuck) scrollToBottom();
+  else pill.hidden = false;
+}
+
+async function fetchPage(before) {
+  const url = root.dataset.historyUrl + (before ? "?before=" + encodeURIComponent(before) : "");
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(t("failed"));
+  return (await response.json()).chats || [];
+}
+
+/** Older history as the reader scrolls up, keeping what they look at where it is. */
+async function loadOlder() {
+  if (oldestLoaded || loadingOlder) return;
+  const first = list.querySelector("li[data-id]:not([data-id=''])");
+  if (!first) {
+    oldestLoaded = true;
+    return;
   }
-
-  function systemText(chat) {
-    if (chat.kind && chat.who && t(chat.kind) !== chat.kind) return t(chat.kind, { color: chat.who });
-    return chat.chat;
-  }
-
-  function render(chat) {
-    const li = document.createElement("li");
-    li.dataset.id = chat._id || "";
-    if (chat.user === "system") {
-      li.className = "system";
-      li.textContent = systemText(chat);
-      return li;
+  loadingOlder = true;
+  olderStatus.hidden = false;
+  list.setAttribute("aria-busy", "true");
+  try {
+    const page = await fetchPage(first.dataset.id);
+    if (page.length === 0) oldestLoaded = true;
+    const older = document.createDocumentFragment();
+    for (const chat of page.reverse()) {
+      if (!known(chat._id)) older.append(renderChat(chat, root.dataset.gifBase));
     }
-    li.className = "message " + (chat.user === me ? "mine" : "other");
-    li.style.setProperty("--user-color", chat.user);
-    const name = document.createElement("span");
-    name.className = "color-name";
-    name.textContent = chat.user;
-    const bubble = document.createElement("div");
-    bubble.className = "bubble";
-    if (chat.gif) {
-      const img = document.createElement("img");
-      img.src = root.dataset.gifBase + encodeURIComponent(chat.gif);
-      img.alt = t("gifFrom", { color: chat.user });
-      bubble.append(img);
-    } else {
-      const p = document.createElement("p");
-      p.className = "text";
-      p.textContent = chat.chat;
-      bubble.append(p);
-    }
-    const time = document.createElement("time");
-    time.dateTime = chat.createdAt;
-    li.append(name, bubble, time);
-    formatTime(time);
-    return li;
+    const height = list.scrollHeight;
+    const top = list.scrollTop;
+    list.prepend(older);
+    list.scrollTop = top + list.scrollHeight - height;
+  } catch {
+    // scrolling up again tries again
+  } finally {
+    loadingOlder = false;
+    olderStatus.hidden = true;
+    list.removeAttribute("aria-busy");
   }
+  if (!oldestLoaded && list.scrollTop < 120) loadOlder(); // still nothing to scroll up to
+}
 
-  function formatTime(time) {
-    const moment = new Date(time.dateTime);
-    if (!isNaN(moment)) time.textContent = timeFormat.format(moment);
+/** After a reconnection: whatever was said while we were away. */
+async function catchUp() {
+  try {
+    for (const chat of (await fetchPage()).reverse()) append(chat, false);
+  } catch {
+    // the next event or a reload will do
   }
+}
 
-  function known(id) {
-    return id && list.querySelector('li[data-id="' + CSS.escape(id) + '"]');
-  }
+/* Sending */
 
-  function atBottom() {
-    return list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  }
+let sending = false;
 
-  function append(chat) {
-    if (known(chat._id)) return;
-    const stick = atBottom();
-    list.append(render(chat));
-    if (stick) list.scrollTop = list.scrollHeight;
-  }
-
-  async function loadOlder() {
-    if (oldestLoaded || loadingOlder) return;
-    const first = list.querySelector("li[data-id]:not([data-id=''])");
-    if (!first) return;
-    loadingOlder = true;
-    try {
-      const url = root.dataset.historyUrl + "?before=" + encodeURIComponent(first.dataset.id);
-      const response = await fetch(url, { headers: { Accept: "application/json" } });
-      if (!response.ok) return;
-      const page = (await response.json()).chats;
-      if (page.length === 0) oldestLoaded = true;
-      const before = list.scrollHeight;
-      for (const chat of page) if (!known(chat._id)) list.prepend(render(chat));
-      list.scrollTop += list.scrollHeight - before;
-    } finally {
-      loadingOlder = false;
-    }
-  }
-
-  async function send(url, body, headers) {
-    const response = await fetch(url, {
+async function sendText() {
+  const text = input.value.trim();
+  if (!text || sending) return;
+  const to = participants.recipient();
+  sending = true;
+  try {
+    const response = await fetch(root.dataset.chatUrl, {
       method: "POST",
-      body,
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken(), ...headers },
+      headers: {
+        Accept: "application/json",
+        "Content-Type": "application/json",
+        "X-CSRFToken": csrfToken(),
+      },
+      body: JSON.stringify(to ? { chat: text, to } : { chat: text }),
     });
     const data = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(data.error || t("failed"));
-    return data;
-  }
-
-  async function sendText() {
-    const text = input.value.trim();
-    if (!text) return;
-    try {
-      append(await send(root.dataset.chatUrl, JSON.stringify({ chat: text }), {
-        "Content-Type": "application/json",
-      }));
-      input.value = "";
-      showError("");
-      list.scrollTop = list.scrollHeight;
-    } catch (error) {
-      showError(error.message);
-    }
-  }
-
-  async function sendGif(file) {
-    const body = new FormData();
-    body.append("gif", file);
+    input.value = "";
+    fitInput();
     showError("");
-    try {
-      append(await send(root.dataset.gifUrl, body, {}));
-      list.scrollTop = list.scrollHeight;
-    } catch (error) {
-      showError(error.message);
-    }
+    append(data, true);
+  } catch (error) {
+    showError(failure(error));
+  } finally {
+    sending = false;
   }
+}
 
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    sendText();
-  });
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      sendText();
-    }
-  });
-  fileInput.addEventListener("change", () => {
-    if (fileInput.files.length) sendGif(fileInput.files[0]);
-    fileInput.value = "";
-  });
-  list.addEventListener("scroll", () => {
-    if (list.scrollTop < 80) loadOlder();
-  });
+function fitInput() {
+  input.style.height = "auto";
+  input.style.height = Math.min(input.scrollHeight + 2, 160) + "px";
+}
 
-  const deleteButton = document.getElementById("delete-room");
-  if (deleteButton) {
-    deleteButton.addEventListener("click", async () => {
-      if (!window.confirm(t("confirmDelete"))) return;
-      const response = await fetch(root.dataset.deleteUrl, {
-        method: "DELETE",
-        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-      });
-      if (response.ok) window.location.assign(root.dataset.lobbyUrl);
-      else showError((await response.json().catch(() => ({}))).error || t("failed"));
-    });
-  }
+/** Leave for the lobby after saying why (kicked, or the room is gone). */
+function leave(message) {
+  leaving = true;
+  socket.disconnect();
+  showError(message);
+  form.querySelectorAll("input, textarea, select, button").forEach((c) => (c.disabled = true));
+  setTimeout(() => window.location.assign(root.dataset.lobbyUrl), 2000);
+}
 
-  list.querySelectorAll("time").forEach(formatTime);
-  list.querySelectorAll("li.system").forEach((li) => {
-    if (li.dataset.kind && li.dataset.who) {
-      li.textContent = systemText({ kind: li.dataset.kind, who: li.dataset.who, chat: li.textContent });
-    }
-  });
-  list.scrollTop = list.scrollHeight;
+const placeholder = input.placeholder;
+const participants = createParticipants({
+  root,
+  input,
+  onError: showError,
+  onRecipient(color) {
+    input.placeholder = color ? t("whisperTo", { color }) : placeholder;
+  },
+});
+const ownerControls = createOwnerControls({
+  root,
+  onError: showError,
+  onDeleted() {
+    leaving = true;
+    window.location.assign(root.dataset.lobbyUrl);
+  },
+});
 
-  const socket = io("/chat");
-  socket.on("connect", () => {
-    socket.emit("join", roomId, (answer) => {
-      if (answer && answer.error) {
-        showError(answer.error);
-        socket.disconnect();
-      }
-    });
+function setOwner(color) {
+  participants.setOwner(color);
+  ownerControls.update(color === me);
+}
+
+setupUploads({
+  url: root.dataset.gifUrl,
+  input: document.getElementById("gif"),
+  dropZone: document.getElementById("chat-viewport"),
+  progress: document.getElementById("upload-progress"),
+  onSent: (chat) => append(chat, true),
+  showError,
+});
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  sendText();
+});
+input.addEventListener("keydown", (event) => {
+  // Enter sends, Shift+Enter breaks the line; never while an IME is still composing.
+  if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+  event.preventDefault();
+  sendText();
+});
+input.addEventListener("input", fitInput);
+list.addEventListener(
+  "scroll",
+  () => {
+    stuck = atBottom();
+    if (stuck) pill.hidden = true;
+    if (list.scrollTop < 120) loadOlder();
+  },
+  { passive: true },
+);
+// A GIF that finishes loading grows the list: keep the newest message in view.
+list.addEventListener("load", () => stuck && scrollToBottom(), true);
+new ResizeObserver(() => stuck && scrollToBottom()).observe(list);
+pill.addEventListener("click", () => {
+  scrollToBottom();
+  list.focus();
+});
+
+list.querySelectorAll("li").forEach(upgrade);
+scrollToBottom();
+
+const socket = io("/chat");
+let joined = false;
+socket.on("connect", () => {
+  socket.emit("join", root.dataset.id, (answer) => {
+    if (!answer || answer.error) return leave((answer && answer.error) || t("failed"));
+    if (errorBox.textContent === t("offline")) showError("");
+    if (answer.owner) setOwner(answer.owner);
+    participants.setMembers(answer.members);
+    if (joined) catchUp();
+    joined = true;
+    root.dataset.joined = "true"; // for tests and tools: the live feed is on
   });
-  socket.on("chat", append);
-  socket.on("join", append);
-  socket.on("exit", append);
-  socket.on("removeRoom", () => {
-    showError(t("roomDeleted"));
-    socket.disconnect();
-    setTimeout(() => window.location.assign(root.dataset.lobbyUrl), 1500);
+});
+window.addEventListener("pagehide", () => (leaving = true)); // leaving the page is no lost connection
+socket.on("disconnect", () => {
+  if (!leaving) showError(t("offline"));
+});
+socket.on("chat", (chat) => append(chat, chat.user === me));
+for (const kind of ["join", "exit", "owner", "kick"]) {
+  socket.on(kind, (notice) => {
+    append(notice, false);
+    if (kind === "owner") setOwner(notice.who);
+    participants.setMembers(notice.members);
   });
-})();
+}
+socket.on("kicked", (data) => {
+  if (!data || !data.room || data.room === root.dataset.id) leave(t("kicked"));
+});
+socket.on("removeRoom", () => leave(t("roomDeleted")));

@@ -1,0 +1,126 @@
+// How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps.
+import { paint } from "./colors.js";
+import { has, lang, t } from "./strings.js";
+
+const me = document.body.dataset.me;
+const still = window.matchMedia("(prefers-reduced-motion: reduce)");
+const timeOnly = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
+const dateAndTime = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+const full = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "medium" });
+
+/** A notice in the viewer's language, from its kind and who; the stored text otherwise. */
+export function systemText(chat) {
+  if (chat.kind && chat.who && has(chat.kind)) return t(chat.kind, { color: chat.who });
+  return chat.chat || "";
+}
+
+/** Show a <time datetime> in the viewer's time zone: the time today, the date otherwise. */
+export function formatTime(time) {
+  const moment = new Date(time.dateTime);
+  if (Number.isNaN(moment.getTime())) return;
+  const today = new Date().toDateString() === moment.toDateString();
+  time.textContent = (today ? timeOnly : dateAndTime).format(moment);
+  time.title = full.format(moment);
+}
+
+function whisperLabel(chat) {
+  const label = document.createElement("span");
+  label.className = "whisper-label";
+  label.textContent = chat.to === me ? t("whisperToMe") : t("whisperTo", { color: chat.to });
+  return label;
+}
+
+/** A new list item for a chat from the server (an event or a history page). */
+export function renderChat(chat, gifBase) {
+  const li = document.createElement("li");
+  li.dataset.id = chat._id || "";
+  if (chat.user === "system") {
+    li.className = "system";
+    if (chat.kind) li.dataset.kind = chat.kind;
+    if (chat.who) li.dataset.who = chat.who;
+    li.textContent = systemText(chat);
+    return li;
+  }
+  li.className = "message " + (chat.user === me ? "mine" : "other");
+  paint(li, chat.user);
+  const meta = document.createElement("div");
+  meta.className = "meta";
+  const name = document.createElement("span");
+  name.className = "color-name";
+  name.textContent = chat.user;
+  meta.append(name);
+  if (chat.to) {
+    li.classList.add("whisper");
+    li.dataset.to = chat.to;
+    meta.append(whisperLabel(chat));
+  }
+  const bubble = document.createElement("div");
+  bubble.className = "bubble";
+  if (chat.gif) {
+    const img = document.createElement("img");
+    img.src = gifBase + encodeURIComponent(chat.gif);
+    img.alt = t("gifFrom", { color: chat.user });
+    bubble.append(img);
+    holdStill(img);
+  } else {
+    const p = document.createElement("p");
+    p.className = "text";
+    p.textContent = chat.chat;
+    bubble.append(p);
+  }
+  const time = document.createElement("time");
+  time.dateTime = chat.createdAt;
+  formatTime(time);
+  li.append(meta, bubble, time);
+  return li;
+}
+
+/** Bring a server-rendered item up to what renderChat makes. */
+export function upgrade(li) {
+  if (li.classList.contains("system")) {
+    const { kind, who } = li.dataset;
+    li.textContent = systemText({ kind, who, chat: li.textContent.trim() });
+    return;
+  }
+  li.querySelectorAll("time").forEach(formatTime);
+  li.querySelectorAll(".bubble img").forEach(holdStill);
+}
+
+/** For people who asked for less motion: the GIF's first frame, still, until they press play. */
+function holdStill(img) {
+  if (!still.matches || img.dataset.still) return;
+  img.dataset.still = "held";
+  img.loading = "eager"; // a hidden lazy image would never load
+  const canvas = document.createElement("canvas");
+  canvas.className = "gif-still";
+  canvas.width = canvas.height = 0;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", img.alt);
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "gif-play";
+  const draw = () => {
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    canvas.getContext("2d").drawImage(img, 0, 0);
+  };
+  const show = (playing) => {
+    img.hidden = !playing;
+    canvas.hidden = playing;
+    img.dataset.still = playing ? "playing" : "held";
+    button.setAttribute("aria-pressed", String(playing));
+    button.setAttribute("aria-label", t(playing ? "pauseGif" : "playGif") + " · " + img.alt);
+    button.textContent = playing ? "❚❚" : "▶";
+  };
+  if (img.complete && img.naturalWidth) draw();
+  else img.addEventListener("load", draw, { once: true });
+  button.addEventListener("click", () => {
+    const playing = img.hidden;
+    if (!playing && img.naturalWidth) draw(); // pausing keeps the frame on screen now
+    show(playing);
+  });
+  img.before(canvas);
+  img.after(button);
+  img.parentElement.classList.add("has-still");
+  show(false);
+}

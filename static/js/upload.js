@@ -1,0 +1,121 @@
+// Uploading a GIF: from the file button, a drop on the chat list, or a paste; with progress.
+import { csrfToken, t } from "./strings.js";
+
+const MAX_BYTES = 5 * 1024 * 1024;
+
+/** Why this file will not be sent, or "" when it may go. */
+function refusal(file) {
+  if (file.type !== "image/gif") return t("notGif");
+  if (file.size > MAX_BYTES) return t("tooLarge");
+  return "";
+}
+
+function post(url, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const body = new FormData();
+    body.append("gif", file);
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRFToken", csrfToken());
+    xhr.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    });
+    xhr.addEventListener("load", () => {
+      let data = {};
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        // a proxy's HTML error page, say: fall back to our own words
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(new Error(data.error || (xhr.status === 413 ? t("tooLarge") : t("failed"))));
+    });
+    xhr.addEventListener("error", () => reject(new Error(t("failed"))));
+    xhr.addEventListener("abort", () => reject(new Error(t("failed"))));
+    xhr.send(body);
+  });
+}
+
+function hasFiles(event) {
+  return Array.from(event.dataTransfer?.types || []).includes("Files");
+}
+
+export function setupUploads({ url, input, dropZone, progress, onSent, showError }) {
+  let busy = false;
+
+  function setProgress(share) {
+    progress.hidden = share === null;
+    if (share !== null) {
+      progress.value = Math.round(share * 100);
+      progress.textContent = progress.value + "%";
+    }
+  }
+
+  async function send(file) {
+    if (!file) return;
+    const why = refusal(file);
+    if (why) return showError(why);
+    if (busy) return;
+    busy = true;
+    input.disabled = true;
+    showError("");
+    setProgress(0);
+    try {
+      onSent(await post(url, file, setProgress));
+    } catch (error) {
+      showError(error.message);
+    } finally {
+      busy = false;
+      input.disabled = false;
+      setProgress(null);
+    }
+  }
+
+  input.addEventListener("change", () => {
+    const file = input.files[0];
+    input.value = "";
+    send(file);
+  });
+
+  let depth = 0; // dragenter/dragleave fire for every child crossed
+  const hint = (on) => dropZone.classList.toggle("dropping", on);
+  dropZone.addEventListener("dragenter", (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    depth += 1;
+    hint(true);
+  });
+  dropZone.addEventListener("dragover", (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+  });
+  dropZone.addEventListener("dragleave", () => {
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) hint(false);
+  });
+  dropZone.addEventListener("drop", (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    depth = 0;
+    hint(false);
+    send(event.dataTransfer.files[0]);
+  });
+
+  // A file dropped beside the list must not replace the page with the file.
+  for (const type of ["dragover", "drop"]) {
+    document.addEventListener(type, (event) => {
+      if (hasFiles(event) && !dropZone.contains(event.target)) event.preventDefault();
+    });
+  }
+
+  document.addEventListener("paste", (event) => {
+    const file = Array.from(event.clipboardData?.files || []).find((f) => f.type.startsWith("image/"));
+    if (!file) return; // plain text pastes into the text field as usual
+    event.preventDefault();
+    send(file);
+  });
+
+  return { send };
+}
