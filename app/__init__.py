@@ -47,6 +47,7 @@ def create_app(config=None) -> Flask:
     from .chat import events as chat_events
     from .chat.routes import bp as chat_bp
     from .rooms import events as room_events
+    from .rooms import service as room_service
     from .rooms.routes import bp as rooms_bp
 
     app.before_request(identity.ensure_color)
@@ -57,6 +58,9 @@ def create_app(config=None) -> Flask:
     socketio.on_error_default(errors.socket_error)
     socketio.on_namespace(room_events.LobbyNamespace("/room"))
     socketio.on_namespace(chat_events.ChatNamespace("/chat"))
+    with app.app_context():
+        # Rooms left from before a restart would otherwise wait forever for a last exit.
+        room_service.watch_existing_rooms()
     return app
 
 

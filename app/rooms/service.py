@@ -131,3 +131,9 @@ def _delete_if_still_empty(app, room_id: str, mark: float) -> None:
             delete_room(room_id)
         except Exception:  # a background task has nobody to answer
             app.logger.exception("could not delete empty room %s", room_id)
+
+
+def watch_existing_rooms() -> None:
+    """At start-up nobody is in any room yet: give each the empty-room grace period."""
+    for room in get_store().list_rooms():
+        mark_empty(room.id)
