@@ -12,6 +12,8 @@ worker_connections = int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000"))
 bind = os.environ.get("GIFCHAT_BIND", "127.0.0.1:8005")
 timeout = 60
 graceful_timeout = 15
+# gunicorn 25's control socket is one path per user: two servers would fight over it.
+control_socket_disable = True
 accesslog = "-"
 # Query strings could carry tokens: log the path only.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'

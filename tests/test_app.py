@@ -142,3 +142,9 @@ def test_the_instance_folder_can_be_moved_by_environment(tmp_path, monkeypatch):
     app = create_app(config)
     assert app.instance_path == str(tmp_path / "elsewhere")
     assert (tmp_path / "elsewhere" / "secret_key").exists()
+
+
+def test_an_unusable_sqlite_path_fails_start_up_clearly(tmp_path):
+    config = minimal(tmp_path, SQLITE_PATH=str(tmp_path / "missing" / "dir" / "db.sqlite3"))
+    with pytest.raises(StoreUnavailable, match="SQLite database"):
+        create_app(config)

@@ -7,7 +7,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from .base import MEDIA_NAME, Chat, Media, Room, Store, is_id, new_id, utcnow
+from .base import MEDIA_NAME, Chat, Media, Room, Store, StoreUnavailable, is_id, new_id, utcnow
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
@@ -77,8 +77,11 @@ class SQLiteStore(Store):
         self._lock = threading.Lock()
         self._db = None
         self._pid = None
-        with self._lock:
-            self._connection().executescript(SCHEMA)
+        try:
+            with self._lock:
+                self._connection().executescript(SCHEMA)
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"SQLite database {self.path}: {error}") from error
 
     def _connection(self) -> sqlite3.Connection:
         # A connection must not cross a fork (gunicorn loads the app before forking).
