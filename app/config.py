@@ -6,6 +6,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # Storage: the embedded default unless a MongoDB URI is given.
 MONGO_URI = None
+MONGO_DATABASE = None  # overrides the database named in MONGO_URI
 SQLITE_PATH = None  # defaults to instance/gifchat.sqlite3
 UPLOAD_FOLDER = str(PROJECT_ROOT / "uploads")
 

@@ -9,18 +9,20 @@ from werkzeug.test import encode_multipart
 
 from app import create_app
 from app.extensions import socketio
+from app.store.base import new_id
 
-BACKENDS = ["sqlite", "mongomock"]
+from .store_backends import mongomock_config, real_mongo_uri
+
+BACKENDS = ["sqlite", "mongomock", "mongodb"]
 
 
 def backend_config(backend: str, tmp_path) -> dict:
     if backend == "sqlite":
         return {"SQLITE_PATH": str(tmp_path / "gifchat.sqlite3")}
-    mongomock = pytest.importorskip("mongomock")
-    return {
-        "MONGO_URI": "mongodb://localhost/gifchat_test",
-        "MONGO_CLIENT_CLASS": mongomock.MongoClient,
-    }
+    if backend == "mongomock":
+        return mongomock_config()
+    # A real server only when one is configured; a database of its own for each test.
+    return {"MONGO_URI": real_mongo_uri(), "MONGO_DATABASE": f"gifchat_test_{new_id()}"}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -47,7 +49,10 @@ def config(backend, tmp_path):
 def app(config):
     app = create_app(config)
     yield app
-    app.extensions["store"].close()
+    store = app.extensions["store"]
+    if config.get("MONGO_DATABASE"):
+        store.client.drop_database(store.db.name)
+    store.close()
 
 
 @pytest.fixture

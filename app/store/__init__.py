@@ -13,7 +13,9 @@ def init_store(app) -> Store:
         from .mongo import MongoStore
 
         store = MongoStore.from_uri(
-            app.config["MONGO_URI"], client_class=app.config.get("MONGO_CLIENT_CLASS")
+            app.config["MONGO_URI"],
+            client_class=app.config.get("MONGO_CLIENT_CLASS"),
+            database=app.config.get("MONGO_DATABASE"),  # else the URI's, else gifchat
         )
     else:
         from .sqlite import SQLiteStore
