@@ -27,6 +27,11 @@ MAX_CONTENT_LENGTH = GIF_MAX_BYTES + 64 * 1024
 # Sessions (Flask-Session) and cookies.
 SESSION_TYPE = None  # chosen by app.sessions: cachelib files, or MongoDB
 SESSION_PERMANENT = True
+# Write a session only when it changes: rewriting it on every request (Flask's default)
+# more than doubles the cost of posting a message. Sessions last 31 days from their last change.
+SESSION_REFRESH_EACH_REQUEST = False
+# The embedded session files: past this many, expired ones go first, then the oldest.
+SESSION_FILE_LIMIT = 50_000
 SESSION_USE_SIGNER = False  # deprecated in Flask-Session 0.8; ids are 256-bit random
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,7 +1,10 @@
 """The color identity of a session: its name in every page and event."""
 
 from colorhash import ColorHash
-from flask import session
+from flask import request, session
+
+# Files and unknown paths need no identity: a session made for them would only pile up.
+_NO_SESSION = {None, "static", "chat.gif"}
 
 
 def color_for(session_id: str) -> str:
@@ -10,7 +13,7 @@ def color_for(session_id: str) -> str:
 
 def ensure_color() -> None:
     """Give a new session its color; every later request reads the same one."""
-    if "color" not in session:
+    if request.endpoint not in _NO_SESSION and "color" not in session:
         session["color"] = color_for(session.sid)
 
 

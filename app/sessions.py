@@ -6,6 +6,7 @@ from pathlib import Path
 from cachelib import FileSystemCache
 from flask import has_request_context, request
 
+from . import config as defaults
 from .extensions import server_session
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,11 @@ def session_config(app) -> dict:
     chosen = {"SESSION_TYPE": kind}
     if kind == "cachelib" and config.get("SESSION_CACHELIB") is None:
         folder = Path(app.instance_path, "sessions")
-        chosen["SESSION_CACHELIB"] = FileSystemCache(str(folder), threshold=0, mode=0o600)
+        chosen["SESSION_CACHELIB"] = FileSystemCache(
+            str(folder),
+            threshold=config.get("SESSION_FILE_LIMIT", defaults.SESSION_FILE_LIMIT),
+            mode=0o600,
+        )
     elif kind == "mongodb":
         client = config.get("SESSION_MONGODB") or store_client
         if not _is_pymongo_client(client):

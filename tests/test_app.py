@@ -148,3 +148,22 @@ def test_an_unusable_sqlite_path_fails_start_up_clearly(tmp_path):
     config = minimal(tmp_path, SQLITE_PATH=str(tmp_path / "missing" / "dir" / "db.sqlite3"))
     with pytest.raises(StoreUnavailable, match="SQLite database"):
         create_app(config)
+
+
+@pytest.mark.parametrize("path", ["/static/css/main.css", "/gif/" + "0" * 24 + ".gif"])
+def test_files_make_no_session(app, path):
+    response = app.test_client().get(path)
+    response.close()
+    assert "Set-Cookie" not in response.headers
+
+
+def test_an_unchanged_session_is_not_written_again(visitor, app, monkeypatch):
+    person = visitor()
+    writes = []
+    interface = app.session_interface
+    original = interface._upsert_session
+    monkeypatch.setattr(
+        interface, "_upsert_session", lambda *args: writes.append(1) or original(*args)
+    )
+    person.client.get("/room")
+    assert writes == []

@@ -1,6 +1,6 @@
 """The chat page, posting messages and GIFs, and serving GIFs."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..errors import error_response, json_error
@@ -73,7 +73,8 @@ def gif(name):
     """A stored GIF: never sniffed as anything else, cached for good (names are never reused)."""
     media = get_store().open_media(name)
     if media is None:
-        abort(404)
+        # No page: an <img> asked, and a page would start a session for nobody.
+        return json_error(_("No such GIF."), 404)
     response = current_app.response_class(media.data, mimetype="image/gif")
     response.set_etag(media.etag)
     response.last_modified = media.created_at
