@@ -1,5 +1,6 @@
 """Fixtures that speak in user actions: visitors with their own sessions and sockets."""
 
+import os
 import re
 from io import BytesIO
 
@@ -11,9 +12,15 @@ from app import create_app
 from app.extensions import socketio
 from app.store.base import new_id
 
-from .store_backends import mongomock_config, real_mongo_uri
+from .store_backends import MONGO_URI_ENV, mongomock_config, real_mongo_uri
 
 BACKENDS = ["sqlite", "mongomock", "mongodb"]
+
+
+def pytest_report_header(config):
+    if not os.environ.get(MONGO_URI_ENV):
+        return f"real MongoDB: none configured, its tests are skipped (set {MONGO_URI_ENV})"
+    return "real MongoDB: configured"
 
 
 def backend_config(backend: str, tmp_path) -> dict:
