@@ -1,5 +1,7 @@
 """The color identity of a session: its name in every page and event."""
 
+import secrets
+
 from colorhash import ColorHash
 from flask import request, session
 
@@ -12,15 +14,22 @@ def color_for(session_id: str) -> str:
 
 
 def ensure_color() -> None:
-    """Give a new session its color; every later request reads the same one."""
-    if request.endpoint not in _NO_SESSION and "color" not in session:
+    """Give a new session its color and key; every later request reads the same ones."""
+    if request.endpoint in _NO_SESSION:
+        return
+    if "color" not in session:
         session["color"] = color_for(session.sid)
+    if "uid" not in session:
+        session["uid"] = secrets.token_hex(16)
 
 
 def current_color() -> str | None:
     return session.get("color")
 
 
-def session_key() -> str:
-    """What tells two visitors apart (two tabs of one visitor share it)."""
-    return session.sid
+def user_key() -> str | None:
+    """What tells two visitors apart, where colors cannot: a color may be shared by two.
+
+    Two tabs of one visitor share it. It never leaves the server.
+    """
+    return session.get("uid")

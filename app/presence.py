@@ -16,6 +16,7 @@ class RoomFull(Exception):
 @dataclass
 class Departure:
     room: str
+    key: str
     color: str
     last_tab: bool  # the visitor has no socket left in the room
     room_empty: bool
@@ -73,7 +74,7 @@ class MemoryPresence:
             if not members:
                 del self._rooms[room]
                 self._empty_since[room] = time.monotonic()
-            return Departure(room, member.color, last_tab, not members)
+            return Departure(room, key, member.color, last_tab, not members)
 
     def room_of(self, sid: str) -> str | None:
         with self._lock:
@@ -92,16 +93,24 @@ class MemoryPresence:
         with self._lock:
             return {room: len(members) for room, members in self._rooms.items()}
 
+    def participants(self, room: str) -> list[tuple[str, str]]:
+        """(key, color) of everyone in room, longest present first."""
+        with self._lock:
+            members = sorted(self._rooms.get(room, {}).items(), key=lambda item: item[1].since)
+            return [(key, member.color) for key, member in members]
+
     def members(self, room: str) -> list[str]:
         """The colors in room, longest present first."""
-        with self._lock:
-            members = sorted(self._rooms.get(room, {}).values(), key=lambda m: m.since)
-            return [member.color for member in members]
+        return [color for _, color in self.participants(room)]
 
-    def sockets_of(self, room: str, color: str) -> list[str]:
+    def keys_of(self, room: str, color: str) -> list[str]:
+        """The people in room who have this color: usually one, rarely more."""
+        return [key for key, each in self.participants(room) if each == color]
+
+    def sockets_of(self, room: str, key: str) -> list[str]:
         with self._lock:
-            members = self._rooms.get(room, {}).values()
-            return [sid for m in members if m.color == color for sid in m.sids]
+            member = self._rooms.get(room, {}).get(key)
+            return sorted(member.sids) if member else []
 
     def mark_empty(self, room: str) -> float | None:
         """Note that room is empty now (a new room); returns the mark, None if occupied."""

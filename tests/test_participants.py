@@ -260,3 +260,66 @@ def test_kick_without_csrf_token_is_refused(trio, store):
     response = alice.client.post(f"/room/{room_id}/kick", json={"user": bob.color})
     assert response.status_code == 400
     assert store.get_room(room_id).banned == frozenset()
+
+
+# Colors are names, not identities: ColorHash gives about 3,200 of them, so two people
+# may share one. Ownership, bans and whispers go by a private key instead.
+
+
+@pytest.fixture
+def same_color(monkeypatch):
+    """Everyone who arrives from now on gets the same color."""
+    from app import identity
+
+    monkeypatch.setattr(identity, "color_for", lambda session_id: "#123456")
+
+
+def test_sharing_the_owners_color_gives_no_power_over_the_room(visitor, same_color, store):
+    alice, eve, bob = visitor(), visitor(), visitor()
+    assert alice.color == eve.color == bob.color
+    room_id = alice.create_room("Mine")
+    alice.join(room_id)
+    eve.join(room_id)
+    assert eve.delete_room(room_id).status_code == 403
+    assert kick(eve, room_id, alice.color).status_code == 403
+    assert store.get_room(room_id) is not None and store.get_room(room_id).banned == frozenset()
+    assert 'id="delete-room"' not in eve.enter(room_id).text
+    assert 'id="delete-room"' in alice.enter(room_id).text
+
+
+def test_whispers_between_others_stay_hidden_from_someone_of_the_same_color(
+    visitor, monkeypatch, store
+):
+    from app import identity
+
+    colors = iter(["#aaaaaa", "#bbbbbb", "#aaaaaa"])
+    monkeypatch.setattr(identity, "color_for", lambda session_id: next(colors))
+    alice, bob, eve = visitor(), visitor(), visitor()
+    room_id = alice.create_room()
+    alice.join(room_id)
+    b = bob.join(room_id)
+    e = eve.join(room_id)
+    for sock in (b, e):
+        sock.get_received("/chat")
+    assert whisper(bob, room_id, "#aaaaaa").status_code == 400  # which of the two?
+    whisper(alice, room_id, bob.color, "for bob")
+    assert e.get_received("/chat") == []
+    assert "for bob" not in eve.enter(room_id).text
+    assert "for bob" not in eve.client.get(f"/room/{room_id}/chats").text
+    assert "for bob" in alice.enter(room_id).text
+
+
+def test_a_kick_does_not_ban_people_of_the_removed_persons_color_who_were_not_there(
+    visitor, monkeypatch
+):
+    from app import identity
+
+    colors = iter(["#aaaaaa", "#bbbbbb", "#bbbbbb"])
+    monkeypatch.setattr(identity, "color_for", lambda session_id: next(colors))
+    alice, bob, later = visitor(), visitor(), visitor()
+    room_id = alice.create_room()
+    alice.join(room_id)
+    bob.join(room_id)
+    assert kick(alice, room_id, bob.color).status_code == 204
+    assert bob.enter(room_id).status_code == 302
+    assert later.enter(room_id).status_code == 200

@@ -11,7 +11,7 @@ def test_two_tabs_count_once_and_leave_with_the_last():
     first = presence.leave("tab1")
     assert (first.last_tab, first.room_empty) == (False, False)
     last = presence.leave("tab2")
-    assert (last.last_tab, last.room_empty, last.color) == (True, True, "#a")
+    assert (last.last_tab, last.room_empty, last.key, last.color) == (True, True, "alice", "#a")
     assert presence.count("r") == 0
 
 
@@ -21,7 +21,17 @@ def test_members_longest_present_first():
     presence.join("r", "s2", "bob", "#b")
     presence.join("r", "s3", "alice", "#a")
     assert presence.members("r") == ["#a", "#b"]
-    assert sorted(presence.sockets_of("r", "#a")) == ["s1", "s3"]
+    assert presence.sockets_of("r", "alice") == ["s1", "s3"]
+    assert presence.participants("r") == [("alice", "#a"), ("bob", "#b")]
+
+
+def test_two_people_may_share_a_color():
+    presence = MemoryPresence()
+    presence.join("r", "s1", "alice", "#a")
+    presence.join("r", "s2", "eve", "#a")
+    assert presence.count("r") == 2
+    assert presence.keys_of("r", "#a") == ["alice", "eve"]
+    assert presence.sockets_of("r", "eve") == ["s2"]
 
 
 def test_empty_mark_is_kept_until_someone_joins():

@@ -66,13 +66,19 @@ def test_to_json_never_contains_the_hash(store):
 
 
 def test_set_owner(store, room):
-    changed = store.set_owner(room.id, "#00ff00")
-    assert changed.owner == "#00ff00"
+    changed = store.set_owner(room.id, "#00ff00", "key of the new owner")
+    assert (changed.owner, changed.owner_key) == ("#00ff00", "key of the new owner")
     assert store.get_room(room.id) == changed
     assert (changed.title, changed.created_at) == (room.title, room.created_at)
 
 
-def test_ban_adds_each_color_once(store, room):
+def test_create_room_keeps_the_owner_key_private(store):
+    room = store.create_room("Cats", 5, "#bf4082", None, "owner key")
+    assert store.get_room(room.id).owner_key == "owner key"
+    assert "owner key" not in str(room.to_json())
+
+
+def test_ban_adds_each_user_once(store, room):
     assert store.ban(room.id, "#111111").banned == {"#111111"}
     store.ban(room.id, "#222222")
     assert store.ban(room.id, "#111111").banned == {"#111111", "#222222"}
@@ -100,13 +106,18 @@ def test_add_chat_keeps_its_fields(store, room):
     text = store.add_chat(room.id, "#bf4082", chat="hello")
     gif = store.add_chat(room.id, "#bf4082", gif=f"{new_id()}.gif")
     notice = store.add_chat(room.id, "system", chat="joined", kind="join", who="#bf4082")
-    whisper = store.add_chat(room.id, "#bf4082", chat="psst", to="#00ff00")
+    whisper = store.add_chat(
+        room.id, "#bf4082", chat="psst", to="#00ff00", user_key="k1", to_key="k2"
+    )
     assert all(is_id(c.id) and c.room == room.id for c in (text, gif, notice, whisper))
     assert text.to_json().keys() == {"_id", "room", "user", "chat", "createdAt"}
     assert gif.to_json().keys() == {"_id", "room", "user", "gif", "createdAt"}
     assert (notice.kind, notice.who, whisper.to) == ("join", "#bf4082", "#00ff00")
+    assert (whisper.user_key, whisper.to_key) == ("k1", "k2")
+    # The keys say who someone is; they never leave the server.
+    assert whisper.to_json().keys() == {"_id", "room", "user", "chat", "to", "createdAt"}
     assert text.created_at.tzinfo is not None
-    assert store.chats(room.id, limit=10, viewer="#bf4082") == [whisper, notice, gif, text]
+    assert store.chats(room.id, limit=10, viewer="k1") == [whisper, notice, gif, text]
 
 
 def test_chats_newest_first_in_pages(store, room):
@@ -132,20 +143,23 @@ def test_chats_of_one_room_only(store, room):
 
 @pytest.mark.parametrize(
     "viewer, seen",
-    [(None, {"all"}), ("#aaaaaa", {"all", "a to b"}), ("#bbbbbb", {"all", "a to b"}),
-     ("#cccccc", {"all"})],
+    [(None, {"all"}), ("ka", {"all", "a to b"}), ("kb", {"all", "a to b"}),
+     ("kc", {"all"}), ("#aaaaaa", {"all"}), ("#bbbbbb", {"all"})],
 )  # fmt: skip
 def test_whispers_only_for_sender_and_recipient(store, room, viewer, seen):
-    store.add_chat(room.id, "#aaaaaa", chat="all")
-    store.add_chat(room.id, "#aaaaaa", chat="a to b", to="#bbbbbb")
+    """By their keys: another person who shares a color sees nothing."""
+    store.add_chat(room.id, "#aaaaaa", chat="all", user_key="ka")
+    store.add_chat(room.id, "#aaaaaa", chat="a to b", to="#bbbbbb", user_key="ka", to_key="kb")
     assert {c.chat for c in store.chats(room.id, limit=10, viewer=viewer)} == seen
 
 
 def test_whispers_do_not_shorten_the_page_cursor(store, room):
     public = [store.add_chat(room.id, "#aaaaaa", chat=str(n)) for n in range(3)]
-    whisper = store.add_chat(room.id, "#aaaaaa", chat="psst", to="#bbbbbb")
-    assert store.chats(room.id, limit=2, viewer="#cccccc") == public[:0:-1]
-    assert store.chats(room.id, limit=2, viewer="#bbbbbb") == [whisper, public[2]]
+    whisper = store.add_chat(
+        room.id, "#aaaaaa", chat="psst", to="#bbbbbb", user_key="ka", to_key="kb"
+    )
+    assert store.chats(room.id, limit=2, viewer="kc") == public[:0:-1]
+    assert store.chats(room.id, limit=2, viewer="kb") == [whisper, public[2]]
 
 
 def test_media_round_trip(store, room):

@@ -26,7 +26,9 @@ def room(room_id):
     if not rooms.is_admitted(room):
         return render_template("password.html", room=room, form=PasswordForm())
     chats = [chat.to_json() for chat in reversed(service.history(room))]
-    return render_template("chat.html", room=room.to_json(), chats=chats)
+    return render_template(
+        "chat.html", room=room.to_json(), chats=chats, is_owner=rooms.is_owner(room)
+    )
 
 
 @bp.get("/room/<room_id>/chats")

@@ -4,7 +4,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..extensions import socketio
-from ..identity import current_color
+from ..identity import current_color, user_key
 from ..rooms.service import Refused, presence
 from ..store import Chat, Room, get_store
 from .media import InvalidGif, check_gif
@@ -21,17 +21,25 @@ def post_chat(room: Room, text, to=None) -> Chat:
     if len(text) > limit:
         raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400)
     if to is None:
-        return _deliver(get_store().add_chat(room.id, current_color(), chat=text))
-    if not isinstance(to, str) or to == current_color():
+        return _deliver(store_chat(room, chat=text))
+    return _whisper(room, text, to)
+
+
+def _whisper(room: Room, text: str, to) -> Chat:
+    """A message only its sender and its addressee receive, live and in their histories."""
+    if not isinstance(to, str):
         raise Refused(_("Choose someone in the room."), 400)
-    listeners = presence().sockets_of(room.id, to)
-    if not listeners:
+    keys = [key for key in presence().keys_of(room.id, to) if key != user_key()]
+    if len(keys) != 1:  # nobody of that color here, oneself, or (rarely) two who share it
         raise Refused(_("%(color)s is not in the room.", color=to), 400)
-    chat = get_store().add_chat(room.id, current_color(), chat=text, to=to)
-    # Only the two of them: their own sockets, never the room.
-    listeners += presence().sockets_of(room.id, current_color())
+    chat = store_chat(room, chat=text, to=to, to_key=keys[0])
+    listeners = presence().sockets_of(room.id, keys[0]) + presence().sockets_of(room.id, user_key())
     socketio.emit("chat", chat.to_json(), namespace="/chat", to=listeners)
     return chat
+
+
+def store_chat(room: Room, **fields) -> Chat:
+    return get_store().add_chat(room.id, current_color(), user_key=user_key(), **fields)
 
 
 def post_gif(room: Room, data: bytes) -> Chat:
@@ -49,13 +57,13 @@ def post_gif(room: Room, data: bytes) -> Chat:
         raise Refused(str(error), 400) from error
     store = get_store()
     name = store.save_media(room.id, data)
-    return _deliver(store.add_chat(room.id, current_color(), gif=name))
+    return _deliver(store_chat(room, gif=name))
 
 
 def history(room: Room, before: str | None = None, limit: int | None = None) -> list[Chat]:
     """A page of the room's history as this visitor may see it, newest first."""
     limit = limit or current_app.config["HISTORY_PAGE_SIZE"]
-    return get_store().chats(room.id, limit=limit, before=before, viewer=current_color())
+    return get_store().chats(room.id, limit=limit, before=before, viewer=user_key())
 
 
 def _deliver(chat: Chat) -> Chat:

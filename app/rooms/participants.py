@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..extensions import socketio
-from ..identity import current_color, session_key
+from ..identity import current_color, user_key
 from ..presence import RoomFull
 from ..store import Room, get_store
 from .service import (
@@ -16,6 +16,7 @@ from .service import (
     check_not_banned,
     find_room,
     is_admitted,
+    is_owner,
     mark_empty,
     presence,
 )
@@ -32,7 +33,7 @@ def join(room_id, sid: str) -> Room:
     if presence().room_of(sid) not in (None, room.id):
         leave(sid)
     try:
-        first_tab = presence().join(room.id, sid, session_key(), current_color(), room.max)
+        first_tab = presence().join(room.id, sid, user_key(), current_color(), room.max)
     except RoomFull:
         raise Refused(_("The room is full.")) from None
     socketio.server.enter_room(sid, room.id, namespace="/chat")
@@ -56,9 +57,9 @@ def leave(sid: str) -> None:
         mark_empty(departure.room)
         return
     room = get_store().get_room(departure.room)
-    if room is not None and room.owner == departure.color:
+    if room is not None and room.owner_key == departure.key:
         app = current_app._get_current_object()
-        socketio.start_background_task(_hand_over_if_gone, app, room.id, room.owner)
+        socketio.start_background_task(_hand_over_if_gone, app, room.id, departure.key)
 
 
 def members(room_id: str) -> list[str]:
@@ -84,23 +85,26 @@ def _notice_text(kind: str, color: str) -> str:
     return _("%(color)s was removed from the room.", color=color)
 
 
-def _hand_over_if_gone(app, room_id: str, owner: str) -> None:
+def _hand_over_if_gone(app, room_id: str, owner_key: str) -> None:
     """After the grace period, a departed owner's room passes to the longest present."""
     socketio.sleep(app.config["ROOM_EMPTY_GRACE_SECONDS"])
     with app.app_context():
         try:
-            hand_over(room_id, owner)
+            hand_over(room_id, owner_key)
         except Exception:  # a background task has nobody to answer
             app.logger.exception("owner hand-over failed for room %s", room_id)
 
 
-def hand_over(room_id: str, owner: str) -> None:
+def hand_over(room_id: str, owner_key: str) -> None:
+    """Pass the room to the longest present, unless its owner came back or it changed hands."""
     room = get_store().get_room(room_id)
-    present = members(room_id)
-    if room is None or room.owner != owner or owner in present or not present:
+    present = presence().participants(room_id)
+    if room is None or room.owner_key != owner_key or not present:
         return
-    successor = present[0]
-    get_store().set_owner(room_id, successor)
+    if any(key == owner_key for key, _color in present):
+        return
+    successor_key, successor = present[0]
+    get_store().set_owner(room_id, successor, successor_key)
     announce(room_id, "owner", successor)
     socketio.emit("owner", {"_id": room_id, "owner": successor}, namespace="/room")
 
@@ -108,20 +112,21 @@ def hand_over(room_id: str, owner: str) -> None:
 def kick(room_id: str, color) -> None:
     """The owner removes a participant, who may not come back while the room lives."""
     room = find_room(room_id)
-    if room.owner != current_color():
+    if not is_owner(room):
         raise Refused(_("Only the owner can remove people."))
     if not isinstance(color, str) or not COLOR.fullmatch(color):
         raise Refused(_("Choose someone in the room."), 400)
-    if color == room.owner:
+    keys = presence().keys_of(room.id, color)
+    if room.owner_key in keys:
         raise Refused(_("The owner cannot be removed."), 400)
-    sids = presence().sockets_of(room.id, color)
-    if not sids:
+    if not keys:
         raise Refused(_("%(color)s is not in the room.", color=color), 400)
-    get_store().ban(room.id, color)
-    for sid in sids:
-        presence().leave(sid)
-        socketio.server.leave_room(sid, room.id, namespace="/chat")
-        socketio.emit("kicked", {"room": room.id}, namespace="/chat", to=sid)
+    for key in keys:
+        get_store().ban(room.id, key)
+        for sid in presence().sockets_of(room.id, key):
+            presence().leave(sid)
+            socketio.server.leave_room(sid, room.id, namespace="/chat")
+            socketio.emit("kicked", {"room": room.id}, namespace="/chat", to=sid)
     announce(room.id, "kick", color)
     announce_occupancy(room.id)
     if presence().count(room.id) == 0:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import socketio
-from ..identity import current_color, session_key
+from ..identity import current_color, user_key
 from ..store import Room, get_store
 
 
@@ -25,7 +25,7 @@ def presence():
 def create_room(title: str, max: int, password: str | None) -> Room:
     """Create a room owned by this visitor, let them in and show it in every lobby."""
     password_hash = generate_password_hash(password) if password else None
-    room = get_store().create_room(title, max, current_color(), password_hash)
+    room = get_store().create_room(title, max, current_color(), password_hash, user_key())
     admit(room)
     socketio.emit("newRoom", lobby_json(room), namespace="/room")
     mark_empty(room.id)  # a room nobody ever enters goes the way of an emptied one
@@ -54,7 +54,7 @@ def admit(room: Room) -> None:
 
 def check_capacity(room: Room) -> None:
     """A full room turns newcomers away, never someone already in it."""
-    if presence().count(room.id) >= room.max and not presence().has(room.id, session_key()):
+    if presence().count(room.id) >= room.max and not presence().has(room.id, user_key()):
         raise Refused(_("The room is full."))
 
 
@@ -64,7 +64,7 @@ def check_password(room: Room, password: str) -> None:
 
 
 def check_not_banned(room: Room) -> None:
-    if current_color() in room.banned:
+    if user_key() in room.banned:
         raise Refused(_("You were removed from this room."))
 
 
@@ -106,9 +106,14 @@ def delete_room(room_id: str) -> bool:
     return True
 
 
+def is_owner(room: Room) -> bool:
+    """Ownership goes by the private key: two people may share a color."""
+    return room.owner_key is not None and room.owner_key == user_key()
+
+
 def delete_owned_room(room_id: str) -> None:
     room = find_room(room_id)
-    if room.owner != current_color():
+    if not is_owner(room):
         raise Refused(_("Only the owner can delete the room."))
     delete_room(room.id)
 

@@ -42,7 +42,8 @@ class Room:
     owner: str
     password_hash: str | None
     created_at: datetime
-    banned: frozenset = frozenset()
+    banned: frozenset = frozenset()  # the user keys kept out
+    owner_key: str | None = None  # who the owner is; `owner` is only their color
 
     @property
     def secret(self) -> bool:
@@ -71,6 +72,9 @@ class Chat:
     kind: str | None = None  # system notices: join, exit, owner, kick
     who: str | None = None  # the color a system notice is about
     to: str | None = None  # the addressee of a whisper
+    # Private: who sent it and whom it is for, as colors can be shared by two people.
+    user_key: str | None = None
+    to_key: str | None = None
 
     def to_json(self) -> dict:
         data = {"_id": self.id, "room": self.room, "user": self.user}
@@ -111,11 +115,11 @@ class Store(ABC):
         """Every room, oldest first."""
 
     @abstractmethod
-    def set_owner(self, room_id: str, owner: str) -> Room | None: ...
+    def set_owner(self, room_id: str, owner: str, owner_key: str | None = None) -> Room | None: ...
 
     @abstractmethod
-    def ban(self, room_id: str, color: str) -> Room | None:
-        """Keep color out of the room for as long as the room lives."""
+    def ban(self, room_id: str, user_key: str) -> Room | None:
+        """Keep a user out of the room for as long as the room lives."""
 
     @abstractmethod
     def delete_room(self, room_id: str) -> bool:
@@ -132,6 +136,8 @@ class Store(ABC):
         kind: str | None = None,
         who: str | None = None,
         to: str | None = None,
+        user_key: str | None = None,
+        to_key: str | None = None,
     ) -> Chat: ...
 
     @abstractmethod
@@ -145,7 +151,7 @@ class Store(ABC):
     ) -> list[Chat]:
         """A page of the room's chats, newest first, older than the id `before`.
 
-        Whispers are left out unless `viewer` sent or received them.
+        Whispers are left out unless `viewer`, a user key, sent or received them.
         """
 
     @abstractmethod

@@ -69,6 +69,7 @@ def _room(doc) -> Room | None:
         password_hash=doc.get("passwordHash"),
         created_at=_utc(doc["createdAt"]),
         banned=frozenset(doc.get("banned", ())),
+        owner_key=doc.get("ownerKey"),
     )
 
 
@@ -79,6 +80,8 @@ def _chat(doc) -> Chat:
         user=doc["user"],
         created_at=_utc(doc["createdAt"]),
         **{key: doc.get(key) for key in ("chat", "gif", "kind", "who", "to")},
+        user_key=doc.get("userKey"),
+        to_key=doc.get("toKey"),
     )
 
 
@@ -128,8 +131,8 @@ class MongoStore(Store):
         self._media.create_index([("room", ASCENDING)], name="media_by_room")
 
     @_available
-    def create_room(self, title, max, owner, password_hash):
-        doc = {"_id": ObjectId(), "title": title, "max": max, "owner": owner}
+    def create_room(self, title, max, owner, password_hash, owner_key=None):
+        doc = {"_id": ObjectId(), "title": title, "max": max, "owner": owner, "ownerKey": owner_key}
         # The hash never leaves the server: Room.to_json says only whether there is one.
         doc.update(passwordHash=password_hash, createdAt=utcnow(), banned=[])
         self._rooms.insert_one(doc)
@@ -152,12 +155,12 @@ class MongoStore(Store):
         return _room(self._rooms.find_one_and_update({"_id": oid}, update, return_document=after))
 
     @_available
-    def set_owner(self, room_id, owner):
-        return self._update_room(room_id, {"$set": {"owner": owner}})
+    def set_owner(self, room_id, owner, owner_key=None):
+        return self._update_room(room_id, {"$set": {"owner": owner, "ownerKey": owner_key}})
 
     @_available
-    def ban(self, room_id, color):
-        return self._update_room(room_id, {"$addToSet": {"banned": color}})
+    def ban(self, room_id, user_key):
+        return self._update_room(room_id, {"$addToSet": {"banned": user_key}})
 
     @_available
     def delete_room(self, room_id):
@@ -172,8 +175,21 @@ class MongoStore(Store):
         return deleted > 0
 
     @_available
-    def add_chat(self, room_id, user, *, chat=None, gif=None, kind=None, who=None, to=None):
+    def add_chat(
+        self,
+        room_id,
+        user,
+        *,
+        chat=None,
+        gif=None,
+        kind=None,
+        who=None,
+        to=None,
+        user_key=None,
+        to_key=None,
+    ):
         optional = {"chat": chat, "gif": gif, "kind": kind, "who": who, "to": to}
+        optional.update(userKey=user_key, toKey=to_key)
         # Chats and media keep their room's hex id, as the API gives it, so they take any room_id
         # exactly as the SQLite store does.
         doc = {"_id": ObjectId(), "room": room_id, "user": user, "createdAt": utcnow()}
@@ -191,7 +207,7 @@ class MongoStore(Store):
         if viewer is None:
             query["to"] = None
         else:
-            query["$or"] = [{"to": None}, {"user": viewer}, {"to": viewer}]
+            query["$or"] = [{"to": None}, {"userKey": viewer}, {"toKey": viewer}]
         cursor = self._chats.find(query).sort("_id", DESCENDING).limit(limit)
         return [_chat(doc) for doc in cursor]
 

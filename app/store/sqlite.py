@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS rooms (
     max INTEGER NOT NULL,
     owner TEXT NOT NULL,
     password_hash TEXT,
+    owner_key TEXT,
     banned TEXT NOT NULL DEFAULT '[]',
     created_at TEXT NOT NULL
 );
@@ -29,6 +30,8 @@ CREATE TABLE IF NOT EXISTS chats (
     kind TEXT,
     who TEXT,
     recipient TEXT,
+    user_key TEXT,
+    to_key TEXT,
     created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chats_by_room ON chats (room, id);
@@ -50,6 +53,7 @@ def _room(row) -> Room:
         password_hash=row["password_hash"],
         created_at=datetime.fromisoformat(row["created_at"]),
         banned=frozenset(json.loads(row["banned"])),
+        owner_key=row["owner_key"],
     )
 
 
@@ -64,6 +68,8 @@ def _chat(row) -> Chat:
         kind=row["kind"],
         who=row["who"],
         to=row["recipient"],
+        user_key=row["user_key"],
+        to_key=row["to_key"],
     )
 
 
@@ -102,12 +108,12 @@ class SQLiteStore(Store):
         with self._lock:
             return self._connection().execute(sql, params).rowcount
 
-    def create_room(self, title, max, owner, password_hash):
-        room = Room(new_id(), title, max, owner, password_hash, utcnow())
+    def create_room(self, title, max, owner, password_hash, owner_key=None):
+        room = Room(new_id(), title, max, owner, password_hash, utcnow(), owner_key=owner_key)
         self._execute(
-            "INSERT INTO rooms (id, title, max, owner, password_hash, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (room.id, title, max, owner, password_hash, room.created_at.isoformat()),
+            "INSERT INTO rooms (id, title, max, owner, owner_key, password_hash, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (room.id, title, max, owner, owner_key, password_hash, room.created_at.isoformat()),
         )
         return room
 
@@ -120,12 +126,15 @@ class SQLiteStore(Store):
     def list_rooms(self):
         return [_room(row) for row in self._query("SELECT * FROM rooms ORDER BY created_at, id")]
 
-    def set_owner(self, room_id, owner):
+    def set_owner(self, room_id, owner, owner_key=None):
         if is_id(room_id):
-            self._execute("UPDATE rooms SET owner = ? WHERE id = ?", (owner, room_id))
+            self._execute(
+                "UPDATE rooms SET owner = ?, owner_key = ? WHERE id = ?",
+                (owner, owner_key, room_id),
+            )
         return self.get_room(room_id)
 
-    def ban(self, room_id, color):
+    def ban(self, room_id, user_key):
         if not is_id(room_id):
             return None
         with self._lock:
@@ -134,7 +143,7 @@ class SQLiteStore(Store):
             try:
                 row = db.execute("SELECT banned FROM rooms WHERE id = ?", (room_id,)).fetchone()
                 if row is not None:
-                    banned = sorted(set(json.loads(row["banned"])) | {color})
+                    banned = sorted(set(json.loads(row["banned"])) | {user_key})
                     db.execute(
                         "UPDATE rooms SET banned = ? WHERE id = ?", (json.dumps(banned), room_id)
                     )
@@ -166,12 +175,38 @@ class SQLiteStore(Store):
             (self.media_folder / name).unlink(missing_ok=True)
         return deleted > 0
 
-    def add_chat(self, room_id, user, *, chat=None, gif=None, kind=None, who=None, to=None):
-        message = Chat(new_id(), room_id, user, utcnow(), chat, gif, kind, who, to)
+    def add_chat(
+        self,
+        room_id,
+        user,
+        *,
+        chat=None,
+        gif=None,
+        kind=None,
+        who=None,
+        to=None,
+        user_key=None,
+        to_key=None,
+    ):
+        message = Chat(
+            new_id(), room_id, user, utcnow(), chat, gif, kind, who, to, user_key, to_key
+        )
         self._execute(
-            "INSERT INTO chats (id, room, user, chat, gif, kind, who, recipient, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (message.id, room_id, user, chat, gif, kind, who, to, message.created_at.isoformat()),
+            "INSERT INTO chats (id, room, user, chat, gif, kind, who, recipient, user_key, to_key,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                message.id,
+                room_id,
+                user,
+                chat,
+                gif,
+                kind,
+                who,
+                to,
+                user_key,
+                to_key,
+                message.created_at.isoformat(),
+            ),
         )
         return message
 
@@ -183,7 +218,7 @@ class SQLiteStore(Store):
         if before is not None:
             sql += " AND id < ?"
             params.append(before)
-        sql += " AND (recipient IS NULL OR user = ? OR recipient = ?)"
+        sql += " AND (recipient IS NULL OR user_key = ? OR to_key = ?)"
         params += [viewer, viewer]
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(limit)
