@@ -1,0 +1,125 @@
+"""Browser journeys: the real server, Debian's Chromium, and people with their own contexts."""
+
+import os
+import re
+
+import pytest
+from PIL import Image, ImageDraw
+
+from ..live_server import LiveServer
+from .people import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    EXPECT_MS,
+    GRACE,
+    Person,
+    PlaywrightError,
+    expect,
+    sync_playwright,
+    unavailable,
+)
+
+_CALL_REPORT = pytest.StashKey()
+
+
+class BrowserServer(LiveServer):
+    """The live server with its instance folder (session files, secret key) in tmp too."""
+
+    def environment(self) -> dict:
+        env = super().environment()
+        env["GIFCHAT_INSTANCE_PATH"] = str(self.folder / "instance")  # a path, not JSON
+        return env
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run; each person gets a context of their own."""
+    if sync_playwright is None:
+        unavailable("Playwright for Python is not installed (pip install -e '.[dev]')")
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    expect.set_options(timeout=EXPECT_MS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def server(browser, tmp_path_factory):
+    """gunicorn + eventlet on a free loopback port, with a tmp database, uploads and sessions."""
+    live = BrowserServer(tmp_path_factory.mktemp("browser-live"), grace_seconds=GRACE)
+    try:
+        try:
+            live.start()
+        except RuntimeError as error:
+            pytest.fail(f"the server did not start: {error}", pytrace=False)
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_REPORT] = report
+    return report
+
+
+@pytest.fixture
+def person(browser, server, request):
+    """A factory: person("A", locale=..., viewport=...) is another visitor in a new context."""
+    log_start = server.stderr_size()
+    made: list[Person] = []
+
+    def make(name: str | None = None, **options) -> Person:
+        visitor = Person(browser, server, name or "ABCDEFGH"[len(made)], **options)
+        made.append(visitor)
+        visitor.arrive(taken={someone.color for someone in made[:-1]})
+        return visitor
+
+    yield make
+
+    try:
+        report = request.node.stash.get(_CALL_REPORT, None)
+        if report is not None and report.failed:
+            save_failure_screenshots(made, request.node.name)
+    finally:
+        for visitor in made:
+            visitor.close()
+    assert server.process.poll() is None, f"the server died:\n{server.stderr()}"
+    # Background work (grace timers, hand-overs) has nobody to answer: failures only show here.
+    log = server.stderr(since=log_start)
+    assert "Traceback" not in log, f"the server logged an error:\n{log}"
+    errors = {visitor.name: visitor.errors for visitor in made if visitor.errors}
+    assert not errors, f"uncaught errors in the pages' scripts: {errors}"
+
+
+def save_failure_screenshots(people: list[Person], test_name: str) -> None:
+    """What each person still there saw when the journey failed, for whoever reads the failure."""
+    folder = ARTIFACTS / "failures" / re.sub(r"[^\w.-]+", "_", test_name)
+    folder.mkdir(parents=True, exist_ok=True)
+    for visitor in people:
+        if visitor.closed:
+            continue
+        try:
+            visitor.page.screenshot(path=str(folder / f"{visitor.name}.png"), full_page=True)
+        except PlaywrightError:  # a crashed page: its failure says more than its picture
+            pass
+
+
+@pytest.fixture(scope="session")
+def gif_path(tmp_path_factory):
+    """A small, real, animated GIF file, as a visitor would pick one."""
+    frames = []
+    for shade in ("#e4572e", "#29335c", "#f3a712"):
+        frame = Image.new("RGB", (64, 48), shade)
+        ImageDraw.Draw(frame).ellipse((16, 8, 48, 40), fill="#ffffff")
+        frames.append(frame)
+    path = tmp_path_factory.mktemp("gif") / "hello.gif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=200, loop=0)
+    return path
