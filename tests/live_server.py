@@ -13,7 +13,6 @@ from pathlib import Path
 
 import requests
 import socketio
-from cachelib import FileSystemCache
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20  # seconds for gunicorn to answer GET /
@@ -49,7 +48,6 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.grace_seconds = grace_seconds
-        self.session_ids: set[str] = set()  # cookies handed out, to clean up at the end
         self.process = None
         self._out = self._err = None
 
@@ -64,6 +62,8 @@ class LiveServer:
         }
         env.update({f"GIFCHAT_{key}": json.dumps(value) for key, value in settings.items()})
         env["GIFCHAT_BIND"] = f"127.0.0.1:{self.port}"  # read by gunicorn.conf.py, not JSON
+        # Session files and the secret key in the test's folder, not the project's instance/.
+        env["GIFCHAT_INSTANCE_PATH"] = str(self.folder / "instance")
         env["GIFCHAT_MAX_CONNECTIONS"] = "100"
         env["PYTHONUNBUFFERED"] = "1"
         return env
@@ -99,7 +99,6 @@ class LiveServer:
                     )
                 try:
                     if http.get(self.url + "/", timeout=1).status_code == 200:
-                        self.remember_sessions(http)
                         return
                 except requests.ConnectionError:
                     pass
@@ -119,25 +118,12 @@ class LiveServer:
         for log in (self._out, self._err):
             if log is not None:
                 log.close()
-        self._forget_sessions()
 
     def _signal(self, signum) -> None:
         try:
             os.killpg(self.process.pid, signum)
         except ProcessLookupError:
             pass
-
-    def remember_sessions(self, http: requests.Session) -> None:
-        self.session_ids.update(c.value for c in http.cookies if c.name == "session")
-
-    def _forget_sessions(self) -> None:
-        # GIFCHAT_* cannot move the instance folder, so the sessions land in the project's
-        # instance/sessions: delete the ones these tests made, through cachelib itself.
-        folder = PROJECT_ROOT / "instance" / "sessions"
-        if self.session_ids and folder.is_dir():
-            cache = FileSystemCache(str(folder), threshold=0, mode=0o600)
-            for sid in self.session_ids:
-                cache.delete(f"session:{sid}")
 
     def stderr(self, since: int = 0) -> str:
         """What the server wrote to stderr, from byte offset `since` on."""
@@ -258,7 +244,6 @@ class Person:
         self.http = requests.Session()
         self.sockets: list[Socket] = []
         self.visit("/")
-        self.server.remember_sessions(self.http)
 
     def get(self, path, **kwargs):
         return self.http.get(self.server.url + path, timeout=WAIT, **kwargs)

@@ -23,15 +23,6 @@ from .people import (
 _CALL_REPORT = pytest.StashKey()
 
 
-class BrowserServer(LiveServer):
-    """The live server with its instance folder (session files, secret key) in tmp too."""
-
-    def environment(self) -> dict:
-        env = super().environment()
-        env["GIFCHAT_INSTANCE_PATH"] = str(self.folder / "instance")  # a path, not JSON
-        return env
-
-
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run; each person gets a context of their own."""
@@ -51,7 +42,7 @@ def browser():
 @pytest.fixture(scope="session")
 def server(browser, tmp_path_factory):
     """gunicorn + eventlet on a free loopback port, with a tmp database, uploads and sessions."""
-    live = BrowserServer(tmp_path_factory.mktemp("browser-live"), grace_seconds=GRACE)
+    live = LiveServer(tmp_path_factory.mktemp("browser-live"), grace_seconds=GRACE)
     try:
         try:
             live.start()
