@@ -159,3 +159,25 @@ def test_a_page_reload_keeps_the_room(people, transport):
     response = alice.post_chat(room_id, "still here")
     assert response.status_code == 201, response.text
     assert a.wait_for("chat", lambda chat: chat["_id"] == response.json()["_id"])
+
+
+def test_a_room_password_never_reaches_the_logs_pages_or_events(people, server):
+    secret = "hunter2-" + secrets.token_hex(4)
+    alice, bob = people(), people()
+    lobby = bob.socket("/room", "websocket")
+    room_id = alice.create_room("secret room", password=secret)
+    seen = [lobby.wait_for("newRoom")]
+    for password in ("wrong guess", secret):
+        bob.http.post(
+            f"{server.url}/room/{room_id}/password",
+            data={"password": password, "csrf_token": bob.csrf},
+            timeout=WAIT,
+        )
+    sock = bob.join(room_id, "websocket")
+    pages = [bob.get("/").text, bob.get(f"/room/{room_id}").text, alice.get("/").text]
+    seen += [event for _, event in sock.received()]
+    logs = (server.folder / "stdout.log").read_text() + server.stderr()
+    assert f"/room/{room_id}/password" in logs  # the access log did record the requests
+    assert secret not in logs
+    assert all(secret not in page for page in pages)
+    assert secret not in str(seen)
