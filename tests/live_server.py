@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -133,6 +134,22 @@ class LiveServer:
 
     def stderr_size(self) -> int:
         return (self.folder / "stderr.log").stat().st_size
+
+
+@contextmanager
+def running(folder: Path, grace_seconds: float, server_class=LiveServer, **options):
+    """A started server for a fixture to yield; the test fails, not errors, if it won't start."""
+    import pytest
+
+    live = server_class(folder, grace_seconds, **options)
+    try:
+        try:
+            live.start()
+        except RuntimeError as error:
+            pytest.fail(f"the server did not start: {error}", pytrace=False)
+        yield live
+    finally:
+        live.stop()
 
 
 class Socket:

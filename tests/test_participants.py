@@ -5,19 +5,11 @@ import time
 import pytest
 
 from .gifs import gif
+from .waiting import wait_for
 
 
 def names(sock, namespace="/chat"):
     return [event["name"] for event in sock.get_received(namespace)]
-
-
-def wait_for(predicate, seconds=3.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def kick(person, room_id, user):

@@ -11,7 +11,7 @@ pytest.importorskip("websocket")  # websocket-client, for the websocket transpor
 import socketio  # noqa: E402
 
 from .gifs import gif  # noqa: E402
-from .live_server import WAIT, LiveServer, People, Socket  # noqa: E402
+from .live_server import WAIT, People, Socket, running  # noqa: E402
 
 pytestmark = pytest.mark.server
 
@@ -22,15 +22,8 @@ EVIL = "http://evil.invalid"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    live = LiveServer(tmp_path_factory.mktemp("live"), grace_seconds=GRACE)
-    try:
-        try:
-            live.start()
-        except RuntimeError as error:
-            pytest.fail(f"the server did not start: {error}", pytrace=False)
+    with running(tmp_path_factory.mktemp("live"), GRACE) as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture

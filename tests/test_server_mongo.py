@@ -9,7 +9,7 @@ import pytest
 
 from app.store.base import new_id
 
-from .live_server import LiveServer, People
+from .live_server import LiveServer, People, running
 from .store_backends import real_mongo_uri
 
 pytestmark = pytest.mark.server
@@ -34,16 +34,14 @@ def server(tmp_path_factory):
     from pymongo import MongoClient
 
     uri = real_mongo_uri()
-    live = MongoLiveServer(
-        tmp_path_factory.mktemp("live-mongo"), 1, uri, f"gifchat_test_{new_id()}"
-    )
+    database = f"gifchat_test_{new_id()}"
+    folder = tmp_path_factory.mktemp("live-mongo")
     try:
-        live.start()
-        yield live
+        with running(folder, 1, MongoLiveServer, uri=uri, database=database) as live:
+            yield live
     finally:
-        live.stop()
         with MongoClient(uri) as client:
-            client.drop_database(live.database)
+            client.drop_database(database)
 
 
 def test_database_work_does_not_stall_other_sockets(server):

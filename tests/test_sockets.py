@@ -6,6 +6,8 @@ import pytest
 
 from app.extensions import socketio
 
+from .waiting import wait_for
+
 
 def names(events):
     return [event["name"] for event in events]
@@ -189,15 +191,6 @@ def test_a_socket_error_answers_the_ack_and_keeps_the_socket(visitor, monkeypatc
         "error": "문제가 발생했습니다."
     }
     assert sock.is_connected("/chat")
-
-
-def wait_for(predicate, seconds=3.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
-from ..live_server import LiveServer
+from ..live_server import running
 from .people import (
     ARTIFACTS,
     CHROMIUM,
@@ -42,15 +42,8 @@ def browser():
 @pytest.fixture(scope="session")
 def server(browser, tmp_path_factory):
     """gunicorn + eventlet on a free loopback port, with a tmp database, uploads and sessions."""
-    live = LiveServer(tmp_path_factory.mktemp("browser-live"), grace_seconds=GRACE)
-    try:
-        try:
-            live.start()
-        except RuntimeError as error:
-            pytest.fail(f"the server did not start: {error}", pytrace=False)
+    with running(tmp_path_factory.mktemp("browser-live"), GRACE) as live:
         yield live
-    finally:
-        live.stop()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
