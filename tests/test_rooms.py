@@ -227,3 +227,12 @@ def test_unknown_route_answers_json_to_json_clients(visitor):
 
 def test_wrong_method_is_405_not_500(visitor):
     assert visitor().client.put("/room").status_code == 405
+
+
+def test_a_session_remembers_its_latest_admissions_only(visitor):
+    from app.rooms.service import ADMISSIONS_KEPT
+
+    alice = visitor()
+    rooms = [alice.create_room(f"room {n}") for n in range(ADMISSIONS_KEPT + 2)]
+    with alice.client.session_transaction() as session:
+        assert session["rooms"] == rooms[-ADMISSIONS_KEPT:]

@@ -47,9 +47,13 @@ def is_admitted(room: Room) -> bool:
     return room.id in session.get("rooms", [])
 
 
+ADMISSIONS_KEPT = 100  # rooms come and go; a session need not remember every one
+
+
 def admit(room: Room) -> None:
     if not is_admitted(room):
-        session["rooms"] = [*session.get("rooms", []), room.id]
+        kept = session.get("rooms", [])[-(ADMISSIONS_KEPT - 1) :]
+        session["rooms"] = [*kept, room.id]
 
 
 def check_capacity(room: Room) -> None:
