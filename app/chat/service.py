@@ -55,8 +55,7 @@ def post_gif(room: Room, data: bytes) -> Chat:
         )
     except InvalidGif as error:
         raise Refused(str(error), 400) from error
-    store = get_store()
-    name = store.save_media(room.id, data)
+    name = get_store().save_media(room.id, data)
     return _deliver(store_chat(room, gif=name))
 
 

@@ -90,12 +90,10 @@ def require_admitted(room_id: str) -> Room:
     return room
 
 
-def _occupancy(room_id: str) -> dict:
-    return {"_id": room_id, "count": presence().count(room_id)}
-
-
 def announce_occupancy(room_id: str) -> None:
-    socketio.emit("occupancy", _occupancy(room_id), namespace="/room")
+    """Tell every lobby how many people the room holds now."""
+    count = presence().count(room_id)
+    socketio.emit("occupancy", {"_id": room_id, "count": count}, namespace="/room")
 
 
 def delete_room(room_id: str) -> bool:

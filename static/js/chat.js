@@ -1,8 +1,9 @@
 // A chat room: live messages, sending text and GIFs, older history on scroll, who is here.
+import { send } from "./api.js";
 import { createOwnerControls } from "./owner.js";
 import { createParticipants } from "./participants.js";
 import { renderChat, upgrade } from "./render.js";
-import { csrfToken, t } from "./strings.js";
+import { t } from "./strings.js";
 import { setupUploads } from "./upload.js";
 
 const root = document.getElementById("room");
@@ -21,11 +22,6 @@ let leaving = false;
 function showError(message) {
   errorBox.textContent = message;
   errorBox.hidden = !message;
-}
-
-function failure(error) {
-  // fetch's own network errors are in the browser's words; ours are in the page's language
-  return error instanceof TypeError || !error.message ? t("failed") : error.message;
 }
 
 /* Scrolling: stay with the newest message unless the reader went up to read. */
@@ -109,23 +105,13 @@ async function sendText() {
   const to = participants.recipient();
   sending = true;
   try {
-    const response = await fetch(root.dataset.chatUrl, {
-      method: "POST",
-      headers: {
-        Accept: "application/json",
-        "Content-Type": "application/json",
-        "X-CSRFToken": csrfToken(),
-      },
-      body: JSON.stringify(to ? { chat: text, to } : { chat: text }),
-    });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error || t("failed"));
+    const data = await send("POST", root.dataset.chatUrl, to ? { chat: text, to } : { chat: text });
     input.value = "";
     fitInput();
     showError("");
     append(data, true);
   } catch (error) {
-    showError(failure(error));
+    showError(error.message || t("failed"));
   } finally {
     sending = false;
   }

@@ -1,5 +1,6 @@
 // The owner's "Delete room" button, with an inline "really delete?" step instead of confirm().
-import { csrfToken, t } from "./strings.js";
+import { send } from "./api.js";
+import { t } from "./strings.js";
 
 export function createOwnerControls({ root, onError, onDeleted }) {
   const exit = document.getElementById("exit-btn");
@@ -23,14 +24,10 @@ export function createOwnerControls({ root, onError, onDeleted }) {
   async function destroy(yes) {
     yes.disabled = true;
     try {
-      const response = await fetch(root.dataset.deleteUrl, {
-        method: "DELETE",
-        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-      });
-      if (response.ok) return onDeleted();
-      onError((await response.json().catch(() => ({}))).error || t("failed"));
-    } catch {
-      onError(t("failed"));
+      await send("DELETE", root.dataset.deleteUrl);
+      return onDeleted();
+    } catch (error) {
+      onError(error.message);
     }
     closeConfirm(true);
   }

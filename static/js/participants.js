@@ -1,6 +1,7 @@
 // Who is in the room: the participants panel, the whisper recipient menu and the owner's kicks.
+import { send } from "./api.js";
 import { colorName } from "./colors.js";
-import { csrfToken, t } from "./strings.js";
+import { t } from "./strings.js";
 
 const me = document.body.dataset.me;
 
@@ -91,21 +92,9 @@ export function createParticipants({ root, input, onError, onRecipient }) {
     if (target.getAttribute("aria-disabled")) return;
     target.setAttribute("aria-disabled", "true"); // not disabled: that would drop keyboard focus
     try {
-      const response = await fetch(root.dataset.kickUrl, {
-        method: "POST",
-        headers: {
-          Accept: "application/json",
-          "Content-Type": "application/json",
-          "X-CSRFToken": csrfToken(),
-        },
-        body: JSON.stringify({ user: target.dataset.color }),
-      });
-      if (!response.ok) {
-        const data = await response.json().catch(() => ({}));
-        onError(data.error || t("failed"));
-      }
-    } catch {
-      onError(t("failed"));
+      await send("POST", root.dataset.kickUrl, { user: target.dataset.color });
+    } catch (error) {
+      onError(error.message);
     } finally {
       target.removeAttribute("aria-disabled");
     }

@@ -1,0 +1,22 @@
+// Calls to the server's JSON routes: the CSRF header, and its {"error"} as the thrown message.
+import { csrfToken, t } from "./strings.js";
+
+/** Send a state-changing request; resolves to the JSON answer, or throws with the reason. */
+export async function send(method, url, body) {
+  const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    // fetch's own network errors are in the browser's words; ours are in the page's language
+    throw new Error(t("failed"));
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.error || t("failed"));
+  return data;
+}
