@@ -12,7 +12,7 @@ eventlet.monkey_patch()  # before any other import, so every socket and lock is 
 import os  # noqa: E402
 import sys  # noqa: E402
 
-from app import create_app  # noqa: E402
+from app import create_app, start_background_tasks  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 from app.store import StoreUnavailable  # noqa: E402
 
@@ -22,6 +22,7 @@ except StoreUnavailable as error:
     # One clear line, no traceback: the usual cause is a database that is not up yet.
     print(f"gifchat: cannot reach the database: {error}", file=sys.stderr)
     sys.exit(1)
+start_background_tasks(app)
 
 if __name__ == "__main__":
     # eventlet's pool caps concurrent connections; a chat server holds one per visitor.

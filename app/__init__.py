@@ -47,7 +47,6 @@ def create_app(config=None) -> Flask:
     from .chat import events as chat_events
     from .chat.routes import bp as chat_bp
     from .rooms import events as room_events
-    from .rooms import service as room_service
     from .rooms.routes import bp as rooms_bp
 
     app.before_request(identity.ensure_color)
@@ -58,10 +57,16 @@ def create_app(config=None) -> Flask:
     socketio.on_error_default(errors.socket_error)
     socketio.on_namespace(room_events.LobbyNamespace("/room"))
     socketio.on_namespace(chat_events.ChatNamespace("/chat"))
+    return app
+
+
+def start_background_tasks(app: Flask) -> None:
+    """What a serving process runs beside its requests; building an app starts none of it."""
+    from .rooms import service as room_service
+
     with app.app_context():
         # Rooms left from before a restart would otherwise wait forever for a last exit.
         room_service.watch_existing_rooms()
-    return app
 
 
 def _ensure_secret_key(app: Flask) -> None:
