@@ -28,7 +28,7 @@ $(VENDOR): package.json package-lock.json
 run: install
 	$(BIN)/python wsgi.py
 
-# Development: reloads on change; Socket.IO by long-polling only.
+# Development: Werkzeug's server, reloading on change; websockets and long-polling (threading).
 dev: install
 	$(BIN)/flask --app wsgi run --debug --port 8005
 

@@ -1,28 +1,117 @@
-"""The entry point for gunicorn, `flask run` and `python wsgi.py`."""
+"""The entry point for gunicorn, `python wsgi.py` and the `flask` command: it picks the server."""
 
-import warnings
+import sys
 
-# Eventlet is chosen knowingly (see setup.cfg's pins); its notice would hide real start-up errors.
-warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
-import eventlet  # noqa: E402
+def _flask_command():
+    """The click context of the `flask` command importing this module, or None."""
+    # gunicorn and `python wsgi.py` get here before anything imported Flask's CLI; importing it
+    # now would make objects (locks, locals) that eventlet's patching comes too late for.
+    if "flask.cli" not in sys.modules:
+        return None
+    import click
+    from flask.cli import ScriptInfo
 
-eventlet.monkey_patch()  # before any other import, so every socket and lock is green
+    context = click.get_current_context(silent=True)
+    if context is None or context.find_object(ScriptInfo) is None:
+        return None
+    return context
+
+
+FLASK_COMMAND = _flask_command()
+
+if FLASK_COMMAND is None:
+    import warnings
+
+    # Eventlet is chosen knowingly (see setup.cfg's pins); its notice would hide real start-up
+    # errors.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+
+    import eventlet
+
+    eventlet.monkey_patch()  # before the app's imports, so every socket and lock is green
+    ASYNC_MODE = "eventlet"
+else:
+    # The `flask` command imported Flask, Werkzeug and their locals before this module: patched
+    # now, they would block under the patched server. Werkzeug's threaded server serves
+    # Socket.IO instead, websockets included, through simple-websocket.
+    ASYNC_MODE = "threading"
 
 import os  # noqa: E402
-import sys  # noqa: E402
+import socket  # noqa: E402
+from contextlib import suppress  # noqa: E402
 
 from app import create_app, start_background_tasks  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 from app.store import StoreUnavailable  # noqa: E402
 
+
+def _flask_serves(context) -> bool:
+    """Whether this process is the one `flask run` serves from; never for another command."""
+    from flask.cli import run_command
+    from flask.helpers import get_debug_flag
+    from werkzeug.serving import is_running_from_reloader
+
+    if context.command is not run_command:
+        return False  # shell, routes, and the rest: building the app must start nothing
+    if is_running_from_reloader():
+        return True  # the reloader's child
+    # run_command's own rule: --reload/--no-reload, else the reloader comes with --debug. With
+    # it, this process only watches files while a child serves.
+    reload = context.params.get("reload")
+    return not (get_debug_flag() if reload is None else reload)
+
+
+class _QuietWebSocketEnd:
+    """Ends a finished websocket as Werkzeug's server expects, even under its debugger."""
+
+    # engineio ends a websocket under Werkzeug by raising ConnectionError, which Werkzeug takes
+    # for a dropped connection; but `flask run --debug` puts the debugger in between, and it
+    # logs that as a crash (a 500 and a traceback) every time a page closes.
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        try:
+            return self.wsgi_app(environ, start_response)
+        except ConnectionError:
+            raw = environ.get("werkzeug.socket")
+            if raw is None or environ.get("HTTP_UPGRADE", "").lower() != "websocket":
+                raise
+            # Werkzeug's answer then fails to send, which it takes for the dropped connection.
+            with suppress(OSError):
+                raw.shutdown(socket.SHUT_WR)
+            start_response("101 Switching Protocols", [])
+            return []
+
+
+def _server_name() -> str:
+    if FLASK_COMMAND is not None:
+        return "Werkzeug's development server"
+    if __name__ == "__main__":
+        return "eventlet's WSGI server"
+    return "gunicorn" if "gunicorn" in sys.modules else "an imported WSGI server"
+
+
 try:
-    app = create_app()
+    app = create_app({"SOCKETIO_ASYNC_MODE": ASYNC_MODE})
 except StoreUnavailable as error:
     # One clear line, no traceback: the usual cause is a database that is not up yet.
     print(f"gifchat: cannot reach the database: {error}", file=sys.stderr)
     sys.exit(1)
-start_background_tasks(app)
+if FLASK_COMMAND is not None:
+    app.wsgi_app = _QuietWebSocketEnd(app.wsgi_app)
+
+if FLASK_COMMAND is None or _flask_serves(FLASK_COMMAND):
+    start_background_tasks(app)
+    engine = socketio.server.eio
+    print(
+        f"gifchat: serving with {_server_name()}, async mode {engine.async_mode}"
+        f" ({', '.join(engine.transports)})",
+        file=sys.stderr,
+        flush=True,
+    )
 
 if __name__ == "__main__":
     # eventlet's pool caps concurrent connections; a chat server holds one per visitor.
