@@ -1,6 +1,7 @@
 """What only the SQLite backend has: its query plans, and which of its errors are outages."""
 
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,16 @@ def test_a_locked_database_is_unavailable_to_writers_then_heals(store, tmp_path)
         assert store.get_room(room.id) == room  # readers still read (write-ahead log)
     kept = store.add_chat(room.id, "#bf4082", chat="kept")
     assert store.chats(room.id, limit=10) == [kept]
+
+
+def test_a_gif_file_that_cannot_be_removed_does_not_keep_its_room(store, monkeypatch, caplog):
+    room = store.create_room("Cats", 10, "#bf4082", None)
+    name = store.save_media(room.id, b"GIF89a")
+
+    def refuse(path, missing_ok=False):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    assert store.delete_room(room.id) is True
+    assert store.get_room(room.id) is None and store.open_media(name) is None
+    assert name in caplog.text

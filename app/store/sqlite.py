@@ -1,12 +1,16 @@
 """The embedded default: SQLite for rooms and chats, GIF files in a folder."""
 
 import json
+import logging
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
 from .base import Store, guarded
 from .models import Chat, Media, Room
 from .sqlite_connection import Connection, is_outage
+
+log = logging.getLogger(__name__)
 
 # Column names stay as the first release made them: an existing database opens unchanged.
 SCHEMA = """
@@ -97,7 +101,10 @@ class SQLiteStore(Store):
             db.execute("DELETE FROM chats WHERE room = ?", (room_id,))
             deleted = db.execute("DELETE FROM rooms WHERE id = ?", (room_id,)).rowcount
         for row in media:
-            (self.media_folder / row["name"]).unlink(missing_ok=True)
+            try:
+                (self.media_folder / row["name"]).unlink(missing_ok=True)
+            except OSError as error:  # the room is gone all the same; a stray file costs space
+                log.warning("could not remove GIF file %s: %s", row["name"], error)
         return deleted > 0
 
     def _insert_chat(self, chat):
@@ -126,8 +133,9 @@ class SQLiteStore(Store):
             sql = "INSERT INTO media (name, room, created_at) VALUES (?, ?, ?)"
             self.db.write(sql, (name, room_id, created_at.isoformat()))
         except BaseException:
-            temporary.unlink(missing_ok=True)
-            path.unlink(missing_ok=True)
+            for leftover in (temporary, path):
+                with suppress(OSError):  # the first error is the one to report
+                    leftover.unlink(missing_ok=True)
             raise
 
     def _find_media(self, name):
