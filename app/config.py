@@ -8,6 +8,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MONGO_URI = None
 MONGO_DATABASE = None  # overrides the database named in MONGO_URI
 SQLITE_PATH = None  # defaults to instance/gifchat.sqlite3
+SQLITE_BUSY_TIMEOUT = 5.0  # seconds a write waits for another process's lock, then 503
 UPLOAD_FOLDER = str(PROJECT_ROOT / "uploads")
 
 # Rooms and chats.

@@ -2,8 +2,9 @@
 
 Checks the design claim "entering a room costs the same with 100 or 1,000,000 messages"
 (DESIGN.md, Storage): each store is filled with N messages in one room, then
-`store.chats(room, limit=50)` (the page a visitor gets on entering) and a `before=` page
-from the middle of the room (scrolling up) are timed through the Store API.
+`store.chats(room, limit=50)` (the page a visitor gets on entering), a `before=` page
+from the middle of the room (scrolling up) and an `after=` page from there (catching up
+after a reconnect) are timed through the Store API.
 """
 
 import tempfile
@@ -47,13 +48,10 @@ def _fill_sqlite(store, n, room, others):
         (cid, where, "#abcdef", f"message {i}", created)
         for i, (cid, where) in enumerate(_messages(n, room, others))
     )
-    db = store._connection()
-    with store._lock:
-        db.execute("BEGIN")
+    with store.db.transaction(write=True) as db:
         db.executemany(
             "INSERT INTO chats (id, room, user, chat, created_at) VALUES (?, ?, ?, ?, ?)", rows
         )
-        db.execute("COMMIT")
 
 
 def _fill_mongo(store, n, room, others):
@@ -92,21 +90,20 @@ def _mongomock_store(folder: Path, n: int):
 def _query_plan(store, call) -> list[str]:
     """EXPLAIN QUERY PLAN of the SQL that call() makes the SQLite store run."""
     seen = []
-    original = store._query
+    original = store.db.query
 
     def spy(sql, params=()):
         seen.append((sql, params))
         return original(sql, params)
 
-    store._query = spy
+    store.db.query = spy
     try:
         call()
     finally:
-        del store._query
+        del store.db.query
     plans = []
     for sql, params in seen:
-        rows = store._connection().execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
-        plans.extend(row["detail"] for row in rows)
+        plans.extend(row["detail"] for row in original("EXPLAIN QUERY PLAN " + sql, params))
     return plans
 
 
@@ -118,26 +115,35 @@ def _measure(backend: str, folder: Path, n: int) -> tuple[list, list[str]]:
         started = time.perf_counter()
         fill(store, n, room, [new_id() for _ in range(OTHER_ROOMS)])
         fill_seconds = time.perf_counter() - started
-        latest = store.chats(room, limit=PAGE, viewer=VIEWER)
+        latest = store.chats(room, limit=PAGE, viewer_key=VIEWER)
         # The middle of the room: the page just older than its n/2-th newest message.
-        middle = store.chats(room, limit=n // 2, viewer=VIEWER)[-1].id
-        page = store.chats(room, limit=PAGE, before=middle, viewer=VIEWER)
+        middle = store.chats(room, limit=n // 2, viewer_key=VIEWER)[-1].id
+        page = store.chats(room, limit=PAGE, before=middle, viewer_key=VIEWER)
+        newer = store.chats(room, limit=PAGE, after=middle, viewer_key=VIEWER)
         if len(latest) != PAGE or len(page) != PAGE or page[0].id >= middle:
             raise RuntimeError(f"{backend}: unexpected pages for n={n}")
+        if len(newer) != min(PAGE, n // 2 - 1) or newer[0].id <= middle:
+            raise RuntimeError(f"{backend}: unexpected after= page for n={n}")
 
         def enter():
-            return store.chats(room, limit=PAGE, viewer=VIEWER)
+            return store.chats(room, limit=PAGE, viewer_key=VIEWER)
 
         def scroll():
-            return store.chats(room, limit=PAGE, before=middle, viewer=VIEWER)
+            return store.chats(room, limit=PAGE, before=middle, viewer_key=VIEWER)
+
+        def catch_up():
+            return store.chats(room, limit=PAGE, after=middle, viewer_key=VIEWER)
 
         enter_us, enter_reads = median_us(enter, times=READS, budget=READ_BUDGET)
         scroll_us, scroll_reads = median_us(scroll, times=READS, budget=READ_BUDGET)
+        after_us, after_reads = median_us(catch_up, times=READS, budget=READ_BUDGET)
         plans = []
         if backend == "sqlite":
             plans = [f"latest page:  {p}" for p in _query_plan(store, enter)]
             plans += [f"before= page: {p}" for p in _query_plan(store, scroll)]
-        return [n, fill_seconds, enter_us, enter_reads, scroll_us, scroll_reads], plans
+            plans += [f"after= page:  {p}" for p in _query_plan(store, catch_up)]
+        row = [n, fill_seconds, enter_us, enter_reads, scroll_us, scroll_reads]
+        return [*row, after_us, after_reads], plans
     finally:
         store.close()
 
@@ -150,7 +156,7 @@ def run(quick: bool = False) -> None:
                 row, plan = _measure(backend, Path(tmp), n)
                 rows.append(row)
                 plans = plan  # the largest room's plan is the one that matters
-            base_enter, base_scroll = rows[0][2], rows[0][4]
+            base_enter, base_scroll, base_after = rows[0][2], rows[0][4], rows[0][6]
             table(
                 [
                     "N messages in room",
@@ -159,6 +165,9 @@ def run(quick: bool = False) -> None:
                     "x N=100",
                     "reads",
                     "before= page µs",
+                    "x N=100",
+                    "reads",
+                    "after= page µs",
                     "x N=100",
                     "reads",
                 ],
@@ -172,8 +181,11 @@ def run(quick: bool = False) -> None:
                         f"{scroll:,.0f}",
                         ratio(scroll, base_scroll),
                         sr,
+                        f"{after:,.0f}",
+                        ratio(after, base_after),
+                        ar,
                     ]
-                    for n, fill, enter, er, scroll, sr in rows
+                    for n, fill, enter, er, scroll, sr, after, ar in rows
                 ],
                 title=f"{backend}: store.chats(room, limit={PAGE}) median per read"
                 f" (+{OTHER_MESSAGES:,} messages of {OTHER_ROOMS} other rooms in the table;"

@@ -71,49 +71,6 @@ def test_the_color_stays_the_same_across_requests(visitor):
         assert session["color"] == person.color
 
 
-@pytest.fixture
-def broken_store(store, monkeypatch):
-    def unavailable(*args, **kwargs):
-        raise StoreUnavailable("database down")
-
-    for name in ("list_rooms", "get_room", "create_room", "add_chat"):
-        monkeypatch.setattr(store, name, unavailable)
-
-
-def test_a_lost_database_gives_a_503_page(app, broken_store):
-    response = app.test_client().get("/")
-    assert response.status_code == 503
-    assert "잠시 후 다시 시도해 주세요" in response.text
-    assert "database down" not in response.text
-
-
-def test_a_lost_database_gives_json_clients_a_503(visitor, store, monkeypatch):
-    person = visitor()
-    room_id = person.create_room()
-
-    def unavailable(*args, **kwargs):
-        raise StoreUnavailable("database down")
-
-    monkeypatch.setattr(store, "get_room", unavailable)
-    response = person.post_chat(room_id, "hi")
-    assert response.status_code == 503
-    assert response.json == {"error": "서비스가 바쁩니다. 잠시 후 다시 시도해 주세요."}
-
-
-def test_a_lost_database_answers_socket_joins_with_an_error(visitor, store, monkeypatch):
-    person = visitor()
-    room_id = person.create_room()
-    sock = person.socket()
-
-    def unavailable(*args, **kwargs):
-        raise StoreUnavailable("database down")
-
-    monkeypatch.setattr(store, "get_room", unavailable)
-    ack = sock.emit("join", room_id, namespace="/chat", callback=True)
-    assert ack == {"error": "서비스가 바쁩니다. 잠시 후 다시 시도해 주세요."}
-    assert sock.is_connected("/chat")
-
-
 def test_start_up_without_the_database_says_so_in_one_line_and_exits(tmp_path):
     env = {
         "PATH": "/usr/bin:/bin",

@@ -10,7 +10,8 @@ from pymongo.errors import ConfigurationError, OperationFailure, ServerSelection
 
 from app.sessions import create_session_indexes, init_sessions, session_config
 from app.store.base import StoreUnavailable, new_id
-from app.store.mongo import SERVER_SELECTION_TIMEOUT_MS, MongoStore, mask_uri
+from app.store.mongo import MongoStore
+from app.store.mongo_uri import mask_uri
 
 from .store_backends import mongomock_config, real_mongo_uri
 
@@ -75,6 +76,7 @@ def test_an_unreachable_server_at_start_is_unavailable(caplog):
         lambda s: s.delete_room(new_id()),
         lambda s: s.add_chat(new_id(), "#bf4082", chat="hello"),
         lambda s: s.chats(new_id(), limit=10),
+        lambda s: s.chats(new_id(), limit=10, after=new_id()),
         lambda s: s.save_media(new_id(), b"GIF89a"),
         lambda s: s.open_media(f"{new_id()}.gif"),
     ],
@@ -152,7 +154,7 @@ class RecordingClient(mongomock.MongoClient):
 @pytest.mark.parametrize(
     "uri, timeout",
     [
-        ("mongodb://localhost/gifchat", SERVER_SELECTION_TIMEOUT_MS),
+        ("mongodb://localhost/gifchat", 5000),  # docs/storage.md: "gives up after 5 seconds"
         ("mongodb://localhost/gifchat?serverSelectionTimeoutMS=900", None),
     ],
 )

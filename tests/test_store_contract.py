@@ -1,7 +1,7 @@
 """The Store contract: every backend answers every call the same way."""
 
 import json
-from datetime import UTC, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -17,8 +17,14 @@ MALFORMED = [None, False, 0, "", "nope", "A" * 24, "0" * 23, "0" * 25, " " + "0"
 
 
 @pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    with open_store(request.param, tmp_path) as store:
+def backend(request):
+    """Every backend, whatever the app-level tests run on."""
+    return request.param
+
+
+@pytest.fixture
+def store(backend, tmp_path):
+    with open_store(backend, tmp_path) as store:
         yield store
 
 
@@ -31,7 +37,12 @@ def test_create_room_keeps_its_fields(store):
     before = utcnow()
     room = store.create_room("Cats", 5, "#bf4082", HASH)
     assert is_id(room.id)
-    assert (room.title, room.max, room.owner, room.password_hash) == ("Cats", 5, "#bf4082", HASH)
+    assert (room.title, room.capacity, room.owner, room.password_hash) == (
+        "Cats",
+        5,
+        "#bf4082",
+        HASH,
+    )
     assert room.secret and room.banned == frozenset()
     assert room.created_at.utcoffset() == timedelta(0)
     assert before <= room.created_at <= utcnow()
@@ -117,7 +128,7 @@ def test_add_chat_keeps_its_fields(store, room):
     # The keys say who someone is; they never leave the server.
     assert whisper.to_json().keys() == {"_id", "room", "user", "chat", "to", "createdAt"}
     assert text.created_at.tzinfo is not None
-    assert store.chats(room.id, limit=10, viewer="k1") == [whisper, notice, gif, text]
+    assert store.chats(room.id, limit=10, viewer_key="k1") == [whisper, notice, gif, text]
 
 
 def test_chats_newest_first_in_pages(store, room):
@@ -133,6 +144,53 @@ def test_chats_newest_first_in_pages(store, room):
     assert store.chats(room.id, limit=0) == []
 
 
+def test_chats_after_oldest_first_in_pages_to_the_end(store, room):
+    sent = [store.add_chat(room.id, "#bf4082", chat=f"message {n}") for n in range(7)]
+    assert store.chats(room.id, limit=3, after=sent[0].id) == sent[1:4]
+    caught_up, cursor = [], sent[1].id
+    for _ in range(len(sent)):  # bounded: each page moves the cursor on
+        page = store.chats(room.id, limit=2, after=cursor)
+        if not page:
+            break
+        caught_up += page
+        cursor = page[-1].id
+    assert caught_up == sent[2:]
+    assert store.chats(room.id, limit=3, after=sent[-1].id) == []
+
+
+def test_chats_after_an_id_from_elsewhere_are_those_newer_than_it(store, room):
+    """The cursor is a point in time, as ids are: it need not be a chat of this room."""
+    other = store.create_room("Dogs", 10, "#000000", None)
+    early = store.add_chat(room.id, "#bf4082", chat="early")
+    elsewhere = store.add_chat(other.id, "#bf4082", chat="elsewhere")
+    late = store.add_chat(room.id, "#bf4082", chat="late")
+    assert store.chats(room.id, limit=10, after=elsewhere.id) == [late]
+    assert store.chats(other.id, limit=10, after=early.id) == [elsewhere]
+    assert store.chats(new_id(), limit=10, after=early.id) == []
+
+
+@pytest.mark.parametrize(
+    "viewer_key, seen",
+    [(None, ["all", "later"]), ("ka", ["all", "a to b", "later"]),
+     ("kb", ["all", "a to b", "later"]), ("kc", ["all", "later"]), ("#aaaaaa", ["all", "later"])],
+)  # fmt: skip
+def test_chats_after_show_whispers_only_to_sender_and_recipient(store, room, viewer_key, seen):
+    first = store.add_chat(room.id, "#aaaaaa", chat="first", user_key="ka")
+    store.add_chat(room.id, "#aaaaaa", chat="all", user_key="ka")
+    store.add_chat(room.id, "#aaaaaa", chat="a to b", to="#bbbbbb", user_key="ka", to_key="kb")
+    store.add_chat(room.id, "#bbbbbb", chat="later", user_key="kb")
+    page = store.chats(room.id, limit=10, after=first.id, viewer_key=viewer_key)
+    assert [chat.chat for chat in page] == seen
+    # Whispers of others do not shorten a page either.
+    assert len(store.chats(room.id, limit=2, after=first.id, viewer_key="kc")) == 2
+
+
+def test_chats_before_and_after_at_once_is_a_mistake(store, room):
+    chat = store.add_chat(room.id, "#bf4082", chat="hello")
+    with pytest.raises(ValueError):
+        store.chats(room.id, limit=10, before=chat.id, after=chat.id)
+
+
 def test_chats_of_one_room_only(store, room):
     other = store.create_room("Dogs", 10, "#000000", None)
     mine = store.add_chat(room.id, "#bf4082", chat="here")
@@ -142,15 +200,15 @@ def test_chats_of_one_room_only(store, room):
 
 
 @pytest.mark.parametrize(
-    "viewer, seen",
+    "viewer_key, seen",
     [(None, {"all"}), ("ka", {"all", "a to b"}), ("kb", {"all", "a to b"}),
      ("kc", {"all"}), ("#aaaaaa", {"all"}), ("#bbbbbb", {"all"})],
 )  # fmt: skip
-def test_whispers_only_for_sender_and_recipient(store, room, viewer, seen):
+def test_whispers_only_for_sender_and_recipient(store, room, viewer_key, seen):
     """By their keys: another person who shares a color sees nothing."""
     store.add_chat(room.id, "#aaaaaa", chat="all", user_key="ka")
     store.add_chat(room.id, "#aaaaaa", chat="a to b", to="#bbbbbb", user_key="ka", to_key="kb")
-    assert {c.chat for c in store.chats(room.id, limit=10, viewer=viewer)} == seen
+    assert {c.chat for c in store.chats(room.id, limit=10, viewer_key=viewer_key)} == seen
 
 
 def test_whispers_do_not_shorten_the_page_cursor(store, room):
@@ -158,8 +216,8 @@ def test_whispers_do_not_shorten_the_page_cursor(store, room):
     whisper = store.add_chat(
         room.id, "#aaaaaa", chat="psst", to="#bbbbbb", user_key="ka", to_key="kb"
     )
-    assert store.chats(room.id, limit=2, viewer="kc") == public[:0:-1]
-    assert store.chats(room.id, limit=2, viewer="kb") == [whisper, public[2]]
+    assert store.chats(room.id, limit=2, viewer_key="kc") == public[:0:-1]
+    assert store.chats(room.id, limit=2, viewer_key="kb") == [whisper, public[2]]
 
 
 def test_media_round_trip(store, room):
@@ -194,13 +252,13 @@ def test_delete_room_takes_its_chats_and_media(store, room):
         store.add_chat(target.id, "#bf4082", chat="psst", to="#00ff00")
     gone = [store.save_media(room.id, GIF) for _ in range(2)]
     kept = store.save_media(other.id, GIF)
-    other_chats = store.chats(other.id, limit=10, viewer="#bf4082")
+    other_chats = store.chats(other.id, limit=10, viewer_key="#bf4082")
 
     assert store.delete_room(room.id) is True
-    assert store.chats(room.id, limit=10, viewer="#bf4082") == []
+    assert store.chats(room.id, limit=10, viewer_key="#bf4082") == []
     assert [store.open_media(name) for name in gone] == [None, None]
     assert store.get_room(other.id) == other
-    assert store.chats(other.id, limit=10, viewer="#bf4082") == other_chats
+    assert store.chats(other.id, limit=10, viewer_key="#bf4082") == other_chats
     assert store.open_media(kept).data == GIF
 
 
@@ -220,8 +278,9 @@ def test_malformed_ids_are_unknown(store, room, bad):
     assert store.ban(bad, "#000000") is None
     assert store.delete_room(bad) is False
     assert store.chats(bad, limit=10) == []
-    if bad is not None:  # before=None asks for the newest page
+    if bad is not None:  # None asks for the newest page
         assert store.chats(room.id, limit=10, before=bad) == []
+        assert store.chats(room.id, limit=10, after=bad) == []
     assert store.open_media(bad) is None
     assert store.get_room(room.id) == room
 
@@ -229,8 +288,11 @@ def test_malformed_ids_are_unknown(store, room, bad):
 def test_returned_types(store, room):
     chat = store.add_chat(room.id, "#bf4082", chat="hello")
     assert isinstance(store.get_room(room.id), Room)
-    assert isinstance(store.chats(room.id, limit=1)[0], Chat)
-    assert chat.created_at.astimezone(UTC) == chat.created_at
+    [read] = store.chats(room.id, limit=1)
+    assert isinstance(read, Chat) and isinstance(read.created_at, datetime)
+    # Read back in UTC (a naive or local time has another offset), and the same instant.
+    assert read.created_at.utcoffset() == timedelta(0)
+    assert read.created_at == chat.created_at
 
 
 def test_ping(store):

@@ -33,15 +33,17 @@ def room(room_id):
 
 @bp.get("/room/<room_id>/chats")
 def chats(room_id):
-    """An older page of history, newest first, for scrolling up."""
-    before = request.args.get("before")
-    if before is not None and not is_id(before):
+    """A page of history: older than `before` newest first, or newer than `after` oldest first."""
+    before, after = request.args.get("before"), request.args.get("after")
+    if before is not None and after is not None:
+        return json_error(_("Ask for messages before or after one message, not both."), 400)
+    if any(cursor is not None and not is_id(cursor) for cursor in (before, after)):
         return json_error(_("That is not a message id."), 400)
     try:
         room = rooms.require_admitted(room_id)
     except rooms.Refused as refusal:
         return json_error(refusal.message, refusal.status)
-    page = service.history(room, before=before)
+    page = service.history(room, before=before, after=after)
     return {"chats": [chat.to_json() for chat in page]}
 
 

@@ -59,10 +59,12 @@ def post_gif(room: Room, data: bytes) -> Chat:
     return _deliver(store_chat(room, gif=name))
 
 
-def history(room: Room, before: str | None = None, limit: int | None = None) -> list[Chat]:
-    """A page of the room's history as this visitor may see it, newest first."""
+def history(room: Room, before=None, after=None, limit: int | None = None) -> list[Chat]:
+    """A page of history as this visitor may see it: newest first, or oldest first after `after`."""
     limit = limit or current_app.config["HISTORY_PAGE_SIZE"]
-    return get_store().chats(room.id, limit=limit, before=before, viewer=user_key())
+    return get_store().chats(
+        room.id, limit=limit, before=before, after=after, viewer_key=user_key()
+    )
 
 
 def _deliver(chat: Chat) -> Chat:

@@ -33,7 +33,7 @@ def join(room_id, sid: str) -> Room:
     if presence().room_of(sid) not in (None, room.id):
         leave(sid)
     try:
-        first_tab = presence().join(room.id, sid, user_key(), current_color(), room.max)
+        first_tab = presence().join(room.id, sid, user_key(), current_color(), room.capacity)
     except RoomFull:
         raise Refused(_("The room is full.")) from None
     socketio.server.enter_room(sid, room.id, namespace="/chat")

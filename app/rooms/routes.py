@@ -18,6 +18,12 @@ def lobby():
     return render_template("main.html", rooms=rooms)
 
 
+@bp.get("/rooms")
+def room_list():
+    """Every room with its occupancy, as JSON: the lobby catching up after a reconnect."""
+    return {"rooms": [service.lobby_json(room) for room in get_store().list_rooms()]}
+
+
 @bp.route("/room", methods=["GET", "POST"])
 def create():
     """The create-room form; a valid one creates the room and enters it."""

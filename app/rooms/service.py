@@ -58,7 +58,7 @@ def admit(room: Room) -> None:
 
 def check_capacity(room: Room) -> None:
     """A full room turns newcomers away, never someone already in it."""
-    if presence().count(room.id) >= room.max and not presence().has(room.id, user_key()):
+    if presence().count(room.id) >= room.capacity and not presence().has(room.id, user_key()):
         raise Refused(_("The room is full."))
 
 

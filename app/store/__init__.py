@@ -21,7 +21,8 @@ def init_store(app) -> Store:
         from .sqlite import SQLiteStore
 
         database = app.config.get("SQLITE_PATH") or Path(app.instance_path, "gifchat.sqlite3")
-        store = SQLiteStore(database, app.config["UPLOAD_FOLDER"])
+        timeout = float(app.config["SQLITE_BUSY_TIMEOUT"])
+        store = SQLiteStore(database, app.config["UPLOAD_FOLDER"], busy_timeout=timeout)
     store.ping()  # fail at start, not on the first visitor
     app.extensions["store"] = store
     return store

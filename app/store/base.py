@@ -1,131 +1,79 @@
-"""The storage interface: rooms, chats and GIF media, whatever the backend."""
+"""The storage interface: every rule the backends share, over a few primitives each implements."""
 
-import re
+import functools
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from bson import ObjectId
+# The records live in models.py; what callers have imported from here still is here.
+from .models import MEDIA_NAME, Chat, Media, Room, is_id, new_id, utcnow
 
-_ID = re.compile(r"[0-9a-f]{24}")
-MEDIA_NAME = re.compile(r"[0-9a-f]{24}\.gif")
+__all__ = ["MEDIA_NAME", "Chat", "Media", "Room", "Store", "StoreUnavailable", "guarded"]
+__all__ += ["is_id", "new_id", "utcnow"]
 
 
 class StoreUnavailable(Exception):
     """The database cannot be reached; the request may succeed later."""
 
 
-def new_id() -> str:
-    return str(ObjectId())
+def guarded(method):
+    """Turn a backend's outage into StoreUnavailable, so the app can answer 503."""
 
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:
+            if isinstance(error, StoreUnavailable) or not self._is_outage(error):
+                raise
+            raise StoreUnavailable(self._describe(error)) from error
 
-def is_id(value) -> bool:
-    """Whether value is an id as the contract spells it: 24 lowercase hex digits."""
-    return isinstance(value, str) and _ID.fullmatch(value) is not None
-
-
-def utcnow() -> datetime:
-    # Millisecond precision, as JavaScript clients and MongoDB keep it.
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-@dataclass(frozen=True)
-class Room:
-    id: str
-    title: str
-    max: int
-    owner: str
-    password_hash: str | None
-    created_at: datetime
-    banned: frozenset = frozenset()  # the user keys kept out
-    owner_key: str | None = None  # who the owner is; `owner` is only their color
-
-    @property
-    def secret(self) -> bool:
-        return self.password_hash is not None
-
-    def to_json(self) -> dict:
-        """The room as browsers see it: whether it is secret, never the secret."""
-        return {
-            "_id": self.id,
-            "title": self.title,
-            "max": self.max,
-            "owner": self.owner,
-            "password": self.secret,
-            "createdAt": iso(self.created_at),
-        }
-
-
-@dataclass(frozen=True)
-class Chat:
-    id: str
-    room: str
-    user: str
-    created_at: datetime
-    chat: str | None = None
-    gif: str | None = None
-    kind: str | None = None  # system notices: join, exit, owner, kick
-    who: str | None = None  # the color a system notice is about
-    to: str | None = None  # the addressee of a whisper
-    # Private: who sent it and whom it is for, as colors can be shared by two people.
-    user_key: str | None = None
-    to_key: str | None = None
-
-    def to_json(self) -> dict:
-        data = {"_id": self.id, "room": self.room, "user": self.user}
-        if self.gif is not None:
-            data["gif"] = self.gif
-        else:
-            data["chat"] = self.chat
-        for key in ("kind", "who", "to"):
-            if getattr(self, key) is not None:
-                data[key] = getattr(self, key)
-        data["createdAt"] = iso(self.created_at)
-        return data
-
-
-@dataclass(frozen=True)
-class Media:
-    name: str
-    data: bytes
-    created_at: datetime
-
-    @property
-    def etag(self) -> str:
-        # Names are never reused, so the name is a strong validator.
-        return self.name.removesuffix(".gif")
+    return wrapper
 
 
 class Store(ABC):
-    """What the app needs from a database. Malformed ids behave as unknown ones."""
+    """What the app needs from a database. Malformed ids behave as unknown ones.
 
-    @abstractmethod
-    def create_room(self, title: str, max: int, owner: str, password_hash: str | None) -> Room: ...
+    The public methods hold the rules (new ids and times, id checks, limits, outages);
+    a backend implements only the private primitives below them.
+    """
 
-    @abstractmethod
-    def get_room(self, room_id: str) -> Room | None: ...
+    @guarded
+    def create_room(
+        self,
+        title: str,
+        capacity: int,
+        owner: str,
+        password_hash: str | None,
+        owner_key: str | None = None,
+    ) -> Room:
+        room = Room(new_id(), title, capacity, owner, password_hash, utcnow(), owner_key=owner_key)
+        self._insert_room(room)
+        return room
 
-    @abstractmethod
+    @guarded
+    def get_room(self, room_id: str) -> Room | None:
+        return self._find_room(room_id) if is_id(room_id) else None
+
+    @guarded
     def list_rooms(self) -> list[Room]:
         """Every room, oldest first."""
+        return self._find_rooms()
 
-    @abstractmethod
-    def set_owner(self, room_id: str, owner: str, owner_key: str | None = None) -> Room | None: ...
+    @guarded
+    def set_owner(self, room_id: str, owner: str, owner_key: str | None = None) -> Room | None:
+        return self._set_owner(room_id, owner, owner_key) if is_id(room_id) else None
 
-    @abstractmethod
+    @guarded
     def ban(self, room_id: str, user_key: str) -> Room | None:
         """Keep a user out of the room for as long as the room lives."""
+        return self._add_ban(room_id, user_key) if is_id(room_id) else None
 
-    @abstractmethod
+    @guarded
     def delete_room(self, room_id: str) -> bool:
         """Delete the room with all of its chats and media; False if unknown."""
+        return is_id(room_id) and self._delete_room(room_id)
 
-    @abstractmethod
+    @guarded
     def add_chat(
         self,
         room_id: str,
@@ -138,32 +86,108 @@ class Store(ABC):
         to: str | None = None,
         user_key: str | None = None,
         to_key: str | None = None,
-    ) -> Chat: ...
+    ) -> Chat:
+        # Any room_id is kept as given, so a chat never needs its room read first.
+        message = Chat(
+            new_id(), room_id, user, utcnow(), chat, gif, kind, who, to, user_key, to_key
+        )
+        self._insert_chat(message)
+        return message
 
-    @abstractmethod
+    @guarded
     def chats(
         self,
         room_id: str,
         *,
         limit: int,
         before: str | None = None,
-        viewer: str | None = None,
+        after: str | None = None,
+        viewer_key: str | None = None,
     ) -> list[Chat]:
-        """A page of the room's chats, newest first, older than the id `before`.
+        """A page of at most `limit` of the room's chats.
 
-        Whispers are left out unless `viewer`, a user key, sent or received them.
+        Newest first, older than the id `before` (the latest page without it); or, with
+        `after`, the chats newer than that id, oldest first. Whispers are left out unless
+        `viewer_key`, a user key, sent or received them.
         """
+        if before is not None and after is not None:
+            raise ValueError("chats() pages before or after a chat, not both")
+        cursor = before if after is None else after
+        if not is_id(room_id) or (cursor is not None and not is_id(cursor)) or limit < 1:
+            return []
+        return self._find_chats(room_id, limit, cursor, after is not None, viewer_key)
 
-    @abstractmethod
+    @guarded
     def save_media(self, room_id: str, data: bytes) -> str:
         """Store a GIF that belongs to room_id; returns its new file name."""
+        name = f"{new_id()}.gif"
+        self._insert_media(name, room_id, data, utcnow())
+        return name
 
-    @abstractmethod
-    def open_media(self, name: str) -> Media | None: ...
+    @guarded
+    def open_media(self, name: str) -> Media | None:
+        if not isinstance(name, str) or not MEDIA_NAME.fullmatch(name):
+            return None
+        return self._find_media(name)
 
-    @abstractmethod
+    @guarded
     def ping(self) -> None:
-        """Raise if the database cannot be reached."""
+        """Raise StoreUnavailable unless the database answers."""
+        self._ping()
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release connections."""
+
+    # What a backend implements. Ids reaching these are well-formed.
+
+    @abstractmethod
+    def _is_outage(self, error: Exception) -> bool:
+        """Whether error means the database is unreachable or unusable for now."""
+
+    @abstractmethod
+    def _describe(self, error: Exception) -> str:
+        """The outage in a line fit for a log: where the database is, never a secret."""
+
+    @abstractmethod
+    def _insert_room(self, room: Room) -> None: ...
+
+    @abstractmethod
+    def _find_room(self, room_id: str) -> Room | None: ...
+
+    @abstractmethod
+    def _find_rooms(self) -> list[Room]:
+        """Every room, oldest first (by creation, then id)."""
+
+    @abstractmethod
+    def _set_owner(self, room_id: str, owner: str, owner_key: str | None) -> Room | None:
+        """The room after the change; None if unknown."""
+
+    @abstractmethod
+    def _add_ban(self, room_id: str, user_key: str) -> Room | None:
+        """The room after adding user_key to its banned set at once; None if unknown."""
+
+    @abstractmethod
+    def _delete_room(self, room_id: str) -> bool:
+        """Delete the room, then its chats and media (even when the room is already gone)."""
+
+    @abstractmethod
+    def _insert_chat(self, chat: Chat) -> None: ...
+
+    @abstractmethod
+    def _find_chats(
+        self, room_id: str, limit: int, cursor: str | None, newer: bool, viewer_key: str | None
+    ) -> list[Chat]:
+        """Chats by id: newer than cursor oldest first, else older than it newest first.
+
+        Leave out whispers unless viewer_key is their sender's or addressee's key.
+        """
+
+    @abstractmethod
+    def _insert_media(self, name: str, room_id: str, data: bytes, created_at: datetime) -> None:
+        """Store the GIF whole or not at all: nothing is left of a failed write."""
+
+    @abstractmethod
+    def _find_media(self, name: str) -> Media | None: ...
+
+    @abstractmethod
+    def _ping(self) -> None: ...

@@ -1,0 +1,96 @@
+"""What the store keeps: rooms, chats and GIF media, and how their ids and times are spelled."""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bson import ObjectId
+
+_ID = re.compile(r"[0-9a-f]{24}")
+MEDIA_NAME = re.compile(r"[0-9a-f]{24}\.gif")
+
+
+def new_id() -> str:
+    return str(ObjectId())
+
+
+def is_id(value) -> bool:
+    """Whether value is an id as the contract spells it: 24 lowercase hex digits."""
+    return isinstance(value, str) and _ID.fullmatch(value) is not None
+
+
+def utcnow() -> datetime:
+    # Millisecond precision, as JavaScript clients and MongoDB keep it.
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Room:
+    id: str
+    title: str
+    capacity: int  # "max" on the wire and in the form
+    owner: str
+    password_hash: str | None
+    created_at: datetime
+    banned: frozenset = frozenset()  # the user keys kept out
+    owner_key: str | None = None  # who the owner is; `owner` is only their color
+
+    @property
+    def secret(self) -> bool:
+        return self.password_hash is not None
+
+    def to_json(self) -> dict:
+        """The room as browsers see it: whether it is secret, never the secret."""
+        return {
+            "_id": self.id,
+            "title": self.title,
+            "max": self.capacity,
+            "owner": self.owner,
+            "password": self.secret,
+            "createdAt": iso(self.created_at),
+        }
+
+
+@dataclass(frozen=True)
+class Chat:
+    id: str
+    room: str
+    user: str
+    created_at: datetime
+    chat: str | None = None
+    gif: str | None = None
+    kind: str | None = None  # system notices: join, exit, owner, kick
+    who: str | None = None  # the color a system notice is about
+    to: str | None = None  # the addressee of a whisper
+    # Private: who sent it and whom it is for, as colors can be shared by two people.
+    user_key: str | None = None
+    to_key: str | None = None
+
+    def to_json(self) -> dict:
+        data = {"_id": self.id, "room": self.room, "user": self.user}
+        if self.gif is not None:
+            data["gif"] = self.gif
+        else:
+            data["chat"] = self.chat
+        for key in ("kind", "who", "to"):
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        data["createdAt"] = iso(self.created_at)
+        return data
+
+
+@dataclass(frozen=True)
+class Media:
+    name: str
+    data: bytes
+    created_at: datetime
+
+    @property
+    def etag(self) -> str:
+        # Names are never reused, so the name is a strong validator.
+        return self.name.removesuffix(".gif")
