@@ -8,11 +8,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 
 class Configured:
-    """A validator made from the app's configuration whenever a form is built or checked,
-    so that limits are set in one place (app/config.py) and read here.
+    """A validator that `make` builds from the app's configuration each time it is used."""
 
-    `make` takes the configuration and returns a WTForms validator.
-    """
+    # Limits are set once, in app/config.py, and read here when a form is built or checked.
 
     def __init__(self, make):
         self.make = make
@@ -50,7 +48,6 @@ class RoomForm(FlaskForm):
     )
     max = IntegerField(  # the room's capacity; "max" on the wire, as the original app named it
         _l("Capacity (at least 2)"),
-        default=lambda: current_app.config["ROOM_CAPACITY_DEFAULT"],
         filters=[_default_capacity],
         validators=[
             Optional(),

@@ -47,11 +47,9 @@ def join(room_id, sid: str) -> Room:
 
 
 def leave(sid: str, *, at_once: bool = False) -> None:
-    """Take a socket out of its room; the visitor's last tab leaving is an exit.
-
-    The exit waits EXIT_DEBOUNCE_SECONDS for the visitor to come back (a reload, a language
-    switch, a reconnect), unless `at_once` (the socket moved to another room).
-    """
+    """Take a socket out of its room; the visitor's last tab leaving starts their exit."""
+    # The exit waits EXIT_DEBOUNCE_SECONDS for the visitor to come back (a reload, a language
+    # switch, a reconnect), unless `at_once`: the socket moved to another room.
     departure = get_presence().leave(sid)
     if departure is None:
         return
@@ -66,10 +64,8 @@ def leave(sid: str, *, at_once: bool = False) -> None:
 
 
 def finish_exit(room_id: str, departed_key: str) -> None:
-    """The "exit" deadline: a visitor who stayed away leaves for good, and is announced.
-
-    The empty-room grace and the owner's hand-over count from here, not from the last socket.
-    """
+    """The "exit" deadline: a visitor who stayed away leaves for good, and is announced."""
+    # The empty-room grace and the owner's hand-over count from here, not from the last socket.
     color = get_presence().drop(room_id, departed_key)
     if color is None:  # back meanwhile, kicked, or the room is gone
         return
@@ -108,8 +104,8 @@ def _notice_text(kind: str, color: str) -> str:
 
 
 def hand_over(room_id: str, owner_key: str) -> None:
-    """The "hand-over" deadline: the room passes to the longest present, unless its owner
-    came back or it changed hands meanwhile."""
+    """The "hand-over" deadline: the room passes to the longest present, unless reclaimed."""
+    # Its owner may have come back, or the room changed hands meanwhile.
     room = get_store().get_room(room_id)
     present = get_presence().participants(room_id)
     if room is None or room.owner_key != owner_key or not present:
