@@ -1,5 +1,6 @@
 """Forms for creating and entering rooms."""
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, StringField
@@ -10,7 +11,15 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class RoomForm(FlaskForm):
+class Form(FlaskForm):
+    """Reads form fields only: a JSON body would hand the fields numbers, lists and objects."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            return request.form if request.is_json else super().wrap_formdata(form, formdata)
+
+
+class RoomForm(Form):
     title = StringField(
         _l("Title"),
         filters=[_strip],
@@ -33,5 +42,5 @@ class RoomForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter the password."))])
