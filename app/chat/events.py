@@ -15,7 +15,7 @@ class ChatNamespace(Namespace):
         if current_color() is None:
             raise ConnectionRefusedError("no session")
 
-    def on_join(self, room_id=None):
+    def on_join(self, room_id=None, *_extra):
         """Join a room's feed: refused for unknown, full, or secret rooms not entered."""
         if not isinstance(room_id, str):
             return {"error": _("That room does not exist.")}
