@@ -31,6 +31,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=NO_MONGO))
 
 
+@pytest.fixture(autouse=True)
+def _live_server_stays_healthy(request):
+    """After every test on a live server: it still runs and logged no traceback meanwhile."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    server = request.getfixturevalue("server")
+    since = server.stderr_size()
+    yield
+    server.assert_healthy(since)
+
+
 @pytest.fixture
 def backend():
     """The store the app-level tests run on; the store suites override this, parametrized."""
