@@ -156,7 +156,9 @@ def test_the_owner_kicks_a_participant(trio, store, visitor):
     lobby.get_received("/room")
     response = alice.kick(room_id, bob.color)
     assert response.status_code == 204
-    assert b.names() == ["kicked"]
+    assert [(e["name"], e["args"]) for e in b.get_received("/chat")] == [
+        ("kicked", [{"room": room_id}])
+    ]
     events = c.get_received("/chat")
     assert [e["name"] for e in events] == ["kick"]
     assert events[0]["args"][0]["who"] == bob.color
