@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 VENDOR := static/vendor/socket.io.min.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run dev test e2e bench lint translations clean
+.PHONY: install run dev test check e2e bench lint translations clean
 
 install: $(STAMP) $(VENDOR) $(CATALOGS)
 
@@ -35,6 +35,10 @@ dev: install
 test: install
 	$(BIN)/pytest
 
+# The fast tiers: units and the Flask test clients, no real server and no browser.
+check: install
+	$(BIN)/pytest -m "not server and not browser"
+
 e2e: install
 	$(BIN)/pytest -m browser
 
@@ -44,6 +48,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	node_modules/.bin/eslint static/js
 
 # Re-extract the strings after changing templates or code, then translate the .po files.
 translations: install

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n
+from . import i18n, payload
 from .config import PROJECT_ROOT
 from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
@@ -27,6 +27,7 @@ def create_app(config=None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.request_class = payload.Request  # JSON it cannot read or store is a 400
     app.config.from_object("app.config")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("GIFCHAT")

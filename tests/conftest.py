@@ -5,16 +5,15 @@ import re
 from io import BytesIO
 
 import pytest
+from flask_socketio.test_client import SocketIOTestClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app import create_app
 from app.extensions import socketio
-from app.store.base import new_id
 
-from .store_backends import MONGO_URI_ENV, mongomock_config, real_mongo_uri
-
-BACKENDS = ["sqlite", "mongomock", "mongodb"]
+from .store_backends import MONGO_URI_ENV, NO_MONGO, app_config, drop
+from .waiting import wait_for
 
 
 def pytest_report_header(config):
@@ -23,18 +22,31 @@ def pytest_report_header(config):
     return "real MongoDB: configured"
 
 
-def backend_config(backend: str, tmp_path) -> dict:
-    if backend == "sqlite":
-        return {"SQLITE_PATH": str(tmp_path / "gifchat.sqlite3")}
-    if backend == "mongomock":
-        return mongomock_config()
-    # A real server only when one is configured; a database of its own for each test.
-    return {"MONGO_URI": real_mongo_uri(), "MONGO_DATABASE": f"gifchat_test_{new_id()}"}
+def pytest_collection_modifyitems(config, items):
+    """The `mongodb` tier: skipped, for one plain reason, unless a real MongoDB is given."""
+    if os.environ.get(MONGO_URI_ENV):
+        return
+    for item in items:
+        if item.get_closest_marker("mongodb"):
+            item.add_marker(pytest.mark.skip(reason=NO_MONGO))
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request):
-    return request.param
+@pytest.fixture(autouse=True)
+def _live_server_stays_healthy(request):
+    """After every test on a live server: it still runs and logged no traceback meanwhile."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    server = request.getfixturevalue("server")
+    since = server.stderr_size()
+    yield
+    server.assert_healthy(since)
+
+
+@pytest.fixture
+def backend():
+    """The store the app-level tests run on; the store suites override this, parametrized."""
+    return "sqlite"
 
 
 @pytest.fixture
@@ -50,23 +62,50 @@ def config(backend, tmp_path):
         "ROOM_EMPTY_GRACE_SECONDS": 3600,
         # Exits final at once; tests of the debounce ask for one.
         "EXIT_DEBOUNCE_SECONDS": 0,
-        **backend_config(backend, tmp_path),
+        **app_config(backend, tmp_path),
     }
 
 
 @pytest.fixture
-def app(config):
+def quick_grace(config):
+    """Emptied rooms go, and departed owners hand over, after a short grace period."""
+    config["ROOM_EMPTY_GRACE_SECONDS"] = 0.5
+
+
+@pytest.fixture
+def app(config, backend):
     app = create_app(config)
     yield app
-    store = app.extensions["store"]
-    if config.get("MONGO_DATABASE"):
-        store.client.drop_database(store.db.name)
-    store.close()
+    drop(app.extensions["store"], backend)
 
 
 @pytest.fixture
 def store(app):
     return app.extensions["store"]
+
+
+@pytest.fixture
+def grace_over(app, visitor, store):
+    """Wait, bounded, until every grace period started before the call has run out.
+
+    A room nobody enters is deleted when its grace period ends, and deadlines come in the order
+    they were set: once a room made now is gone, every earlier deadline has been carried out.
+    """
+
+    def wait():
+        marker = visitor().create_room("marks the time")
+        bound = app.config["ROOM_EMPTY_GRACE_SECONDS"] + 5
+        assert wait_for(lambda: store.get_room(marker) is None, bound), "no deadline came"
+
+    return wait
+
+
+class Tab(SocketIOTestClient):
+    """A page's Socket.IO client: what it received, by event name."""
+
+    def names(self, namespace="/chat") -> list[str]:
+        """The names of the events received since the last look."""
+        return [event["name"] for event in self.get_received(namespace)]
 
 
 class Visitor:
@@ -97,13 +136,20 @@ class Visitor:
             )
         return self.client.get(f"/room/{room_id}")
 
-    def post_chat(self, room_id, text, **kwargs):
-        return self.client.post(
-            f"/room/{room_id}/chat",
-            json={"chat": text},
-            headers={"X-CSRFToken": self.csrf},
-            **kwargs,
+    def send(self, path, body, method="POST", **kwargs):
+        """A JSON request from the page's script: CSRF header, JSON body."""
+        return self.client.open(
+            path, method=method, json=body, headers={"X-CSRFToken": self.csrf}, **kwargs
         )
+
+    def post_chat(self, room_id, text, **kwargs):
+        return self.send(f"/room/{room_id}/chat", {"chat": text}, **kwargs)
+
+    def whisper(self, room_id, to, text="psst"):
+        return self.send(f"/room/{room_id}/chat", {"chat": text, "to": to})
+
+    def kick(self, room_id, user):
+        return self.send(f"/room/{room_id}/kick", {"user": user})
 
     def post_gif(self, room_id, data: bytes, filename="a.gif", content_type="image/gif"):
         # Encoded here: the test client spools large bodies to a file it never closes.
@@ -122,12 +168,12 @@ class Visitor:
             f"/room/{room_id}", headers={"X-CSRFToken": self.csrf, "Accept": "application/json"}
         )
 
-    def socket(self, namespace="/chat"):
-        sock = socketio.test_client(self.app, namespace=namespace, flask_test_client=self.client)
+    def socket(self, namespace="/chat") -> Tab:
+        sock = Tab(self.app, socketio, namespace=namespace, flask_test_client=self.client)
         self.sockets.append(sock)
         return sock
 
-    def join(self, room_id):
+    def join(self, room_id) -> Tab:
         """Open the room's page and its socket, as the browser does; returns the socket."""
         self.enter(room_id)
         sock = self.socket()

@@ -69,21 +69,16 @@ class LiveServer:
         env["PYTHONUNBUFFERED"] = "1"
         return env
 
+    def command(self) -> list[str]:
+        gunicorn = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
+        return [*gunicorn, *_gunicorn_options(), "wsgi:app"]
+
     def start(self) -> None:
         """Start gunicorn and wait until GET / answers; raise with its stderr if it does not."""
         self._out = open(self.folder / "stdout.log", "wb")  # closed in stop()
         self._err = open(self.folder / "stderr.log", "wb")
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "gunicorn.conf.py",
-            *_gunicorn_options(),
-            "wsgi:app",
-        ]
         self.process = subprocess.Popen(
-            command,
+            self.command(),
             cwd=PROJECT_ROOT,
             env=self.environment(),
             stdin=subprocess.DEVNULL,
@@ -99,9 +94,9 @@ class LiveServer:
                         f"gunicorn exited with {self.process.returncode}:\n{self.stderr()}"
                     )
                 try:
-                    if http.get(self.url + "/", timeout=1).status_code == 200:
+                    if http.get(self.url + "/", timeout=WAIT).status_code == 200:
                         return
-                except requests.ConnectionError:
+                except requests.RequestException:  # not listening yet, or too busy to answer
                     pass
                 time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT}s:\n{self.stderr()}")
@@ -135,6 +130,26 @@ class LiveServer:
     def stderr_size(self) -> int:
         return (self.folder / "stderr.log").stat().st_size
 
+    def assert_healthy(self, since: int = 0) -> None:
+        """Still running, and no traceback logged since byte `since` of its stderr."""
+        assert self.process.poll() is None, f"the server died:\n{self.stderr()}"
+        # Background work (grace timers, hand-overs) has nobody to answer: failures only show here.
+        log = self.stderr(since=since)
+        assert "Traceback" not in log, f"the server logged an error:\n{log}"
+
+
+class WsgiServer(LiveServer):
+    """`python wsgi.py`, which `make run` starts: eventlet's own server on GIFCHAT_PORT."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "wsgi.py"]
+
+    def environment(self) -> dict:
+        env = super().environment()
+        del env["GIFCHAT_BIND"]
+        env["GIFCHAT_PORT"] = str(self.port)
+        return env
+
 
 @contextmanager
 def running(folder: Path, grace_seconds: float, server_class=LiveServer, **options):
@@ -150,6 +165,14 @@ def running(folder: Path, grace_seconds: float, server_class=LiveServer, **optio
         yield live
     finally:
         live.stop()
+
+
+class Refused(socketio.exceptions.ConnectionError):
+    """The server refused to connect a namespace; `reason` is what it said."""
+
+    def __init__(self, namespace: str, reason):
+        super().__init__(f"{namespace} refused: {reason}")
+        self.reason = reason
 
 
 class Socket:
@@ -177,7 +200,9 @@ class Socket:
         answer: queue.Queue = queue.Queue()
         self.client.on("connect", lambda: answer.put(None), namespace=namespace)
         self.client.on(
-            "connect_error", lambda *why: answer.put(why or "refused"), namespace=namespace
+            "connect_error",
+            lambda reason=None: answer.put(Refused(namespace, reason)),
+            namespace=namespace,
         )
         headers = {}
         if cookie:
@@ -194,9 +219,9 @@ class Socket:
             try:
                 refusal = answer.get(timeout=WAIT)
             except queue.Empty:
-                refusal = f"no answer within {WAIT}s"
+                refusal = socketio.exceptions.ConnectionError(f"{namespace}: no answer in {WAIT}s")
             if refusal is not None:
-                raise socketio.exceptions.ConnectionError(f"{namespace} refused: {refusal}")
+                raise refusal
         except BaseException:
             self.close()
             raise

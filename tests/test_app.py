@@ -55,6 +55,34 @@ def test_session_cookie_is_secure_over_https(app):
     assert "Secure" in response.headers["Set-Cookie"]
 
 
+def test_session_cookie_secure_marks_it_secure_everywhere(config):
+    app = create_app({**config, "SESSION_COOKIE_SECURE": True})
+    assert "Secure" in app.test_client().get("/").headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("proxies, secure", [(0, False), (1, True)])
+def test_forwarded_headers_are_trusted_only_from_the_configured_proxies(config, proxies, secure):
+    app = create_app({**config, "PROXY_COUNT": proxies})
+
+    @app.get("/test-client-address")
+    def address():
+        from flask import request
+
+        return request.remote_addr
+
+    client = app.test_client()
+    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    response = client.get("/", headers=forwarded)
+    assert ("Secure" in response.headers["Set-Cookie"]) is secure
+    seen = client.get("/test-client-address", headers=forwarded).text
+    assert seen == ("203.0.113.9" if secure else "127.0.0.1")
+
+
+def test_the_empty_room_grace_period_defaults_to_ten_seconds(tmp_path, monkeypatch):
+    monkeypatch.delenv("GIFCHAT_ROOM_EMPTY_GRACE_SECONDS", raising=False)
+    assert create_app(minimal(tmp_path)).config["ROOM_EMPTY_GRACE_SECONDS"] == 10
+
+
 def test_color_is_the_colorhash_of_the_session(visitor):
     from colorhash import ColorHash
 

@@ -1,9 +1,12 @@
 """Languages: Korean by default, English on request, every string translated."""
 
+import contextlib
+import io
 import re
 from pathlib import Path
 
 import pytest
+from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,13 +33,42 @@ def test_switching_language_is_remembered(visitor):
     assert "Chat rooms" in person.client.get("/", headers={"Accept-Language": "ko"}).text
 
 
-@pytest.mark.parametrize("target", ["https://evil.invalid/", "//evil.invalid", "/\\evil", ""])
+HOSTILE_NEXT = [
+    "https://evil.invalid/",
+    "//evil.invalid",
+    "///evil.invalid",
+    "/\\evil.invalid",
+    "\\\\evil.invalid",
+    "/\t/evil.invalid",  # browsers drop the tab: //evil.invalid
+    "/\n/evil.invalid",
+    "/\r\nSet-Cookie: stolen=1",
+    " //evil.invalid",
+    "\x00//evil.invalid",
+    "/\x7f/evil.invalid",
+    "javascript:alert(1)",
+    "evil.invalid",
+    "http:/evil.invalid",
+    "",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
 def test_switching_language_never_redirects_off_site(visitor, target):
     person = visitor()
     response = person.client.post(
         "/lang", data={"lang": "en", "next": target, "csrf_token": person.csrf}
     )
-    assert response.headers["Location"] == "/"
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert "Chat rooms" in person.client.get("/").text  # the language still switched
+
+
+@pytest.mark.parametrize("target", ["/room", "/room/" + "0" * 24, "/?page=2", "/%2F%2Fnot-a-host"])
+def test_switching_language_goes_back_to_a_page_of_this_site(visitor, target):
+    person = visitor()
+    response = person.client.post(
+        "/lang", data={"lang": "en", "next": target, "csrf_token": person.csrf}
+    )
+    assert (response.status_code, response.headers["Location"]) == (302, target)
 
 
 def test_an_unknown_language_changes_nothing(visitor):
@@ -70,12 +102,26 @@ def test_every_korean_message_is_translated():
     assert untranslated == []
 
 
-def test_the_catalogs_cover_every_string_in_the_code():
-    with open(ROOT / "app/translations/messages.pot", "rb") as file:
-        template = {m.id for m in read_po(file) if m.id}
-    with open(ROOT / "app/translations/ko/LC_MESSAGES/messages.po", "rb") as file:
-        korean = {m.id for m in read_po(file) if m.id}
-    assert template <= korean
+def message_ids(path) -> set:
+    with open(path, "rb") as file:
+        return {m.id for m in read_po(file) if m.id}
+
+
+def test_the_catalog_template_holds_every_string_in_the_code(tmp_path):
+    """messages.pot is what `make translations` extracts now, not what it extracted once."""
+    fresh = tmp_path / "messages.pot"
+    extract = ["pybabel", "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(fresh), "."]
+    with contextlib.chdir(ROOT), contextlib.redirect_stderr(io.StringIO()):
+        CommandLineInterface().run(extract)
+    assert message_ids(fresh) == message_ids(ROOT / "app/translations/messages.pot"), (
+        "app/translations/messages.pot is stale: run make translations"
+    )
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_catalogs_cover_the_template(lang):
+    template = message_ids(ROOT / "app/translations/messages.pot")
+    assert template <= message_ids(ROOT / f"app/translations/{lang}/LC_MESSAGES/messages.po")
 
 
 def test_the_script_strings_have_both_languages():

@@ -1,21 +1,9 @@
 """The chapter's exercises: participants, notices as history, whispers, owners, kicks."""
 
-import time
-
 import pytest
 
 from .gifs import gif
 from .waiting import wait_for
-
-
-def names(sock, namespace="/chat"):
-    return [event["name"] for event in sock.get_received(namespace)]
-
-
-def kick(person, room_id, user):
-    return person.client.post(
-        f"/room/{room_id}/kick", json={"user": user}, headers={"X-CSRFToken": person.csrf}
-    )
 
 
 @pytest.fixture
@@ -70,15 +58,9 @@ def test_notices_are_stored_and_shown_on_entry(visitor, store):
 # 3. Whispers
 
 
-def whisper(person, room_id, to, text="psst"):
-    return person.client.post(
-        f"/room/{room_id}/chat", json={"chat": text, "to": to}, headers={"X-CSRFToken": person.csrf}
-    )
-
-
 def test_a_whisper_reaches_only_its_two_people(trio):
     room_id, (alice, bob, carol), (a, b, c) = trio
-    response = whisper(alice, room_id, bob.color, "for bob only")
+    response = alice.whisper(room_id, bob.color, "for bob only")
     assert response.status_code == 201
     chat = response.json
     assert (chat["to"], chat["user"], chat["chat"]) == (bob.color, alice.color, "for bob only")
@@ -89,7 +71,7 @@ def test_a_whisper_reaches_only_its_two_people(trio):
 
 def test_a_whisper_is_in_the_histories_of_its_two_people_only(trio):
     room_id, (alice, bob, carol), _ = trio
-    whisper(alice, room_id, bob.color, "secret plan")
+    alice.whisper(room_id, bob.color, "secret plan")
     for person, sees in ((alice, True), (bob, True), (carol, False)):
         page = person.enter(room_id).text
         history = person.client.get(f"/room/{room_id}/chats").text
@@ -109,7 +91,7 @@ def test_a_whisper_is_in_the_histories_of_its_two_people_only(trio):
 def test_whisper_to_someone_not_in_the_room_is_refused(trio, store, to, status):
     room_id, (alice, *_), socks = trio
     before = len(store.chats(room_id, limit=100, viewer_key=alice.color))
-    response = whisper(alice, room_id, to)
+    response = alice.whisper(room_id, to)
     assert response.status_code == status and response.json["error"]
     assert len(store.chats(room_id, limit=100, viewer_key=alice.color)) == before
     assert all(sock.get_received("/chat") == [] for sock in socks)
@@ -117,23 +99,18 @@ def test_whisper_to_someone_not_in_the_room_is_refused(trio, store, to, status):
 
 def test_whisper_to_oneself_is_refused(trio):
     room_id, (alice, *_), _ = trio
-    assert whisper(alice, room_id, alice.color).status_code == 400
+    assert alice.whisper(room_id, alice.color).status_code == 400
 
 
 def test_whisper_to_someone_who_left_is_refused(trio):
     room_id, (alice, bob, _), (_, b, _) = trio
     b.disconnect(namespace="/chat")
-    response = whisper(alice, room_id, bob.color)
+    response = alice.whisper(room_id, bob.color)
     assert response.status_code == 400
     assert bob.color in response.json["error"]
 
 
 # 4. Owners
-
-
-@pytest.fixture
-def quick_grace(config):
-    config["ROOM_EMPTY_GRACE_SECONDS"] = 0.2
 
 
 def test_ownership_passes_to_the_longest_present_when_the_owner_leaves(
@@ -156,14 +133,13 @@ def test_ownership_passes_to_the_longest_present_when_the_owner_leaves(
     assert bob.delete_room(room_id).status_code == 204
 
 
-def test_a_reload_does_not_hand_the_room_over(trio, store, app):
-    app.config["ROOM_EMPTY_GRACE_SECONDS"] = 0.3
+def test_a_reload_does_not_hand_the_room_over(quick_grace, trio, store, grace_over):
     room_id, (alice, bob, carol), (a, b, c) = trio
     a.disconnect(namespace="/chat")
     alice.join(room_id)
-    time.sleep(0.6)
+    grace_over()  # the owner's grace period has run out, with the owner back in time
     assert store.get_room(room_id).owner == alice.color
-    assert "owner" not in names(c)
+    assert "owner" not in c.names()
 
 
 def test_the_owner_is_shown_in_the_room(trio):
@@ -178,9 +154,11 @@ def test_the_owner_kicks_a_participant(trio, store, visitor):
     room_id, (alice, bob, carol), (a, b, c) = trio
     lobby = visitor().socket("/room")
     lobby.get_received("/room")
-    response = kick(alice, room_id, bob.color)
+    response = alice.kick(room_id, bob.color)
     assert response.status_code == 204
-    assert [e["name"] for e in b.get_received("/chat")] == ["kicked"]
+    assert [(e["name"], e["args"]) for e in b.get_received("/chat")] == [
+        ("kicked", [{"room": room_id}])
+    ]
     events = c.get_received("/chat")
     assert [e["name"] for e in events] == ["kick"]
     assert events[0]["args"][0]["who"] == bob.color
@@ -194,7 +172,7 @@ def test_the_owner_kicks_a_participant(trio, store, visitor):
 
 def test_a_kicked_visitor_cannot_come_back_any_way(trio):
     room_id, (alice, bob, _), (_, b, _) = trio
-    kick(alice, room_id, bob.color)
+    alice.kick(room_id, bob.color)
     page = bob.enter(room_id)
     assert page.status_code == 302 and page.headers["Location"] == "/"
     assert "강퇴" in bob.client.get("/").text
@@ -213,7 +191,7 @@ def test_a_kicked_visitor_of_a_secret_room_cannot_use_the_password(visitor):
     alice.join(room_id)
     bob.enter(room_id, password="pw")
     bob.join(room_id)
-    kick(alice, room_id, bob.color)
+    alice.kick(room_id, bob.color)
     response = bob.enter(room_id, password="pw")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "error" in bob.socket().emit("join", room_id, namespace="/chat", callback=True)
@@ -221,7 +199,7 @@ def test_a_kicked_visitor_of_a_secret_room_cannot_use_the_password(visitor):
 
 def test_only_the_owner_may_kick(trio, store):
     room_id, (alice, bob, carol), socks = trio
-    response = kick(bob, room_id, carol.color)
+    response = bob.kick(room_id, carol.color)
     assert response.status_code == 403 and response.json["error"]
     assert store.get_room(room_id).banned == frozenset()
     assert all(sock.get_received("/chat") == [] for sock in socks)
@@ -229,7 +207,7 @@ def test_only_the_owner_may_kick(trio, store):
 
 def test_the_owner_cannot_be_kicked(trio, store):
     room_id, (alice, *_), _ = trio
-    response = kick(alice, room_id, alice.color)
+    response = alice.kick(room_id, alice.color)
     assert response.status_code == 400 and response.json["error"]
     assert store.get_room(room_id).banned == frozenset()
 
@@ -237,14 +215,14 @@ def test_the_owner_cannot_be_kicked(trio, store):
 @pytest.mark.parametrize("user", ["#000000", "", None, 42, ["#000000"], "<script>"])
 def test_kicking_someone_not_in_the_room_is_refused(trio, store, user):
     room_id, (alice, *_), socks = trio
-    response = kick(alice, room_id, user)
+    response = alice.kick(room_id, user)
     assert response.status_code == 400 and response.json["error"]
     assert store.get_room(room_id).banned == frozenset()
 
 
 @pytest.mark.parametrize("room_id", ["0" * 24, "nope"])
 def test_kick_in_an_unknown_room_is_404(visitor, room_id):
-    assert kick(visitor(), room_id, "#000000").status_code == 404
+    assert visitor().kick(room_id, "#000000").status_code == 404
 
 
 def test_kick_without_csrf_token_is_refused(trio, store):
@@ -273,7 +251,7 @@ def test_sharing_the_owners_color_gives_no_power_over_the_room(visitor, same_col
     alice.join(room_id)
     eve.join(room_id)
     assert eve.delete_room(room_id).status_code == 403
-    assert kick(eve, room_id, alice.color).status_code == 403
+    assert eve.kick(room_id, alice.color).status_code == 403
     assert store.get_room(room_id) is not None and store.get_room(room_id).banned == frozenset()
     assert 'id="delete-room"' not in eve.enter(room_id).text
     assert 'id="delete-room"' in alice.enter(room_id).text
@@ -293,8 +271,8 @@ def test_whispers_between_others_stay_hidden_from_someone_of_the_same_color(
     e = eve.join(room_id)
     for sock in (b, e):
         sock.get_received("/chat")
-    assert whisper(bob, room_id, "#aaaaaa").status_code == 400  # which of the two?
-    whisper(alice, room_id, bob.color, "for bob")
+    assert bob.whisper(room_id, "#aaaaaa").status_code == 400  # which of the two?
+    alice.whisper(room_id, bob.color, "for bob")
     assert e.get_received("/chat") == []
     assert "for bob" not in eve.enter(room_id).text
     assert "for bob" not in eve.client.get(f"/room/{room_id}/chats").text
@@ -312,6 +290,6 @@ def test_a_kick_does_not_ban_people_of_the_removed_persons_color_who_were_not_th
     room_id = alice.create_room()
     alice.join(room_id)
     bob.join(room_id)
-    assert kick(alice, room_id, bob.color).status_code == 204
+    assert alice.kick(room_id, bob.color).status_code == 204
     assert bob.enter(room_id).status_code == 302
     assert later.enter(room_id).status_code == 200

@@ -12,7 +12,7 @@ from app.store.base import new_id
 from .live_server import LiveServer, People, running
 from .store_backends import real_mongo_uri
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.mongodb]
 
 
 class MongoLiveServer(LiveServer):

@@ -9,7 +9,7 @@ from ..rooms import participants
 
 
 class ChatNamespace(VisitorNamespace):
-    def on_join(self, room_id=None):
+    def on_join(self, room_id=None, *_extra):
         """Join a room's feed: refused for unknown, full, or secret rooms not entered."""
         if not isinstance(room_id, str):
             raise Refused(_("That room does not exist."), 404)

@@ -1,6 +1,6 @@
 """Forms for creating and entering rooms."""
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, StringField
@@ -32,7 +32,15 @@ def _default_capacity(value):
     return current_app.config["ROOM_CAPACITY_DEFAULT"] if value is None else value
 
 
-class RoomForm(FlaskForm):
+class Form(FlaskForm):
+    """Reads form fields only: a JSON body would hand the fields numbers, lists and objects."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            return request.form if request.is_json else super().wrap_formdata(form, formdata)
+
+
+class RoomForm(Form):
     title = StringField(
         _l("Title"),
         filters=[_strip],
@@ -73,5 +81,5 @@ class RoomForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter the password."))])

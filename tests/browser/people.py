@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import pytest
 
 from ..live_server import PROJECT_ROOT, LiveServer
 
@@ -20,16 +17,6 @@ except ImportError:  # a dev dependency (setup.cfg): only a half-installed venv 
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator
-
-REQUIRED = os.environ.get("GIFCHAT_REQUIRE_BROWSER") == "1"
-
-
-def unavailable(reason: str):
-    """Skip the browser journeys, or fail them where a browser is required (CI)."""
-    if REQUIRED:
-        pytest.fail(f"{reason}, and GIFCHAT_REQUIRE_BROWSER=1 requires it", pytrace=False)
-    pytest.skip(reason)
-
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright never downloads a browser here
 CHROMIUM_ARGS = [
