@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n
+from . import i18n, pages
 from .config import PROJECT_ROOT
 from .extensions import babel, csrf, socketio
 from .presence import MemoryPresence
@@ -53,6 +53,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(rooms_bp)
     app.register_blueprint(chat_bp)
     i18n.init_app(app)
+    pages.init_app(app)
     errors.init_app(app)
     socketio.on_error_default(errors.socket_error)
     socketio.on_namespace(room_events.LobbyNamespace("/room"))

@@ -15,6 +15,7 @@ ROOM_EMPTY_GRACE_SECONDS = 10
 HISTORY_PAGE_SIZE = 50
 CHAT_MAX_LENGTH = 1000
 TITLE_MAX_LENGTH = 100
+ROOM_CAPACITY_MIN, ROOM_CAPACITY_MAX, ROOM_CAPACITY_DEFAULT = 2, 100, 10
 
 # GIF uploads: the file size cap, and caps on what a small file may decode into.
 GIF_MAX_BYTES = 5 * 1024 * 1024
@@ -36,6 +37,8 @@ SESSION_USE_SIGNER = False  # deprecated in Flask-Session 0.8; ids are 256-bit r
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False  # also set for any request that arrived over HTTPS
+# CSRF tokens are tied to the session: one lasts as long as the page that holds it.
+WTF_CSRF_TIME_LIMIT = None
 
 # Languages.
 LANGUAGES = ["ko", "en"]

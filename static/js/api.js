@@ -1,5 +1,5 @@
 // Calls to the server's JSON routes: the CSRF header, and its {"error"} as the thrown message.
-import { csrfToken, t } from "./strings.js";
+import { csrfToken, t } from "./page.js";
 
 /** Send a state-changing request; resolves to the JSON answer, or throws with the reason. */
 export async function send(method, url, body) {
@@ -19,4 +19,11 @@ export async function send(method, url, body) {
   const data = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(data.error || t("failed"));
   return data;
+}
+
+/** Read a JSON route; resolves to its answer, or throws. */
+export async function read(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(t("failed"));
+  return response.json();
 }

@@ -1,12 +1,11 @@
 // Uploading a GIF: from the file button, a drop on the chat list, or a paste; with progress.
-import { csrfToken, t } from "./strings.js";
+import { csrfToken, limits, t } from "./page.js";
 
-const MAX_BYTES = 5 * 1024 * 1024;
 
 /** Why this file will not be sent, or "" when it may go. */
 function refusal(file) {
   if (file.type !== "image/gif") return t("notGif");
-  if (file.size > MAX_BYTES) return t("tooLarge");
+  if (file.size > limits.gifBytes) return t("tooLarge");
   return "";
 }
 
