@@ -9,11 +9,14 @@ from .i18n import current_locale
 
 # The scripts' strings, from the same catalogs as the pages'. "%(color)s" is filled in by the
 # script (static/js/page.js), so these are translated here and formatted there.
-SCRIPT_STRINGS = {
+# Notices by their kind, so each viewer reads them in their own language.
+NOTICES = {
     "join": _l("%(color)s joined."),
     "exit": _l("%(color)s left."),
     "owner": _l("%(color)s is now the owner."),
     "kick": _l("%(color)s was removed from the room."),
+}
+SCRIPT_STRINGS = {
     "gifFrom": _l("GIF from %(color)s"),
     "roomDeleted": _l("The room was deleted. Back to the lobby in a moment."),
     "kicked": _l("You were removed from the room. Back to the lobby in a moment."),
@@ -47,6 +50,7 @@ def page_config() -> dict:
     config = current_app.config
     megabytes = config["GIF_MAX_BYTES"] / (1024 * 1024)
     strings = {key: str(text) for key, text in SCRIPT_STRINGS.items()}
+    strings["notices"] = {kind: str(text) for kind, text in NOTICES.items()}
     strings["tooLarge"] = _("A GIF can be at most %(size)s MB.", size=f"{megabytes:g}")
     return {
         "lang": current_locale(),

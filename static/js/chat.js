@@ -26,6 +26,8 @@ const messages = createMessageList({
   loadPage: (params) => loadPage(historyUrl, params),
 });
 messages.add(pageData("chats-data"));
+// Announced from now on: new messages, not the history the page opened with.
+document.getElementById("chat-list").setAttribute("aria-live", "polite");
 
 const placeholder = input.placeholder;
 const participants = createParticipants({

@@ -7,14 +7,19 @@ export const lang = config.lang;
 /** Limits from the server's configuration: title, chat, gifBytes, capacity {min, max, default}. */
 export const limits = config.limits;
 
-/** The string `key` in the page's language (from the server's catalogs), %(name)s filled in. */
-export function t(key, vars) {
-  const text = config.strings[key] ?? key;
+function fill(text, vars) {
   return text.replace(/%\((\w+)\)s/g, (match, name) => (vars && name in vars ? vars[name] : match));
 }
 
-export function has(key) {
-  return key in config.strings;
+/** The string `key` in the page's language (from the server's catalogs), %(name)s filled in. */
+export function t(key, vars) {
+  return fill(config.strings[key] ?? key, vars);
+}
+
+/** A notice of this kind about `color` in the page's language; null for a kind it does not know. */
+export function notice(kind, color) {
+  const notices = config.strings.notices;
+  return Object.hasOwn(notices, kind) ? fill(notices[kind], { color }) : null;
 }
 
 export function csrfToken() {

@@ -1,6 +1,6 @@
 // How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps.
 import { paint } from "./colors.js";
-import { has, lang, me, t } from "./page.js";
+import { lang, me, notice, t } from "./page.js";
 
 const still = window.matchMedia("(prefers-reduced-motion: reduce)");
 const timeOnly = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
@@ -9,8 +9,7 @@ const full = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "medi
 
 /** A notice in the viewer's language, from its kind and who; the stored text otherwise. */
 function systemText(chat) {
-  if (chat.kind && chat.who && has(chat.kind)) return t(chat.kind, { color: chat.who });
-  return chat.chat || "";
+  return (chat.kind && chat.who && notice(chat.kind, chat.who)) || chat.chat || "";
 }
 
 /** Show a <time datetime> in the viewer's time zone: the time today, the date otherwise. */
