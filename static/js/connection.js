@@ -6,8 +6,8 @@ let unloading = false;
 window.addEventListener("pagehide", () => (unloading = true)); // leaving is no lost connection
 
 function show(lost) {
+  // Always in the page, only its text changes: a live region that appears is often not read.
   banner.textContent = lost ? t("offline") : "";
-  banner.hidden = !lost;
   document.body.dataset.connection = lost ? "lost" : "live";
 }
 

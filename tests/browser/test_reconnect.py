@@ -61,8 +61,10 @@ def test_after_a_lost_connection_the_page_shows_everything_said_meanwhile_once(p
     b.enter(room_id)
     a.say("before")
     expect(b.message("before")).to_be_attached()
+    doomed = d.create_room("곧 사라질 방")
     c.open_lobby()
     expect(c.lobby_row(room_id)).to_be_attached()
+    expect(c.lobby_row(doomed)).to_be_attached()
 
     cut_off(a)
     cut_off(c)
@@ -80,7 +82,9 @@ def test_after_a_lost_connection_the_page_shows_everything_said_meanwhile_once(p
     server.stop()
     server.start()  # the same port, database, sessions and GIFs
     b.page.evaluate(SEED, [SENT_MEANWHILE])  # seven pages of messages A has not seen
-    d.open_lobby()
+    d.page.locator("#delete-room").click()
+    d.page.locator("#delete-room-confirm").click()
+    expect(d.page).to_have_url(server.url + "/")
     new_room = d.create_room("그사이 생긴 방")
     expect(banner).to_have_text(OFFLINE)  # A is still cut off: nothing arrived live
 
@@ -92,9 +96,11 @@ def test_after_a_lost_connection_the_page_shows_everything_said_meanwhile_once(p
     ids = a.page.locator("#chat-list li").evaluate_all("lis => lis.map(li => li.dataset.id)")
     assert len(ids) == len(set(ids)) and ids == sorted(ids), "shown twice or out of order"
 
-    # The lobby read the list again: the room made while C was away is there.
+    # The lobby read the list again: the room made while C was away is there, the one
+    # deleted is gone.
     expect(c.page.locator("#connection-status")).to_be_hidden(timeout=ACTION_MS)
     expect(c.lobby_row(new_room)).to_be_attached()
+    expect(c.lobby_row(doomed)).to_have_count(0)
     expect(c.lobby_row(room_id).locator(".count")).to_have_text("2")
 
     # Back: the message that could not go is sent with one press, and shown once.
