@@ -1,10 +1,9 @@
 // Writing a message: Enter sends, Shift+Enter breaks the line. A message that could not be
-// sent stays in the box, marked "Not sent", with a Retry button, until it goes.
+// sent stays in the box, with a Retry button (retry.js), until it goes.
 import { send } from "./api.js";
+import { offerRetry, settle } from "./retry.js";
 
 export function createComposer({ form, input, url, recipient, onSent, showError }) {
-  const failed = document.getElementById("send-failed");
-  const retry = document.getElementById("retry-send");
   let sending = false;
 
   function fit() {
@@ -21,11 +20,11 @@ export function createComposer({ form, input, url, recipient, onSent, showError 
       const chat = await send("POST", url, to ? { chat: text, to } : { chat: text });
       input.value = "";
       fit();
-      failed.hidden = true;
+      settle(retryText);
       showError("");
       onSent(chat);
     } catch (error) {
-      failed.hidden = false;
+      if (error.retryable) offerRetry(retryText); // the text stays in the box either way
       showError(error.message);
     } finally {
       sending = false;
@@ -44,17 +43,18 @@ export function createComposer({ form, input, url, recipient, onSent, showError 
   });
   input.addEventListener("input", () => {
     fit();
-    if (!input.value.trim()) failed.hidden = true; // nothing left to retry
+    if (!input.value.trim()) settle(retryText); // nothing left to retry
   });
-  retry.addEventListener("click", () => {
+
+  function retryText() {
     sendText();
     input.focus();
-  });
+  }
 
   return {
     disable() {
       form.querySelectorAll("input, textarea, select, button").forEach((c) => (c.disabled = true));
-      failed.hidden = true;
+      settle();
     },
   };
 }

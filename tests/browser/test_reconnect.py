@@ -53,7 +53,9 @@ def texts(visitor) -> list[str]:
     return visitor.page.locator("#chat-list li.message .text").all_text_contents()
 
 
-def test_after_a_lost_connection_the_page_shows_everything_said_meanwhile_once(person, server):
+def test_after_a_lost_connection_the_page_shows_everything_said_meanwhile_once(
+    person, server, gif_path
+):
     a, b, c, d = person("A"), person("B"), person("C"), person("D")
     for visitor in (a, b, c, d):
         visitor.context.add_init_script(CSP_PROBE)
@@ -74,9 +76,10 @@ def test_after_a_lost_connection_the_page_shows_everything_said_meanwhile_once(p
     expect(banner).to_have_attribute("role", "status")
     expect(c.page.locator("#connection-status")).to_have_text(OFFLINE)
 
-    # What A writes while the server is down stays, marked as not sent, with a way to retry.
-    a.type_message("while away")
+    # What A sends while the server is down waits, marked as not sent, with a way to retry.
+    a.page.locator("#gif").set_input_files(gif_path)
     expect(a.page.locator("#send-failed")).to_be_visible()
+    a.type_message("while away")
     expect(a.page.locator("#chat")).to_have_value("while away")
 
     server.stop()
@@ -103,13 +106,16 @@ def test_after_a_lost_connection_the_page_shows_everything_said_meanwhile_once(p
     expect(c.lobby_row(doomed)).to_have_count(0)
     expect(c.lobby_row(room_id).locator(".count")).to_have_text("2")
 
-    # Back: the message that could not go is sent with one press, and shown once.
+    # Back: what could not go (the GIF and the message) is sent with one press, each once.
+    expect(a.page.locator("#send-failed")).to_be_visible()
     a.page.locator("#retry-send").click()
     expect(a.message("while away")).to_have_count(1)
     expect(a.page.locator("#send-failed")).to_be_hidden()
     expect(a.page.locator("#chat")).to_have_value("")
     expect(b.message("while away")).to_have_count(1)
     assert texts(a) == expected + ["while away"]
+    for visitor in (a, b):
+        expect(visitor.page.locator("#chat-list li.message .bubble img")).to_have_count(1)
 
     for visitor in (a, b, c, d):
         assert visitor.page.evaluate("window.__cspViolations") == [], visitor.name
