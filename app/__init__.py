@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n, payload
+from . import i18n, pages, payload
 from .config import PROJECT_ROOT
 from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
@@ -57,6 +57,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(rooms_bp)
     app.register_blueprint(chat_bp)
     i18n.init_app(app)
+    pages.init_app(app)
     errors.init_app(app)
     participants.init_app(app)
     socketio.on_error_default(errors.socket_error)

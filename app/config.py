@@ -42,6 +42,8 @@ SESSION_USE_SIGNER = False  # deprecated in Flask-Session 0.8; ids are 256-bit r
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False  # also set for any request that arrived over HTTPS
+# CSRF tokens are tied to the session: one lasts as long as the page that holds it.
+WTF_CSRF_TIME_LIMIT = None
 
 # Languages.
 LANGUAGES = ["ko", "en"]

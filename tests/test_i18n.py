@@ -2,12 +2,15 @@
 
 import contextlib
 import io
-import re
 from pathlib import Path
 
 import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
+
+from app.pages import SCRIPT_STRINGS
+
+from .pages import page_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,8 +127,12 @@ def test_the_catalogs_cover_the_template(lang):
     assert template <= message_ids(ROOT / f"app/translations/{lang}/LC_MESSAGES/messages.po")
 
 
-def test_the_script_strings_have_both_languages():
-    source = (ROOT / "static/js/strings.js").read_text()
-    tables = re.findall(r"^\s*(ko|en): \{(.*?)^\s*\}", source, re.M | re.S)
-    keys = {lang: set(re.findall(r"^\s+(\w+):", body, re.M)) for lang, body in tables}
-    assert keys["ko"] and keys["ko"] == keys["en"]
+@pytest.mark.parametrize(
+    ("language", "offline"),
+    [("ko", "연결이 끊겼습니다. 다시 연결하는 중…"), ("en", "Connection lost. Reconnecting…")],
+)
+def test_the_scripts_get_their_strings_from_the_catalogs(app, language, offline):
+    page = app.test_client().get("/", headers={"Accept-Language": language}).text
+    config = page_data(page, "page-config")
+    assert config["lang"] == language and config["strings"]["offline"] == offline
+    assert config["strings"].keys() >= SCRIPT_STRINGS.keys()

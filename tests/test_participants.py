@@ -3,6 +3,7 @@
 import pytest
 
 from .gifs import gif
+from .pages import page_data
 from .waiting import wait_for
 
 
@@ -50,9 +51,9 @@ def test_notices_are_stored_and_shown_on_entry(visitor, store):
     sock.disconnect(namespace="/chat")
     kinds = [(c.kind, c.who) for c in reversed(store.chats(room_id, limit=10))]
     assert kinds == [("join", alice.color), ("join", bob.color), ("exit", bob.color)]
-    page = visitor().enter(room_id).text
-    assert f"{bob.color}님이 퇴장하셨습니다." in page
-    assert 'data-kind="exit"' in page
+    shown = page_data(visitor().enter(room_id).text, "chats-data")
+    assert (shown[-1]["kind"], shown[-1]["who"]) == ("exit", bob.color)
+    assert shown[-1]["chat"] == f"{bob.color}님이 퇴장하셨습니다."
 
 
 # 3. Whispers

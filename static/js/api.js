@@ -1,5 +1,14 @@
 // Calls to the server's JSON routes: the CSRF header, and its {"error"} as the thrown message.
-import { csrfToken, t } from "./strings.js";
+import { csrfToken, t } from "./page.js";
+
+/** An error in the page's words; `retryable` when trying again later may work (no answer, 429, 5xx). */
+export function failure(message, retryable) {
+  return Object.assign(new Error(message || t("failed")), { retryable });
+}
+
+export function retryableStatus(status) {
+  return status === 429 || status >= 500;
+}
 
 /** Send a state-changing request; resolves to the JSON answer, or throws with the reason. */
 export async function send(method, url, body) {
@@ -14,9 +23,16 @@ export async function send(method, url, body) {
     });
   } catch {
     // fetch's own network errors are in the browser's words; ours are in the page's language
-    throw new Error(t("failed"));
+    throw failure(t("failed"), true);
   }
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || t("failed"));
+  if (!response.ok) throw failure(data.error, retryableStatus(response.status));
   return data;
+}
+
+/** Read a JSON route; resolves to its answer, or throws. */
+export async function read(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(t("failed"));
+  return response.json();
 }

@@ -1,135 +1,33 @@
-// A chat room: live messages, sending text and GIFs, older history on scroll, who is here.
-import { send } from "./api.js";
+// A chat room: the live feed, sending text and GIFs, who is here; nothing lost on a reconnect.
+import { createComposer } from "./composer.js";
+import { watchConnection } from "./connection.js";
+import { loadPage, replay } from "./history.js";
+import { createMessageList } from "./messages.js";
 import { createOwnerControls } from "./owner.js";
+import { me, pageData, t } from "./page.js";
 import { createParticipants } from "./participants.js";
-import { renderChat, upgrade } from "./render.js";
-import { t } from "./strings.js";
 import { setupUploads } from "./upload.js";
 
 const root = document.getElementById("room");
-const me = document.body.dataset.me;
-const list = document.getElementById("chat-list");
-const form = document.getElementById("chat-form");
 const input = document.getElementById("chat");
 const errorBox = document.getElementById("chat-error");
-const pill = document.getElementById("new-messages");
-const olderStatus = document.getElementById("history-status");
-let stuck = true; // following the newest message; false once the reader scrolls up
-let oldestLoaded = false;
-let loadingOlder = false;
-let leaving = false;
+const historyUrl = root.dataset.historyUrl;
 
 function showError(message) {
   errorBox.textContent = message;
   errorBox.hidden = !message;
 }
 
-/* Scrolling: stay with the newest message unless the reader went up to read. */
-
-function atBottom() {
-  return list.scrollHeight - list.scrollTop - list.clientHeight < 48;
-}
-
-function scrollToBottom() {
-  list.scrollTop = list.scrollHeight;
-  stuck = true;
-  pill.hidden = true;
-}
-
-function known(id) {
-  return id && list.querySelector('li[data-id="' + CSS.escape(id) + '"]');
-}
-
-function append(chat, own) {
-  if (!chat || !chat._id || known(chat._id)) return;
-  list.append(renderChat(chat, root.dataset.gifBase));
-  if (own || stuck) scrollToBottom();
-  else pill.hidden = false;
-}
-
-async function fetchPage(before) {
-  const url = root.dataset.historyUrl + (before ? "?before=" + encodeURIComponent(before) : "");
-  const response = await fetch(url, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(t("failed"));
-  return (await response.json()).chats || [];
-}
-
-/** Older history as the reader scrolls up, keeping what they look at where it is. */
-async function loadOlder() {
-  if (oldestLoaded || loadingOlder) return;
-  const first = list.querySelector("li[data-id]:not([data-id=''])");
-  if (!first) {
-    oldestLoaded = true;
-    return;
-  }
-  loadingOlder = true;
-  olderStatus.hidden = false;
-  list.setAttribute("aria-busy", "true");
-  try {
-    const page = await fetchPage(first.dataset.id);
-    if (page.length === 0) oldestLoaded = true;
-    const older = document.createDocumentFragment();
-    for (const chat of page.reverse()) {
-      if (!known(chat._id)) older.append(renderChat(chat, root.dataset.gifBase));
-    }
-    const height = list.scrollHeight;
-    const top = list.scrollTop;
-    list.prepend(older);
-    list.scrollTop = top + list.scrollHeight - height;
-  } catch {
-    // scrolling up again tries again
-  } finally {
-    loadingOlder = false;
-    olderStatus.hidden = true;
-    list.removeAttribute("aria-busy");
-  }
-  if (!oldestLoaded && list.scrollTop < 120) loadOlder(); // still nothing to scroll up to
-}
-
-/** After a reconnection: whatever was said while we were away. */
-async function catchUp() {
-  try {
-    for (const chat of (await fetchPage()).reverse()) append(chat, false);
-  } catch {
-    // the next event or a reload will do
-  }
-}
-
-/* Sending */
-
-let sending = false;
-
-async function sendText() {
-  const text = input.value.trim();
-  if (!text || sending) return;
-  const to = participants.recipient();
-  sending = true;
-  try {
-    const data = await send("POST", root.dataset.chatUrl, to ? { chat: text, to } : { chat: text });
-    input.value = "";
-    fitInput();
-    showError("");
-    append(data, true);
-  } catch (error) {
-    showError(error.message || t("failed"));
-  } finally {
-    sending = false;
-  }
-}
-
-function fitInput() {
-  input.style.height = "auto";
-  input.style.height = Math.min(input.scrollHeight + 2, 160) + "px";
-}
-
-/** Leave for the lobby after saying why (kicked, or the room is gone). */
-function leave(message) {
-  leaving = true;
-  socket.disconnect();
-  showError(message);
-  form.querySelectorAll("input, textarea, select, button").forEach((c) => (c.disabled = true));
-  setTimeout(() => window.location.assign(root.dataset.lobbyUrl), 2000);
-}
+const messages = createMessageList({
+  list: document.getElementById("chat-list"),
+  pill: document.getElementById("new-messages"),
+  olderStatus: document.getElementById("history-status"),
+  gifBase: root.dataset.gifBase,
+  loadPage: (params) => loadPage(historyUrl, params),
+});
+messages.add(pageData("chats-data"));
+// Announced from now on: new messages, not the history the page opened with.
+document.getElementById("chat-list").setAttribute("aria-live", "polite");
 
 const placeholder = input.placeholder;
 const participants = createParticipants({
@@ -140,13 +38,26 @@ const participants = createParticipants({
     input.placeholder = color ? t("whisperTo", { color }) : placeholder;
   },
 });
+const composer = createComposer({
+  form: document.getElementById("chat-form"),
+  input,
+  url: root.dataset.chatUrl,
+  recipient: participants.recipient,
+  onSent: (chat) => messages.add([chat], true),
+  showError,
+});
 const ownerControls = createOwnerControls({
   root,
   onError: showError,
-  onDeleted() {
-    leaving = true;
-    window.location.assign(root.dataset.lobbyUrl);
-  },
+  onDeleted: () => window.location.assign(root.dataset.lobbyUrl),
+});
+setupUploads({
+  url: root.dataset.gifUrl,
+  input: document.getElementById("gif"),
+  dropZone: document.getElementById("chat-viewport"),
+  progress: document.getElementById("upload-progress"),
+  onSent: (chat) => messages.add([chat], true),
+  showError,
 });
 
 function setOwner(color) {
@@ -154,67 +65,40 @@ function setOwner(color) {
   ownerControls.update(color === me);
 }
 
-setupUploads({
-  url: root.dataset.gifUrl,
-  input: document.getElementById("gif"),
-  dropZone: document.getElementById("chat-viewport"),
-  progress: document.getElementById("upload-progress"),
-  onSent: (chat) => append(chat, true),
-  showError,
-});
-
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  sendText();
-});
-input.addEventListener("keydown", (event) => {
-  // Enter sends, Shift+Enter breaks the line; never while an IME is still composing.
-  if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
-  event.preventDefault();
-  sendText();
-});
-input.addEventListener("input", fitInput);
-list.addEventListener(
-  "scroll",
-  () => {
-    stuck = atBottom();
-    if (stuck) pill.hidden = true;
-    if (list.scrollTop < 120) loadOlder();
-  },
-  { passive: true },
-);
-// A GIF that finishes loading grows the list: keep the newest message in view.
-list.addEventListener("load", () => stuck && scrollToBottom(), true);
-new ResizeObserver(() => stuck && scrollToBottom()).observe(list);
-pill.addEventListener("click", () => {
-  scrollToBottom();
-  list.focus();
-});
-
-list.querySelectorAll("li").forEach(upgrade);
-scrollToBottom();
-
 const socket = io("/chat");
-let joined = false;
+const connection = watchConnection(socket);
+
+/** Leave for the lobby after saying why (kicked, or the room is gone). */
+function leave(message) {
+  socket.disconnect();
+  showError(message);
+  composer.disable();
+  setTimeout(() => window.location.assign(root.dataset.lobbyUrl), 2000);
+}
+
+let resumeFrom = null; // where a replay that failed must start again
+
 socket.on("connect", () => {
-  socket.emit("join", root.dataset.id, (answer) => {
+  // What was shown before this join: the replay starts there, live events come after it.
+  const shownBefore = resumeFrom ?? messages.newestId();
+  socket.emit("join", root.dataset.id, async (answer) => {
     if (!answer || answer.error) return leave((answer && answer.error) || t("failed"));
-    if (errorBox.textContent === t("offline")) showError("");
     if (answer.owner) setOwner(answer.owner);
     participants.setMembers(answer.members);
-    if (joined) catchUp();
-    joined = true;
+    try {
+      await replay(historyUrl, messages, shownBefore);
+      resumeFrom = null;
+    } catch {
+      resumeFrom = shownBefore; // the next reconnect replays from the same place
+    }
+    connection.back();
     root.dataset.joined = "true"; // for tests and tools: the live feed is on
   });
 });
-window.addEventListener("pagehide", () => (leaving = true)); // leaving the page is no lost connection
-socket.on("disconnect", () => {
-  if (!leaving) showError(t("offline"));
-});
-socket.on("chat", (chat) => append(chat, chat.user === me));
+socket.on("chat", (chat) => messages.add([chat], chat.user === me));
 for (const kind of ["join", "exit", "owner", "kick"]) {
   socket.on(kind, (notice) => {
-    append(notice, false);
+    messages.add([notice]);
     if (kind === "owner") setOwner(notice.who);
     participants.setMembers(notice.members);
   });

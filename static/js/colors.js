@@ -71,10 +71,10 @@ export function colorName(color) {
   return paint(span, color);
 }
 
-/** Paint every server-rendered element that names its color in style="--user-color: …". */
+/** Paint every server-rendered element that names its color in data-user-color. */
 export function paintAll(root = document) {
-  root.querySelectorAll('[style*="--user-color"]').forEach((element) => {
-    paint(element, element.style.getPropertyValue("--user-color"));
+  root.querySelectorAll("[data-user-color]").forEach((element) => {
+    paint(element, element.dataset.userColor);
   });
 }
 

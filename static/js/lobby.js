@@ -1,35 +1,35 @@
-// The lobby: rooms appear, fill up, change hands and disappear as it happens.
+// The lobby: rooms appear, fill up, change hands and disappear as it happens; after a lost
+// connection it reads the whole list again.
+import { read } from "./api.js";
 import { colorName } from "./colors.js";
-import { t } from "./strings.js";
+import { watchConnection } from "./connection.js";
+import { pageData, t } from "./page.js";
 
-const table = document.getElementById("room-list");
-const tbody = table.querySelector("tbody");
+const tbody = document.querySelector("#room-list tbody");
 const empty = document.getElementById("no-rooms");
-// Column names for the narrow layout, where each row is a card with its own labels.
-const labels = Array.from(table.tHead.rows[0].cells, (th) => th.textContent.trim());
 
 function cell(className, label, text) {
   const td = document.createElement("td");
   td.className = className;
-  if (label) td.dataset.label = label;
+  if (label) td.dataset.label = label; // the narrow layout shows each row as a labelled card
   if (text !== undefined) td.textContent = text;
   return td;
 }
 
+/** The one way a room becomes a row, from the page's data, an event or GET /rooms. */
 function row(room) {
   const tr = document.createElement("tr");
   tr.dataset.id = room._id;
   tr.dataset.max = room.max;
   const title = cell("title", "", room.title);
   title.id = "title-" + room._id;
-  const type = cell("type", labels[1], room.password ? t("secret") : t("public"));
+  const type = cell("type", t("type"), room.password ? t("secret") : t("public"));
   if (room.password) tr.classList.add("secret");
-  const capacity = cell("capacity", labels[2]);
+  const capacity = cell("capacity", t("capacity"));
   const count = document.createElement("span");
   count.className = "count";
-  count.textContent = room.count || 0;
   capacity.append(count, "/" + room.max);
-  const owner = cell("owner", labels[3]);
+  const owner = cell("owner", t("ownerLabel"));
   owner.append(colorName(room.owner));
   const enter = cell("enter");
   const link = document.createElement("a");
@@ -39,12 +39,12 @@ function row(room) {
   link.setAttribute("aria-describedby", title.id);
   enter.append(link);
   tr.append(title, type, capacity, owner, enter);
-  markFull(tr);
+  setCount(tr, room.count || 0);
   return tr;
 }
 
-function markFull(tr) {
-  const count = Number(tr.querySelector(".count").textContent);
+function setCount(tr, count) {
+  tr.querySelector(".count").textContent = count;
   tr.classList.toggle("full", count >= Number(tr.dataset.max));
 }
 
@@ -52,31 +52,61 @@ function find(id) {
   return Array.from(tbody.rows).find((tr) => tr.dataset.id === id);
 }
 
-function refreshEmpty() {
-  empty.hidden = tbody.rows.length > 0;
+function drawAll(rooms) {
+  tbody.replaceChildren(...rooms.map(row));
+  empty.hidden = rooms.length > 0;
 }
 
-Array.from(tbody.rows).forEach(markFull);
+// Each event carries the whole new state of what it changes, so applying it twice is harmless.
+const handlers = {
+  newRoom(room) {
+    const old = find(room._id);
+    if (old) old.replaceWith(row(room));
+    else tbody.append(row(room));
+    empty.hidden = true;
+  },
+  removeRoom(id) {
+    find(id)?.remove();
+    empty.hidden = tbody.rows.length > 0;
+  },
+  occupancy(data) {
+    const tr = find(data._id);
+    if (tr) setCount(tr, data.count);
+  },
+  owner(data) {
+    find(data._id)?.querySelector(".owner").replaceChildren(colorName(data.owner));
+  },
+};
+
+let heard = null; // events heard while the list is being read again, to apply on top of it
+
+/** Read the list again (after a lost connection), keeping what happened meanwhile. */
+async function reread() {
+  heard = [];
+  try {
+    const { rooms } = await read("/rooms");
+    drawAll(rooms || []);
+    for (const [name, data] of heard) handlers[name](data);
+  } catch {
+    // the live events still arrive; the next reconnect reads again
+  } finally {
+    heard = null;
+  }
+}
+
+drawAll(pageData("rooms-data"));
 
 const socket = io("/room");
-socket.on("newRoom", (room) => {
-  const old = find(room._id);
-  if (old) old.replaceWith(row(room));
-  else tbody.append(row(room));
-  refreshEmpty();
+const connection = watchConnection(socket);
+let connected = false;
+socket.on("connect", async () => {
+  if (connected) await reread();
+  connected = true;
+  connection.back();
 });
-socket.on("removeRoom", (id) => {
-  const tr = find(id);
-  if (tr) tr.remove();
-  refreshEmpty();
-});
-socket.on("occupancy", (data) => {
-  const tr = find(data._id);
-  if (!tr) return;
-  tr.querySelector(".count").textContent = data.count;
-  markFull(tr);
-});
-socket.on("owner", (data) => {
-  const tr = find(data._id);
-  if (tr) tr.querySelector(".owner").replaceChildren(colorName(data.owner));
-});
+for (const [name, handle] of Object.entries(handlers)) {
+  socket.on(name, (data) => {
+    heard?.push([name, data]);
+    handle(data);
+  });
+}

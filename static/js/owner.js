@@ -1,6 +1,6 @@
 // The owner's "Delete room" button, with an inline "really delete?" step instead of confirm().
 import { send } from "./api.js";
-import { t } from "./strings.js";
+import { t } from "./page.js";
 
 export function createOwnerControls({ root, onError, onDeleted }) {
   const exit = document.getElementById("exit-btn");

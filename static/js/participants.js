@@ -1,9 +1,8 @@
 // Who is in the room: the participants panel, the whisper recipient menu and the owner's kicks.
 import { send } from "./api.js";
 import { colorName } from "./colors.js";
-import { t } from "./strings.js";
+import { me, t } from "./page.js";
 
-const me = document.body.dataset.me;
 
 export function createParticipants({ root, input, onError, onRecipient }) {
   const list = document.getElementById("participant-list");

@@ -1,21 +1,19 @@
 // How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps.
 import { paint } from "./colors.js";
-import { has, lang, t } from "./strings.js";
+import { lang, me, notice, t } from "./page.js";
 
-const me = document.body.dataset.me;
 const still = window.matchMedia("(prefers-reduced-motion: reduce)");
 const timeOnly = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
 const dateAndTime = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
 const full = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "medium" });
 
 /** A notice in the viewer's language, from its kind and who; the stored text otherwise. */
-export function systemText(chat) {
-  if (chat.kind && chat.who && has(chat.kind)) return t(chat.kind, { color: chat.who });
-  return chat.chat || "";
+function systemText(chat) {
+  return (chat.kind && chat.who && notice(chat.kind, chat.who)) || chat.chat || "";
 }
 
 /** Show a <time datetime> in the viewer's time zone: the time today, the date otherwise. */
-export function formatTime(time) {
+function formatTime(time) {
   const moment = new Date(time.dateTime);
   if (Number.isNaN(moment.getTime())) return;
   const today = new Date().toDateString() === moment.toDateString();
@@ -30,7 +28,7 @@ function whisperLabel(chat) {
   return label;
 }
 
-/** A new list item for a chat from the server (an event or a history page). */
+/** The list item for a chat from the server (the page's data, an event or a history page). */
 export function renderChat(chat, gifBase) {
   const li = document.createElement("li");
   li.dataset.id = chat._id || "";
@@ -58,6 +56,7 @@ export function renderChat(chat, gifBase) {
   bubble.className = "bubble";
   if (chat.gif) {
     const img = document.createElement("img");
+    img.loading = "lazy";
     img.src = gifBase + encodeURIComponent(chat.gif);
     img.alt = t("gifFrom", { color: chat.user });
     bubble.append(img);
@@ -73,17 +72,6 @@ export function renderChat(chat, gifBase) {
   formatTime(time);
   li.append(meta, bubble, time);
   return li;
-}
-
-/** Bring a server-rendered item up to what renderChat makes. */
-export function upgrade(li) {
-  if (li.classList.contains("system")) {
-    const { kind, who } = li.dataset;
-    li.textContent = systemText({ kind, who, chat: li.textContent.trim() });
-    return;
-  }
-  li.querySelectorAll("time").forEach(formatTime);
-  li.querySelectorAll(".bubble img").forEach(holdStill);
 }
 
 /** For people who asked for less motion: the GIF's first frame, still, until they press play. */

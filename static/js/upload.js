@@ -1,12 +1,13 @@
 // Uploading a GIF: from the file button, a drop on the chat list, or a paste; with progress.
-import { csrfToken, t } from "./strings.js";
+import { failure, retryableStatus } from "./api.js";
+import { csrfToken, limits, t } from "./page.js";
+import { offerRetry } from "./retry.js";
 
-const MAX_BYTES = 5 * 1024 * 1024;
 
 /** Why this file will not be sent, or "" when it may go. */
 function refusal(file) {
   if (file.type !== "image/gif") return t("notGif");
-  if (file.size > MAX_BYTES) return t("tooLarge");
+  if (file.size > limits.gifBytes) return t("tooLarge");
   return "";
 }
 
@@ -29,10 +30,13 @@ function post(url, file, onProgress) {
         // a proxy's HTML error page, say: fall back to our own words
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(data);
-      else reject(new Error(data.error || (xhr.status === 413 ? t("tooLarge") : t("failed"))));
+      else {
+        const message = data.error || (xhr.status === 413 ? t("tooLarge") : t("failed"));
+        reject(failure(message, retryableStatus(xhr.status)));
+      }
     });
-    xhr.addEventListener("error", () => reject(new Error(t("failed"))));
-    xhr.addEventListener("abort", () => reject(new Error(t("failed"))));
+    xhr.addEventListener("error", () => reject(failure(t("failed"), true)));
+    xhr.addEventListener("abort", () => reject(failure(t("failed"), true)));
     xhr.send(body);
   });
 }
@@ -65,6 +69,7 @@ export function setupUploads({ url, input, dropZone, progress, onSent, showError
       onSent(await post(url, file, setProgress));
     } catch (error) {
       showError(error.message);
+      if (error.retryable) offerRetry(() => send(file)); // the file waits for Retry
     } finally {
       busy = false;
       input.disabled = false;

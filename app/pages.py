@@ -1,0 +1,78 @@
+"""What every page hands its scripts: the limits from configuration and the strings they show."""
+
+from babel import Locale
+from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .i18n import current_locale
+
+# The scripts' strings, from the same catalogs as the pages'. "%(color)s" is filled in by the
+# script (static/js/page.js), so these are translated here and formatted there.
+# Notices by their kind, so each viewer reads them in their own language.
+NOTICES = {
+    "join": _l("%(color)s joined."),
+    "exit": _l("%(color)s left."),
+    "owner": _l("%(color)s is now the owner."),
+    "kick": _l("%(color)s was removed from the room."),
+}
+SCRIPT_STRINGS = {
+    "gifFrom": _l("GIF from %(color)s"),
+    "roomDeleted": _l("The room was deleted. Back to the lobby in a moment."),
+    "kicked": _l("You were removed from the room. Back to the lobby in a moment."),
+    "deleteRoom": _l("Delete room"),
+    "confirmDelete": _l("Really delete?"),
+    "reallyDelete": _l("Delete"),
+    "cancel": _l("Cancel"),
+    "notGif": _l("Only GIF images can be uploaded."),
+    "failed": _l("The request failed. Please try again."),
+    "offline": _l("Connection lost. Reconnecting…"),
+    "secret": _l("Secret"),
+    "public": _l("Public"),
+    "enter": _l("Enter"),
+    "type": _l("Type"),
+    "capacity": _l("Capacity"),
+    "ownerLabel": _l("Owner"),
+    "playGif": _l("Play GIF"),
+    "pauseGif": _l("Pause GIF"),
+    "whisperTo": _l("Whisper to %(color)s"),
+    "whisperToMe": _l("Whispered to you"),
+    "whisper": _l("Whisper"),
+    "kickButton": _l("Remove"),
+    "kickLabel": _l("Remove %(color)s"),
+    "ownerBadge": _l("Owner"),
+    "you": _l("you"),
+}
+
+
+def page_config() -> dict:
+    """The page's JSON block (#page-config): its language, limits and script strings."""
+    config = current_app.config
+    megabytes = config["GIF_MAX_BYTES"] / (1024 * 1024)
+    strings = {key: str(text) for key, text in SCRIPT_STRINGS.items()}
+    strings["notices"] = {kind: str(text) for kind, text in NOTICES.items()}
+    strings["tooLarge"] = _("A GIF can be at most %(size)s MB.", size=f"{megabytes:g}")
+    return {
+        "lang": current_locale(),
+        "languages": config["LANGUAGES"],
+        "limits": {
+            "title": config["TITLE_MAX_LENGTH"],
+            "chat": config["CHAT_MAX_LENGTH"],
+            "gifBytes": config["GIF_MAX_BYTES"],
+            "capacity": {
+                "min": config["ROOM_CAPACITY_MIN"],
+                "max": config["ROOM_CAPACITY_MAX"],
+                "default": config["ROOM_CAPACITY_DEFAULT"],
+            },
+        },
+        "strings": strings,
+    }
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, for the language switch ("한국어", "English")."""
+    return Locale.parse(code).get_display_name(code)
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(lambda: {"page_config": page_config, "language_name": language_name})

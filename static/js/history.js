@@ -1,0 +1,26 @@
+// Reading the room's history: a page older than a message, and the replay after a reconnect.
+import { read } from "./api.js";
+
+const BEFORE_ALL = "0".repeat(24); // a valid id older than any: "from the very start"
+
+/** One page of `url` (the room's history route): {before} newest first, {after} oldest first. */
+export async function loadPage(url, params = {}) {
+  const query = new URLSearchParams(params).toString();
+  return (await read(query ? url + "?" + query : url)).chats || [];
+}
+
+/**
+ * Everything said after the chat `after` (the newest one shown before the live feed came
+ * back), however long the gap: page on until a page is empty. The cursor is the last id of
+ * each page, not the newest shown, as live messages may already be newer than the gap.
+ */
+export async function replay(url, messages, after) {
+  let cursor = after || BEFORE_ALL;
+  for (;;) {
+    const page = await loadPage(url, { after: cursor });
+    messages.add(page);
+    const last = page.at(-1)?._id;
+    if (!last || last <= cursor) return; // caught up (or a server that ignores `after`)
+    cursor = last;
+  }
+}

@@ -1,0 +1,104 @@
+// The message list: every chat drawn once, in id (so time) order, following the newest
+// message unless the reader scrolled up to read; older pages as they scroll to the top.
+import { renderChat } from "./render.js";
+
+export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }) {
+  const shown = new Map(); // chat id → its list item: nothing is drawn twice
+  let stuck = true; // following the newest message; false once the reader scrolls up
+  let oldestLoaded = false;
+  let loadingOlder = false;
+
+  function atBottom() {
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+  }
+
+  function scrollToBottom() {
+    list.scrollTop = list.scrollHeight;
+    stuck = true;
+    pill.hidden = true;
+  }
+
+  /** Put `li` where its id belongs; ids grow with time, so it is nearly always at an end. */
+  function place(li, id) {
+    const first = list.firstElementChild;
+    if (first && id < first.dataset.id) return list.prepend(li);
+    let next = null;
+    for (let item = list.lastElementChild; item && item.dataset.id > id; item = item.previousElementSibling) {
+      next = item;
+    }
+    list.insertBefore(li, next);
+  }
+
+  /** Draw the chats not shown yet, each in its place; how many were new. */
+  function draw(chats) {
+    let added = 0;
+    for (const chat of chats) {
+      if (!chat || !chat._id || shown.has(chat._id)) continue;
+      const li = renderChat(chat, gifBase);
+      shown.set(chat._id, li);
+      place(li, chat._id);
+      added += 1;
+    }
+    return added;
+  }
+
+  /** New chats (events, the replay, my own): follow them, or offer the pill. */
+  function add(chats, own = false) {
+    const added = draw(chats);
+    if (added && (own || stuck)) scrollToBottom();
+    else if (added) pill.hidden = false;
+    return added;
+  }
+
+  /** Older history as the reader scrolls up, keeping what they look at where it is. */
+  async function loadOlder() {
+    if (oldestLoaded || loadingOlder) return;
+    const first = list.firstElementChild;
+    if (!first) {
+      oldestLoaded = true;
+      return;
+    }
+    loadingOlder = true;
+    olderStatus.hidden = false;
+    list.setAttribute("aria-busy", "true");
+    try {
+      const page = await loadPage({ before: first.dataset.id });
+      const height = list.scrollHeight;
+      const top = list.scrollTop;
+      if (draw(page) === 0) oldestLoaded = true;
+      list.scrollTop = top + list.scrollHeight - height;
+    } catch {
+      // scrolling up again tries again
+    } finally {
+      loadingOlder = false;
+      olderStatus.hidden = true;
+      list.removeAttribute("aria-busy");
+    }
+    if (!oldestLoaded && list.scrollTop < 120) loadOlder(); // still nothing to scroll up to
+  }
+
+  list.addEventListener(
+    "scroll",
+    () => {
+      stuck = atBottom();
+      if (stuck) pill.hidden = true;
+      if (list.scrollTop < 120) loadOlder();
+    },
+    { passive: true },
+  );
+  // A GIF that finishes loading grows the list: keep the newest message in view.
+  list.addEventListener("load", () => stuck && scrollToBottom(), true);
+  new ResizeObserver(() => stuck && scrollToBottom()).observe(list);
+  pill.addEventListener("click", () => {
+    scrollToBottom();
+    list.focus();
+  });
+
+  return {
+    add,
+    /** The id of the newest chat shown, or "" before any. */
+    newestId() {
+      return list.lastElementChild?.dataset.id || "";
+    },
+  };
+}
