@@ -2,6 +2,9 @@
 
 import signal
 import socket
+import weakref
+
+from werkzeug.wsgi import ClosingIterator
 
 ENGINE_PATH = "/socket.io/"
 
@@ -14,18 +17,30 @@ def close_on_sigterm(app, socketio, stop_serving=None) -> None:
     """
     asked = []
     previous = signal.getsignal(signal.SIGTERM)
-    in_flight = set()  # the connections now answering a Socket.IO request
+    busy = {}  # connection -> whether its request is a Socket.IO one
+    known = weakref.WeakSet()  # every connection seen: the idle ones are among them
     serve = app.wsgi_app
 
     def tracked(environ, start_response):
         connection = _connection(environ)
-        if connection is None or not environ.get("PATH_INFO", "").startswith(ENGINE_PATH):
+        if connection is None:
             return serve(environ, start_response)
-        in_flight.add(connection)
+        known.add(connection)
+        busy[connection] = environ.get("PATH_INFO", "").startswith(ENGINE_PATH)
         try:
-            return serve(environ, start_response)
-        finally:
-            in_flight.discard(connection)
+            answer = serve(environ, start_response)
+        except BaseException:
+            busy.pop(connection, None)
+            raise
+        # Busy until the server has sent the whole body and closes the answer.
+        return ClosingIterator(answer, lambda: busy.pop(connection, None))
+
+    def end(connections):
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already gone
 
     def on_sigterm(signum, frame):
         asked.append(signum)
@@ -48,13 +63,11 @@ def close_on_sigterm(app, socketio, stop_serving=None) -> None:
             socketio.sleep(0.2)
             # Websockets are ended from below, so that their reader wakes and cleans up:
             # closed by Engine.IO, the file would be closed under a reader that eventlet
-            # never wakes, and the worker would wait for it until killed. Any poll still
-            # open on a closed session ends the same way.
-            for connection in list(in_flight):
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass  # already gone
+            # never wakes, and the worker would wait for it until killed. A poll still open
+            # on a closed session ends the same way, and so do idle keep-alive connections,
+            # which would otherwise hold the worker for the keep-alive time.
+            end([connection for connection, engine_io in list(busy.items()) if engine_io])
+            end([connection for connection in list(known) if connection not in busy])
 
     app.wsgi_app = tracked
     signal.signal(signal.SIGTERM, on_sigterm)
