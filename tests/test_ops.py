@@ -241,6 +241,15 @@ def test_each_request_gets_an_id_in_its_response_and_its_log_line(client, log_li
     assert client.get("/healthz").headers["X-Request-ID"] != request_id
 
 
+def test_the_log_names_the_client_behind_a_trusted_proxy(config):
+    config["PROXY_COUNT"] = 1
+    app = create_app(config)
+    buffer = io.StringIO()
+    app.extensions["log_handler"].setStream(buffer)
+    app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert '203.0.113.9 "GET /healthz" 200' in buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     "given, kept",
     [

@@ -18,6 +18,7 @@ def init_app(app, socketio) -> None:
         answer = request.environ.get(ANSWER)
         if answer is not None:  # not when the app is called without RequestLog around it
             answer["endpoint"] = request.endpoint or "none"
+            answer["remote_addr"] = request.remote_addr  # the client's, past trusted proxies
         if response.status_code == 503 and request.endpoint != "health.readyz":
             counters.store_errors.inc()
         return secure(response)

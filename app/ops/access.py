@@ -10,7 +10,8 @@ from .logs import REQUEST_ID
 log = logging.getLogger("app.request")
 
 HEADER = "X-Request-ID"
-# A dict the app fills in: "endpoint", the Flask endpoint that answered, when one did.
+# A dict the app fills in when Flask answers: "endpoint", the Flask endpoint, and
+# "remote_addr", the client's address as ProxyFix tells it.
 # Shared, not a plain value, as Flask-SocketIO hands Flask a copy of the environ.
 ANSWER = "gifchat.answer"
 # An id a proxy or client gave, if it is plain enough to put into a log line as it is.
@@ -54,14 +55,14 @@ class RequestLog:
             endpoint = answer.get("endpoint")
             if endpoint is not None and self.observe is not None:
                 self.observe(endpoint, seconds)
-            self._log(environ, status[0] if status else "-", seconds, rid, endpoint)
+            client = answer.get("remote_addr") or environ.get("REMOTE_ADDR", "-")
+            self._log(environ, status[0] if status else "-", seconds, rid, endpoint, client)
 
     @staticmethod
-    def _log(environ, status, seconds, rid, endpoint) -> None:
+    def _log(environ, status, seconds, rid, endpoint, client) -> None:
         # The path only: a query string may carry something private.
         method = _printable(environ.get("REQUEST_METHOD", "-"))
         path = _printable(environ.get("PATH_INFO", "-"))
-        client = environ.get("REMOTE_ADDR", "-")
         fields = {
             "method": method,
             "path": path,
