@@ -43,6 +43,7 @@ from contextlib import suppress  # noqa: E402
 
 from app import create_app, start_background_tasks  # noqa: E402
 from app.extensions import socketio  # noqa: E402
+from app.ops.shutdown import close_on_sigterm  # noqa: E402
 from app.store import StoreUnavailable  # noqa: E402
 
 
@@ -114,6 +115,8 @@ if FLASK_COMMAND is None or _flask_serves(FLASK_COMMAND):
     )
 
 if __name__ == "__main__":
+    serving = eventlet.getcurrent()
+    close_on_sigterm(app, socketio, stop_serving=lambda: eventlet.kill(serving, SystemExit))
     # eventlet's pool caps concurrent connections; a chat server holds one per visitor.
     socketio.run(
         app,

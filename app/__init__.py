@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n, pages, payload
+from . import i18n, ops, pages, payload
 from .config import PROJECT_ROOT
 from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
@@ -63,6 +63,7 @@ def create_app(config=None) -> Flask:
     socketio.on_error_default(errors.socket_error)
     socketio.on_namespace(room_events.LobbyNamespace("/room"))
     socketio.on_namespace(chat_events.ChatNamespace("/chat"))
+    ops.init_app(app, socketio)
     return app
 
 

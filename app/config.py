@@ -50,5 +50,10 @@ LANGUAGES = ["ko", "en"]
 BABEL_DEFAULT_LOCALE = "ko"
 BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "app" / "translations")
 
+# Operations: log lines as "text" or "json" (one object a line); the bearer token that
+# lets /metrics answer beyond this machine (unset: loopback only).
+LOG_FORMAT = "text"
+METRICS_TOKEN = None
+
 # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
 PROXY_COUNT = 0

@@ -7,7 +7,7 @@ from flask import request, session
 from flask_socketio import ConnectionRefusedError, Namespace
 
 # Files and unknown paths need no identity: a session made for them would only pile up.
-_NO_SESSION = {None, "static", "chat.gif"}
+_NO_SESSION = {None, "static", "chat.gif", "health.healthz", "health.readyz", "metrics.metrics"}
 
 
 def color_for(session_id: str) -> str:
