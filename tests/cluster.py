@@ -107,13 +107,15 @@ class ClusterServer(LiveServer):
         return env
 
 
-def start_cluster(folder: Path, redis_url: str, size: int = 2, grace_seconds: float = 3600):
-    """`size` started processes sharing one folder and one Redis; stop each when done."""
+def start_cluster(
+    folder: Path, redis_url: str, size: int = 2, grace_seconds: float = 3600, shared=None
+):
+    """`size` started processes sharing one folder (`shared`) and one Redis; stop each after."""
     servers = []
     try:
         for number in range(size):
             server = ClusterServer(
-                folder / f"process{number}", grace_seconds, folder / "shared", redis_url
+                folder / f"process{number}", grace_seconds, shared or folder / "shared", redis_url
             )
             servers.append(server)
             server.start()
