@@ -6,10 +6,11 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
-from .live_server import LiveServer, free_port
+from .live_server import START_TIMEOUT, LiveServer, Person, Socket, free_port
 
 REDIS_START_TIMEOUT = 10  # seconds for redis-server to answer PING
 
@@ -96,6 +97,22 @@ class ClusterServer(LiveServer):
         self.shared = shared
         self.redis_url = redis_url
 
+    def start(self) -> None:
+        """LiveServer's start, but a first page slower than its 1 s wait is waited for."""
+        import requests
+
+        try:
+            super().start()
+        except requests.Timeout:
+            deadline = time.monotonic() + START_TIMEOUT
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(self.url + "/", timeout=5).status_code == 200:
+                        return
+                except requests.RequestException:
+                    time.sleep(0.1)
+            raise RuntimeError(f"no answer within {START_TIMEOUT}s:\n{self.stderr()}") from None
+
     def environment(self) -> dict:
         env = super().environment()
         env["GIFCHAT_SQLITE_PATH"] = json.dumps(str(self.shared / "gifchat.sqlite3"))
@@ -119,8 +136,86 @@ def start_cluster(
             )
             servers.append(server)
             server.start()
-    except RuntimeError as error:
+    except Exception as error:  # requests' errors too: nothing may be left running
         for server in servers:
             server.stop()
         pytest.fail(f"a cluster process did not start: {error}", pytrace=False)
     return servers
+
+
+def _deploy_script():
+    """deploy/cluster.py, which renders the nginx configuration the tests run too."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "deploy" / "cluster.py"
+    spec = importlib.util.spec_from_file_location("deploy_cluster", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class NginxFront:
+    """nginx, as the current user, in front of `servers`, from deploy/nginx.conf.template."""
+
+    def __init__(self, folder: Path, servers: list):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.servers = servers
+
+    def start(self) -> None:
+        binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+        if binary is None:
+            message = "nginx is not installed (Debian: apt-get install nginx)"
+            if os.environ.get("CI") == "true":
+                pytest.fail(message, pytrace=False)
+            pytest.skip(message)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        ports = [server.port for server in self.servers]
+        conf = _deploy_script().render_nginx(self.folder, f"127.0.0.1:{self.port}", ports)
+        self.command = [binary, "-p", str(self.folder), "-c", str(conf)]
+        self.command += ["-e", str(self.folder / "nginx-error.log")]
+        subprocess.run(self.command, check=True, timeout=10)  # daemonizes; pid in nginx.pid
+        import requests
+
+        deadline = time.monotonic() + REDIS_START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                requests.get(self.url + "/", timeout=5).close()
+                return
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise RuntimeError(f"nginx did not answer within {REDIS_START_TIMEOUT}s")
+
+    def stop(self) -> None:
+        if (self.folder / "nginx.pid").exists():
+            subprocess.run([*self.command, "-s", "stop"], check=False, timeout=10)
+
+
+class BrowserSocket(Socket):
+    """A Socket that sends its cookie with every request, as a browser does.
+
+    python-engineio's client sends the given headers with the handshake only; its later
+    polling requests carry only its HTTP session's cookies. Behind nginx's sticky hash of the
+    session cookie they would land on another process, where a browser's never would.
+    """
+
+    def __init__(self, url: str, cookie: str, namespace: str, transport: str):
+        import requests
+
+        jar = requests.Session()
+        for pair in cookie.split("; "):
+            name, _, value = pair.partition("=")
+            jar.cookies.set(name, value)
+        # Socket makes its HTTP session with requests.Session(): hand it the filled jar.
+        with mock.patch.object(requests, "Session", return_value=jar):
+            super().__init__(url, cookie, namespace, transport)
+
+
+class BrowserPerson(Person):
+    """A Person whose sockets behave as a browser's do behind a proxy."""
+
+    def socket(self, namespace: str, transport: str, **kwargs) -> Socket:
+        sock = BrowserSocket(self.server.url, self.cookie, namespace, transport)
+        self.sockets.append(sock)
+        return sock
