@@ -69,14 +69,18 @@ def init_app(app: Flask) -> None:
 def _outage_before_request(error: InternalServerError):
     """Sessions in Redis fail before any view runs: answer that 503 too, without a session."""
     import redis
-    from flask import jsonify
+    from flask import current_app, jsonify, request
+    from flask_babel import force_locale
     from flask_babel import gettext as _
 
     from .errors import error_response, wants_json
 
     if not isinstance(error.original_exception, redis.RedisError | StoreUnavailable):
         return error_response(error.description, 500)
-    message = _("The service is busy. Please try again in a moment.")
+    # The language is kept in the session, which could not be read: take the browser's.
+    languages = current_app.config["LANGUAGES"]
+    with force_locale(request.accept_languages.best_match(languages) or languages[0]):
+        message = _("The service is busy. Please try again in a moment.")
     # Not the error page: with no session, the layout cannot be drawn.
     response = jsonify(error=message) if wants_json() else Response(message, mimetype="text/plain")
     response.status_code = 503
@@ -115,6 +119,7 @@ def watch(app: Flask, rounds: int | None = None) -> None:
     poll = app.config["REDIS_POLL_SECONDS"]
     since_beat = beat_every
     done = 0
+    down = False  # said once when Redis goes away, once when it is back
     while rounds is None or done < rounds:
         done += 1
         try:
@@ -123,7 +128,14 @@ def watch(app: Flask, rounds: int | None = None) -> None:
                 presence.beat()
                 reap(app)
             deadlines.run_due(app)
-        except Exception:  # Redis down: say so, keep going, recover when it returns
+            if down:
+                log.warning("redis is back")
+            down = False
+        except StoreUnavailable as error:
+            if not down:
+                log.warning("redis unreachable, retrying: %s", error)
+            down = True
+        except Exception:
             log.exception("redis watch round failed; retrying")
         socketio.sleep(poll)
         since_beat += poll

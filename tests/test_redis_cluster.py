@@ -222,3 +222,31 @@ def test_the_people_of_a_killed_process_leave_within_the_heartbeat_expiry(
             people.close()
     finally:
         doomed.stop()
+
+
+def test_an_owner_who_left_hands_over_to_someone_on_the_other_process_once(on):
+    lobby = on(1)().socket("/room", "websocket")
+    alice, bob = on(0)(), on(1)()
+    room_id = alice.create_room("hand me over")
+    a = alice.join(room_id, "websocket")
+    b = bob.join(room_id, "websocket")
+    a.close()
+    notice = b.wait_for("owner", timeout=GRACE + WAIT)
+    assert (notice["kind"], notice["who"]) == ("owner", bob.color)
+    lobby.wait_for("owner", lambda seen: seen == {"_id": room_id, "owner": bob.color})
+    time.sleep(1)  # a second hand-over would come from the other process's timer or poll
+    assert all(event != "owner" for event, _ in b.received())
+    assert all(event != "owner" for event, _ in lobby.received())
+
+
+def test_a_room_held_through_one_process_survives_the_restart_of_the_other(cluster, on):
+    alice = on(0)()
+    room_id = alice.create_room("kept")
+    a = alice.join(room_id, "websocket")
+    restarted = cluster[1]
+    restarted.stop()
+    restarted.start()  # its start-up gives every room it thinks empty the grace period
+    time.sleep(GRACE + 1)
+    assert room_id in on(1)().get("/").text
+    sent = alice.post_chat(room_id, "still here").json()
+    assert a.wait_for("chat", lambda chat: chat["_id"] == sent["_id"])
