@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n, redis_cluster
 from .config import PROJECT_ROOT
+from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
 from .presence import MemoryPresence
 from .sessions import init_sessions
@@ -41,6 +42,7 @@ def create_app(config=None) -> Flask:
         redis_cluster.init_app(app)
     else:
         app.extensions["presence"] = MemoryPresence()
+        app.extensions["deadlines"] = MemoryDeadlines(app)
     init_sessions(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -54,6 +56,7 @@ def create_app(config=None) -> Flask:
     from .chat import events as chat_events
     from .chat.routes import bp as chat_bp
     from .rooms import events as room_events
+    from .rooms import participants
     from .rooms.routes import bp as rooms_bp
 
     app.before_request(identity.ensure_color)
@@ -61,6 +64,7 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(chat_bp)
     i18n.init_app(app)
     errors.init_app(app)
+    participants.init_app(app)
     socketio.on_error_default(errors.socket_error)
     socketio.on_namespace(room_events.LobbyNamespace("/room"))
     socketio.on_namespace(chat_events.ChatNamespace("/chat"))

@@ -16,10 +16,15 @@ REDIS_HEARTBEAT_SECONDS = 5  # three missed beats and a process's people leave t
 REDIS_POLL_SECONDS = 0.5  # how often each process looks for due deadlines
 
 # Rooms and chats.
-ROOM_EMPTY_GRACE_SECONDS = 10
+ROOM_EMPTY_GRACE_SECONDS = 10  # counted from a visitor's exit, once it is final
+# A visitor who comes back this soon (a reload, a language switch, a reconnect) never left:
+# no exit is announced, stored or counted. 0 makes every exit final at once.
+EXIT_DEBOUNCE_SECONDS = 3
 HISTORY_PAGE_SIZE = 50
 CHAT_MAX_LENGTH = 1000
 TITLE_MAX_LENGTH = 100
+ROOM_CAPACITY_MIN, ROOM_CAPACITY_MAX, ROOM_CAPACITY_DEFAULT = 2, 100, 10
+PASSWORD_MAX_LENGTH = 100
 
 # GIF uploads: the file size cap, and caps on what a small file may decode into.
 GIF_MAX_BYTES = 5 * 1024 * 1024

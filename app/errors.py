@@ -1,4 +1,7 @@
-"""Error answers: JSON for API clients, a page or a redirect for browsers."""
+"""Error answers: JSON for API clients, a page or a redirect for browsers, an ack for sockets.
+
+Routes and socket events raise `Refused`; this module alone decides how it is answered.
+"""
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -6,6 +9,27 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .store import StoreUnavailable
+
+
+class Refused(Exception):
+    """A visitor may not do what they asked; the message says why."""
+
+    def __init__(self, message: str, status: int = 403):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def json_only(view):
+    """Mark a view that scripts call: its refusals are JSON whatever the client accepts."""
+    view.refusals = "json"
+    return view
+
+
+def back_to_lobby(view):
+    """Mark a page whose refusals flash their message on the way back to the lobby."""
+    view.refusals = "lobby"
+    return view
 
 
 def wants_json() -> bool:
@@ -24,6 +48,17 @@ def error_response(message: str, status: int):
     if wants_json():
         return json_error(message, status)
     return render_template("error.html", message=message, status=status), status
+
+
+def _refused(refusal: Refused):
+    view = current_app.view_functions.get(request.endpoint)
+    how = getattr(view, "refusals", None)
+    if how == "json":
+        return json_error(refusal.message, refusal.status)
+    if how == "lobby":
+        flash(refusal.message, "error")
+        return redirect(url_for("rooms.lobby"))
+    return error_response(refusal.message, refusal.status)
 
 
 def _http_error(error: HTTPException):
@@ -55,6 +90,7 @@ def _same_site(url: str | None) -> bool:
 
 
 def init_app(app) -> None:
+    app.register_error_handler(Refused, _refused)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreUnavailable, _store_unavailable)
@@ -62,6 +98,8 @@ def init_app(app) -> None:
 
 def socket_error(error: Exception) -> dict:
     """An exception in a socket handler answers the ack; it never kills the socket."""
+    if isinstance(error, Refused):
+        return {"error": error.message}
     if isinstance(error, StoreUnavailable):
         return {"error": _("The service is busy. Please try again in a moment.")}
     current_app.logger.exception("socket event failed", exc_info=error)

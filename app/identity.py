@@ -4,6 +4,7 @@ import secrets
 
 from colorhash import ColorHash
 from flask import request, session
+from flask_socketio import ConnectionRefusedError, Namespace
 
 # Files and unknown paths need no identity: a session made for them would only pile up.
 _NO_SESSION = {None, "static", "chat.gif"}
@@ -19,8 +20,9 @@ def ensure_color() -> None:
         return
     if "color" not in session:
         session["color"] = color_for(session.sid)
-    if "uid" not in session:
-        session["uid"] = secrets.token_hex(16)
+    if "user_key" not in session:
+        # Sessions made before the key had its name keep it under "uid": it moves over.
+        session["user_key"] = session.pop("uid", None) or secrets.token_hex(16)
 
 
 def current_color() -> str | None:
@@ -32,4 +34,12 @@ def user_key() -> str | None:
 
     Two tabs of one visitor share it. It never leaves the server.
     """
-    return session.get("uid")
+    return session.get("user_key")
+
+
+class VisitorNamespace(Namespace):
+    """A Socket.IO namespace for visitors who have loaded a page, and so have a color."""
+
+    def on_connect(self, auth=None):
+        if current_color() is None:
+            raise ConnectionRefusedError("no session")

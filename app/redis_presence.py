@@ -4,6 +4,7 @@ Keys, under the prefix: `room:<id>:since` (sorted set: user key by order of arri
 `room:<id>:colors` (hash: user key -> color), `room:<id>:sids:<key>` (set: that person's
 sockets there), `sid:<sid>` (hash: room, key, host), `host:<host>:sids` (set), `host:<host>:alive`
 (the heartbeat, with a TTL), `hosts` (set of processes that have held sockets), `joins` (counter).
+As in MemoryPresence, a visitor whose last socket left keeps their place until `drop`.
 The scripts build keys from the prefix, so one Redis (or a Sentinel pair) serves, not a Cluster.
 """
 
@@ -18,7 +19,6 @@ if first then
   if limit ~= '' and redis.call('ZCARD', since) >= tonumber(limit) then return -1 end
   redis.call('ZADD', since, redis.call('INCR', p .. 'joins'), key)
   redis.call('HSET', p .. 'room:' .. room .. ':colors', key, color)
-  redis.call('DEL', p .. 'room:' .. room .. ':empty')
 end
 redis.call('SADD', p .. 'room:' .. room .. ':sids:' .. key, sid)
 redis.call('HSET', p .. 'sid:' .. sid, 'room', room, 'key', key, 'host', host)
@@ -38,30 +38,23 @@ if not room then return false end
 redis.call('DEL', p .. 'sid:' .. sid)
 redis.call('SREM', p .. 'host:' .. host .. ':sids', sid)
 local sids = p .. 'room:' .. room .. ':sids:' .. key
-local colors = p .. 'room:' .. room .. ':colors'
-local since = p .. 'room:' .. room .. ':since'
 redis.call('SREM', sids, sid)
-local color = redis.call('HGET', colors, key) or ''
+local color = redis.call('HGET', p .. 'room:' .. room .. ':colors', key) or ''
 local last_tab = 0
-if redis.call('SCARD', sids) == 0 then
-  last_tab = 1
-  redis.call('ZREM', since, key)
-  redis.call('HDEL', colors, key)
-end
-local empty = 0
-if redis.call('ZCARD', since) == 0 then
-  empty = 1
-  redis.call('SET', p .. 'room:' .. room .. ':empty', redis.call('INCR', p .. 'joins'))
-end
-return {room, key, color, last_tab, empty}
+if redis.call('SCARD', sids) == 0 then last_tab = 1 end
+return {room, key, color, last_tab}
 """
 
-_MARK_EMPTY = """
-local p, room = ARGV[1], ARGV[2]
-if redis.call('ZCARD', p .. 'room:' .. room .. ':since') > 0 then return false end
-local mark = p .. 'room:' .. room .. ':empty'
-redis.call('SET', mark, redis.call('INCR', p .. 'joins'), 'NX')
-return redis.call('GET', mark)
+_DROP = """
+local p, room, key = ARGV[1], ARGV[2], ARGV[3]
+local since = p .. 'room:' .. room .. ':since'
+local colors = p .. 'room:' .. room .. ':colors'
+if redis.call('ZSCORE', since, key) == false then return false end
+if redis.call('SCARD', p .. 'room:' .. room .. ':sids:' .. key) > 0 then return false end
+local color = redis.call('HGET', colors, key) or ''
+redis.call('ZREM', since, key)
+redis.call('HDEL', colors, key)
+return color
 """
 
 _FORGET = """
@@ -78,7 +71,7 @@ for _, key in ipairs(redis.call('ZRANGE', since, 0, -1)) do
   end
   redis.call('DEL', sids)
 end
-redis.call('DEL', since, p .. 'room:' .. room .. ':colors', p .. 'room:' .. room .. ':empty')
+redis.call('DEL', since, p .. 'room:' .. room .. ':colors')
 return gone
 """
 
@@ -95,19 +88,21 @@ class RedisPresence:
         self._join = client.register_script(_JOIN)
         self._leave = client.register_script(_LEAVE)
         self._forget = client.register_script(_FORGET)
-        self._mark_empty = client.register_script(_MARK_EMPTY)
+        self._drop = client.register_script(_DROP)
 
     def _room(self, room: str, part: str) -> str:
         return f"{self.prefix}room:{room}:{part}"
 
     @unavailable_on_error
-    def join(self, room: str, sid: str, key: str, color: str, limit: int | None = None) -> bool:
-        """Put socket sid of person key in room; True if they were not there yet.
+    def join(
+        self, room: str, sid: str, user_key: str, color: str, limit: int | None = None
+    ) -> bool:
+        """Put socket sid of user_key in room; True if the visitor had no place there yet.
 
         Raises RoomFull, checked in the same script, if a newcomer would pass limit.
         """
         limit = "" if limit is None else str(limit)
-        args = [self.prefix, room, sid, key, color, limit, self.host, self.alive_seconds]
+        args = [self.prefix, room, sid, user_key, color, limit, self.host, self.alive_seconds]
         result = self._join(args=args)
         if result == -1:
             raise RoomFull(room)
@@ -115,20 +110,25 @@ class RedisPresence:
 
     @unavailable_on_error
     def leave(self, sid: str) -> Departure | None:
-        """Take socket sid out of its room, whichever process holds it; None if in none."""
+        """Take socket sid out of its room on any process, keeping the place; None if in none."""
         result = self._leave(args=[self.prefix, sid])
         if not result:
             return None
-        room, key, color, last_tab, empty = result
-        return Departure(room, key, color, bool(last_tab), bool(empty))
+        room, user_key, color, last_tab = result
+        return Departure(room, user_key, color, bool(last_tab))
+
+    @unavailable_on_error
+    def drop(self, room: str, user_key: str) -> str | None:
+        """Give up the place of a visitor who has no socket in room; their color, or None."""
+        return self._drop(args=[self.prefix, room, user_key])
 
     @unavailable_on_error
     def room_of(self, sid: str) -> str | None:
         return self.redis.hget(f"{self.prefix}sid:{sid}", "room")
 
     @unavailable_on_error
-    def has(self, room: str, key: str) -> bool:
-        return self.redis.zscore(self._room(room, "since"), key) is not None
+    def has(self, room: str, user_key: str) -> bool:
+        return self.redis.zscore(self._room(room, "since"), user_key) is not None
 
     @unavailable_on_error
     def count(self, room: str) -> int:
@@ -136,7 +136,7 @@ class RedisPresence:
 
     @unavailable_on_error
     def participants(self, room: str) -> list[tuple[str, str]]:
-        """(key, color) of everyone in room, longest present first."""
+        """(user key, color) of everyone in room, longest present first."""
         with self.redis.pipeline() as pipe:  # MULTI: both read at one moment
             pipe.zrange(self._room(room, "since"), 0, -1)
             pipe.hgetall(self._room(room, "colors"))
@@ -152,24 +152,13 @@ class RedisPresence:
         return [key for key, each in self.participants(room) if each == color]
 
     @unavailable_on_error
-    def sockets_of(self, room: str, key: str) -> list[str]:
-        return sorted(self.redis.smembers(self._room(room, f"sids:{key}")))
+    def sockets_of(self, room: str, user_key: str) -> list[str]:
+        return sorted(self.redis.smembers(self._room(room, f"sids:{user_key}")))
 
     @unavailable_on_error
     def forget(self, room: str) -> list[str]:
         """Drop a deleted room; returns the sockets that were in it, on every process."""
         return list(self._forget(args=[self.prefix, room]))
-
-    # Until deadlines replace the grace timers: the empty marks the timers compare.
-
-    @unavailable_on_error
-    def mark_empty(self, room: str) -> str | None:
-        """Note that room is empty now (a new room); returns the mark, None if occupied."""
-        return self._mark_empty(args=[self.prefix, room])
-
-    @unavailable_on_error
-    def empty_since(self, room: str) -> str | None:
-        return self.redis.get(self._room(room, "empty"))
 
     # Heartbeats: a process that stops beating takes its people with it.
 

@@ -129,6 +129,7 @@ class ClusterServer(LiveServer):
         env["GIFCHAT_REDIS_URL"] = self.redis_url
         env["GIFCHAT_REDIS_HEARTBEAT_SECONDS"] = "1"
         env["GIFCHAT_REDIS_POLL_SECONDS"] = "0.2"
+        env["GIFCHAT_EXIT_DEBOUNCE_SECONDS"] = "1"
         return env
 
 

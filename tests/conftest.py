@@ -48,6 +48,8 @@ def config(backend, tmp_path):
         "SOCKETIO_ASYNC_MODE": "threading",
         # Long enough that no room vanishes mid-test unless a test asks for it.
         "ROOM_EMPTY_GRACE_SECONDS": 3600,
+        # Exits final at once; tests of the debounce ask for one.
+        "EXIT_DEBOUNCE_SECONDS": 0,
         **backend_config(backend, tmp_path),
     }
 

@@ -108,10 +108,10 @@ def test_a_whisper_is_in_the_histories_of_its_two_people_only(trio):
 )
 def test_whisper_to_someone_not_in_the_room_is_refused(trio, store, to, status):
     room_id, (alice, *_), socks = trio
-    before = len(store.chats(room_id, limit=100, viewer=alice.color))
+    before = len(store.chats(room_id, limit=100, viewer_key=alice.color))
     response = whisper(alice, room_id, to)
     assert response.status_code == status and response.json["error"]
-    assert len(store.chats(room_id, limit=100, viewer=alice.color)) == before
+    assert len(store.chats(room_id, limit=100, viewer_key=alice.color)) == before
     assert all(sock.get_received("/chat") == [] for sock in socks)
 
 

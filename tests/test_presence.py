@@ -1,6 +1,8 @@
-"""Presence rules: people, not sockets."""
+"""Presence rules: people, not sockets; a place kept until the visitor is dropped."""
 
-from app.presence import MemoryPresence
+import pytest
+
+from app.presence import MemoryPresence, RoomFull
 
 
 def test_two_tabs_count_once_and_leave_with_the_last():
@@ -8,11 +10,51 @@ def test_two_tabs_count_once_and_leave_with_the_last():
     assert presence.join("r", "tab1", "alice", "#a") is True
     assert presence.join("r", "tab2", "alice", "#a") is False
     assert presence.count("r") == 1
-    first = presence.leave("tab1")
-    assert (first.last_tab, first.room_empty) == (False, False)
+    assert presence.leave("tab1").last_tab is False
     last = presence.leave("tab2")
-    assert (last.last_tab, last.room_empty, last.key, last.color) == (True, True, "alice", "#a")
+    assert (last.room, last.user_key, last.color, last.last_tab) == ("r", "alice", "#a", True)
+
+
+def test_a_visitor_without_sockets_keeps_their_place_until_dropped():
+    presence = MemoryPresence()
+    presence.join("r", "s1", "alice", "#a")
+    presence.join("r", "s2", "bob", "#b")
+    presence.leave("s1")
+    assert presence.count("r") == 2
+    assert presence.members("r") == ["#a", "#b"]
+    assert presence.sockets_of("r", "alice") == []
+    assert presence.drop("r", "alice") == "#a"
+    assert presence.members("r") == ["#b"]
+    assert presence.drop("r", "alice") is None
+
+
+def test_coming_back_before_the_drop_is_no_new_arrival():
+    presence = MemoryPresence()
+    presence.join("r", "s1", "alice", "#a")
+    presence.join("r", "s2", "bob", "#b")
+    presence.leave("s1")
+    assert presence.join("r", "s3", "alice", "#a") is False  # the reloaded page
+    assert presence.drop("r", "alice") is None  # has a socket again: not dropped
+    assert presence.members("r") == ["#a", "#b"]  # and still longest present
+
+
+def test_a_kept_place_counts_against_the_limit():
+    presence = MemoryPresence()
+    presence.join("r", "s1", "alice", "#a")
+    presence.join("r", "s2", "bob", "#b")
+    presence.leave("s1")
+    with pytest.raises(RoomFull):
+        presence.join("r", "s3", "carol", "#c", limit=2)
+    assert presence.join("r", "s4", "alice", "#a", limit=2) is False
+
+
+def test_dropping_the_last_visitor_empties_the_room():
+    presence = MemoryPresence()
+    presence.join("r", "s1", "alice", "#a")
+    presence.leave("s1")
+    presence.drop("r", "alice")
     assert presence.count("r") == 0
+    assert presence.participants("r") == []
 
 
 def test_members_longest_present_first():
@@ -34,17 +76,6 @@ def test_two_people_may_share_a_color():
     assert presence.sockets_of("r", "eve") == ["s2"]
 
 
-def test_empty_mark_is_kept_until_someone_joins():
-    presence = MemoryPresence()
-    mark = presence.mark_empty("r")
-    assert presence.mark_empty("r") == mark
-    presence.join("r", "s1", "alice", "#a")
-    assert presence.empty_since("r") is None
-    assert presence.mark_empty("r") is None
-    presence.leave("s1")
-    assert presence.empty_since("r") not in (None, mark)
-
-
 def test_leaving_an_unknown_socket_is_nothing():
     assert MemoryPresence().leave("nobody") is None
 
@@ -53,6 +84,8 @@ def test_forget_returns_the_sockets():
     presence = MemoryPresence()
     presence.join("r", "s1", "alice", "#a")
     presence.join("r", "s2", "bob", "#b")
-    assert sorted(presence.forget("r")) == ["s1", "s2"]
+    presence.leave("s2")
+    assert sorted(presence.forget("r")) == ["s1"]
     assert presence.room_of("s1") is None
     assert presence.count("r") == 0
+    assert presence.drop("r", "bob") is None

@@ -78,14 +78,23 @@ def test_scheduling_again_replaces_and_cancel_removes(make_app):
     app = make_app()
     ran = []
     deadlines = recording(app, ran)
-    deadlines.schedule("ping", "r1", 0, arg="old")
-    deadlines.schedule("ping", "r1", 0, arg="new")
-    deadlines.schedule("ping", "r2", 0, arg="gone")
+    recording(app, ran, kind="other")
+    deadlines.schedule("ping", "r1", 60, arg="a")
+    deadlines.schedule("ping", "r1", 0, arg="a")  # the same deadline, sooner: replaced
+    deadlines.schedule("ping", "r1", 0, arg="b")  # another arg is another deadline
+    deadlines.schedule("ping", "r2", 0)
     deadlines.cancel("ping", "r2")
-    deadlines.schedule("other", "r1", 0)  # another kind for the same room is another deadline
-    assert deadlines.run_due(app) == 2
-    assert [(room, arg) for _, room, arg in ran] == [("r1", "new")]
+    deadlines.schedule("other", "r1", 0, arg="a")  # another kind is another deadline
+    deadlines.schedule("ping", "r3", 0, arg="x")
+    deadlines.cancel("ping", "r3", "x")
+    assert deadlines.run_due(app) == 3
+    assert sorted((room, arg) for _, room, arg in ran) == [("r1", "a"), ("r1", "a"), ("r1", "b")]
     assert deadlines.run_due(app) == 0
+
+
+def test_a_kind_without_a_handler_is_refused(make_app):
+    with pytest.raises(ValueError):
+        make_app().extensions["deadlines"].schedule("unknown", "r1", 0)
 
 
 def test_a_deadline_waits_for_its_time(make_app):
@@ -96,7 +105,7 @@ def test_a_deadline_waits_for_its_time(make_app):
     deadlines.schedule("ping", "now", 0)
     deadlines.run_due(app)
     assert [room for _, room, _ in ran] == ["now"]
-    # An earlier deadline of the same kind and room is replaced, not kept beside.
+    # An earlier schedule of the same deadline is replaced, not kept beside.
     deadlines.schedule("ping", "later", 0)
     deadlines.run_due(app)
     assert [(room, arg) for _, room, arg in ran] == [("now", None), ("later", None)]
@@ -104,7 +113,7 @@ def test_a_deadline_waits_for_its_time(make_app):
 
 def test_a_deadline_outlives_the_process_that_set_it(make_app):
     first = make_app()
-    first.extensions["deadlines"].schedule("ping", "r1", 0, arg="kept")
+    recording(first, []).schedule("ping", "r1", 0, arg="kept")
     first.extensions["redis"].close()  # that process is gone
     restarted = make_app()
     ran = []

@@ -38,12 +38,26 @@ def test_two_tabs_count_once_and_leave_with_the_last(make_presence):
     assert presence.join("r", "tab1", "alice", "#a") is True
     assert presence.join("r", "tab2", "alice", "#a") is False
     assert presence.count("r") == 1
-    first = presence.leave("tab1")
-    assert (first.last_tab, first.room_empty) == (False, False)
+    assert presence.leave("tab1").last_tab is False
     last = presence.leave("tab2")
-    assert (last.last_tab, last.room_empty, last.key, last.color) == (True, True, "alice", "#a")
-    assert presence.count("r") == 0
-    assert presence.has("r", "alice") is False
+    assert (last.room, last.user_key, last.color, last.last_tab) == ("r", "alice", "#a", True)
+
+
+def test_a_place_is_kept_until_dropped_from_any_process(make_presence):
+    one, two = make_presence("one"), make_presence("two")
+    one.join("r", "s1", "alice", "#a")
+    two.join("r", "s2", "bob", "#b")
+    two.leave("s1")
+    assert one.count("r") == 2 and one.sockets_of("r", "alice") == []
+    assert one.join("r", "s3", "alice", "#a") is False  # back before the drop: no new arrival
+    assert two.drop("r", "alice") is None  # has a socket again: not dropped
+    one.leave("s3")
+    assert two.drop("r", "alice") == "#a"
+    assert one.members("r") == ["#b"] and one.has("r", "alice") is False
+    assert two.drop("r", "alice") is None
+    one.leave("s2")
+    one.drop("r", "bob")
+    assert (two.count("r"), two.participants("r")) == (0, [])
 
 
 def test_members_longest_present_first_across_processes(make_presence):
@@ -63,8 +77,9 @@ def test_a_socket_leaves_through_any_process(make_presence):
     one, two = make_presence("one"), make_presence("two")
     one.join("r", "s1", "alice", "#a")
     departure = two.leave("s1")
-    assert (departure.room, departure.key, departure.room_empty) == ("r", "alice", True)
+    assert (departure.room, departure.user_key, departure.last_tab) == ("r", "alice", True)
     assert one.leave("s1") is None
+    assert one.room_of("s1") is None
 
 
 def test_two_people_may_share_a_color(make_presence):
@@ -83,6 +98,10 @@ def test_a_full_room_refuses_newcomers_not_those_inside(make_presence):
     with pytest.raises(RoomFull):
         presence.join("r", "s3", "carol", "#c", limit=2)
     assert presence.join("r", "s4", "alice", "#a", limit=2) is False
+    presence.leave("s1")
+    presence.leave("s4")  # alice has no socket left, but keeps her seat until dropped
+    with pytest.raises(RoomFull):
+        presence.join("r", "s5", "carol", "#c", limit=2)
     assert presence.members("r") == ["#a", "#b"]
     assert presence.room_of("s3") is None
 
@@ -149,6 +168,8 @@ def test_a_process_that_stops_beating_is_claimed_once(redis_server):  # noqa: F8
         for sid in ("s1", "s2"):
             living.leave(sid)
         living.drop_host("dying")
+        for key in ("alice", "bob"):  # what their exits do once announced
+            living.drop("r", key)
         assert living.lapsed_hosts() == []
         assert living.members("r") == ["#c"]
 

@@ -26,7 +26,7 @@ def test_creating_a_room_makes_the_creator_its_owner_and_lets_them_in(visitor, s
     alice = visitor()
     room_id = alice.create_room("Mine", max=4, password="pw")
     room = store.get_room(room_id)
-    assert (room.title, room.max, room.owner, room.secret) == ("Mine", 4, alice.color, True)
+    assert (room.title, room.capacity, room.owner, room.secret) == ("Mine", 4, alice.color, True)
     assert room.password_hash != "pw"
     page = alice.enter(room_id)
     assert page.status_code == 200 and 'id="chat-list"' in page.text
@@ -36,7 +36,7 @@ def test_capacity_defaults_to_ten(visitor, store):
     alice = visitor()
     response = alice.client.post("/room", data={"title": "t", "csrf_token": alice.csrf})
     room_id = response.headers["Location"].rsplit("/", 1)[1]
-    assert store.get_room(room_id).max == 10
+    assert store.get_room(room_id).capacity == 10
 
 
 def test_title_is_trimmed(visitor, store):

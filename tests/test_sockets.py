@@ -227,13 +227,14 @@ def test_a_room_nobody_enters_is_deleted_too(quick_grace, visitor, store):
 
 
 def test_rooms_left_from_before_a_restart_are_cleaned_up(config, visitor, store):
-    from app import create_app
+    from app import create_app, start_background_tasks
 
     visitor().create_room("left behind")
     config["ROOM_EMPTY_GRACE_SECONDS"] = 0.2
     if "MONGO_URI" in config:  # the restarted app must see the same in-memory database
         config["MONGO_CLIENT_CLASS"] = lambda uri, **options: store.client
     restarted = create_app(config)
+    start_background_tasks(restarted)
     again = restarted.extensions["store"]
     assert [room.title for room in again.list_rooms()] == ["left behind"]
     assert wait_for(lambda: again.list_rooms() == [])

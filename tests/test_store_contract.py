@@ -31,7 +31,12 @@ def test_create_room_keeps_its_fields(store):
     before = utcnow()
     room = store.create_room("Cats", 5, "#bf4082", HASH)
     assert is_id(room.id)
-    assert (room.title, room.max, room.owner, room.password_hash) == ("Cats", 5, "#bf4082", HASH)
+    assert (room.title, room.capacity, room.owner, room.password_hash) == (
+        "Cats",
+        5,
+        "#bf4082",
+        HASH,
+    )
     assert room.secret and room.banned == frozenset()
     assert room.created_at.utcoffset() == timedelta(0)
     assert before <= room.created_at <= utcnow()
@@ -117,7 +122,7 @@ def test_add_chat_keeps_its_fields(store, room):
     # The keys say who someone is; they never leave the server.
     assert whisper.to_json().keys() == {"_id", "room", "user", "chat", "to", "createdAt"}
     assert text.created_at.tzinfo is not None
-    assert store.chats(room.id, limit=10, viewer="k1") == [whisper, notice, gif, text]
+    assert store.chats(room.id, limit=10, viewer_key="k1") == [whisper, notice, gif, text]
 
 
 def test_chats_newest_first_in_pages(store, room):
@@ -150,7 +155,7 @@ def test_whispers_only_for_sender_and_recipient(store, room, viewer, seen):
     """By their keys: another person who shares a color sees nothing."""
     store.add_chat(room.id, "#aaaaaa", chat="all", user_key="ka")
     store.add_chat(room.id, "#aaaaaa", chat="a to b", to="#bbbbbb", user_key="ka", to_key="kb")
-    assert {c.chat for c in store.chats(room.id, limit=10, viewer=viewer)} == seen
+    assert {c.chat for c in store.chats(room.id, limit=10, viewer_key=viewer)} == seen
 
 
 def test_whispers_do_not_shorten_the_page_cursor(store, room):
@@ -158,8 +163,8 @@ def test_whispers_do_not_shorten_the_page_cursor(store, room):
     whisper = store.add_chat(
         room.id, "#aaaaaa", chat="psst", to="#bbbbbb", user_key="ka", to_key="kb"
     )
-    assert store.chats(room.id, limit=2, viewer="kc") == public[:0:-1]
-    assert store.chats(room.id, limit=2, viewer="kb") == [whisper, public[2]]
+    assert store.chats(room.id, limit=2, viewer_key="kc") == public[:0:-1]
+    assert store.chats(room.id, limit=2, viewer_key="kb") == [whisper, public[2]]
 
 
 def test_media_round_trip(store, room):
@@ -194,13 +199,13 @@ def test_delete_room_takes_its_chats_and_media(store, room):
         store.add_chat(target.id, "#bf4082", chat="psst", to="#00ff00")
     gone = [store.save_media(room.id, GIF) for _ in range(2)]
     kept = store.save_media(other.id, GIF)
-    other_chats = store.chats(other.id, limit=10, viewer="#bf4082")
+    other_chats = store.chats(other.id, limit=10, viewer_key="#bf4082")
 
     assert store.delete_room(room.id) is True
-    assert store.chats(room.id, limit=10, viewer="#bf4082") == []
+    assert store.chats(room.id, limit=10, viewer_key="#bf4082") == []
     assert [store.open_media(name) for name in gone] == [None, None]
     assert store.get_room(other.id) == other
-    assert store.chats(other.id, limit=10, viewer="#bf4082") == other_chats
+    assert store.chats(other.id, limit=10, viewer_key="#bf4082") == other_chats
     assert store.open_media(kept).data == GIF
 
 

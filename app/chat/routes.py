@@ -1,12 +1,11 @@
-"""The chat page, posting messages and GIFs, and serving GIFs."""
+"""Posting messages and GIFs, reading history, and serving GIFs."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 
-from ..errors import error_response, json_error
+from ..errors import Refused, json_error, json_only
 from ..payload import fields
 from ..rooms import service as rooms
-from ..rooms.forms import PasswordForm
 from ..store import get_store, is_id
 from . import service
 
@@ -15,32 +14,14 @@ bp = Blueprint("chat", __name__)
 ONE_YEAR = 365 * 24 * 3600
 
 
-@bp.get("/room/<room_id>")
-def room(room_id):
-    """The chat page, or the password form for a secret room not yet entered."""
-    try:
-        room = rooms.enter_page(room_id)
-    except rooms.Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("rooms.lobby"))
-    if not rooms.is_admitted(room):
-        return render_template("password.html", room=room, form=PasswordForm())
-    chats = [chat.to_json() for chat in reversed(service.history(room))]
-    return render_template(
-        "chat.html", room=room.to_json(), chats=chats, is_owner=rooms.is_owner(room)
-    )
-
-
 @bp.get("/room/<room_id>/chats")
+@json_only
 def chats(room_id):
     """An older page of history, newest first, for scrolling up."""
     before = request.args.get("before")
     if before is not None and not is_id(before):
-        return json_error(_("That is not a message id."), 400)
-    try:
-        room = rooms.require_admitted(room_id)
-    except rooms.Refused as refusal:
-        return json_error(refusal.message, refusal.status)
+        raise Refused(_("That is not a message id."), 400)
+    room = rooms.require_admitted(room_id)
     page = service.history(room, before=before)
     return {"chats": [chat.to_json() for chat in page]}
 
@@ -50,11 +31,8 @@ def post_chat(room_id):
     """Post a text message, JSON {"chat": ...} or the form field; with "to", a whisper."""
     payload = fields()
     to = payload.get("to")
-    try:
-        room = rooms.require_admitted(room_id)
-        chat = service.post_chat(room, payload.get("chat"), to=None if to == "" else to)
-    except rooms.Refused as refusal:
-        return error_response(refusal.message, refusal.status)
+    room = rooms.require_admitted(room_id)
+    chat = service.post_chat(room, payload.get("chat"), to=None if to == "" else to)
     return chat.to_json(), 201
 
 
@@ -62,11 +40,8 @@ def post_chat(room_id):
 def post_gif(room_id):
     """Upload a GIF to the room."""
     upload = request.files.get("gif")
-    try:
-        room = rooms.require_admitted(room_id)
-        chat = service.post_gif(room, upload.read() if upload else b"")
-    except rooms.Refused as refusal:
-        return error_response(refusal.message, refusal.status)
+    room = rooms.require_admitted(room_id)
+    chat = service.post_gif(room, upload.read() if upload else b"")
     return chat.to_json(), 201
 
 

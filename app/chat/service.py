@@ -3,9 +3,10 @@
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..errors import Refused
 from ..extensions import socketio
 from ..identity import current_color, user_key
-from ..rooms.service import Refused, presence
+from ..presence import get_presence
 from ..store import Chat, Room, get_store
 from .media import InvalidGif, check_gif
 
@@ -29,11 +30,12 @@ def _whisper(room: Room, text: str, to) -> Chat:
     """A message only its sender and its addressee receive, live and in their histories."""
     if not isinstance(to, str):
         raise Refused(_("Choose someone in the room."), 400)
-    keys = [key for key in presence().keys_of(room.id, to) if key != user_key()]
+    presence = get_presence()
+    keys = [key for key in presence.keys_of(room.id, to) if key != user_key()]
     if len(keys) != 1:  # nobody of that color here, oneself, or (rarely) two who share it
         raise Refused(_("%(color)s is not in the room.", color=to), 400)
     chat = store_chat(room, chat=text, to=to, to_key=keys[0])
-    listeners = presence().sockets_of(room.id, keys[0]) + presence().sockets_of(room.id, user_key())
+    listeners = presence.sockets_of(room.id, keys[0]) + presence.sockets_of(room.id, user_key())
     socketio.emit("chat", chat.to_json(), namespace="/chat", to=listeners)
     return chat
 
@@ -62,7 +64,7 @@ def post_gif(room: Room, data: bytes) -> Chat:
 def history(room: Room, before: str | None = None, limit: int | None = None) -> list[Chat]:
     """A page of the room's history as this visitor may see it, newest first."""
     limit = limit or current_app.config["HISTORY_PAGE_SIZE"]
-    return get_store().chats(room.id, limit=limit, before=before, viewer=user_key())
+    return get_store().chats(room.id, limit=limit, before=before, viewer_key=user_key())
 
 
 def _deliver(chat: Chat) -> Chat:

@@ -1,13 +1,35 @@
 """Forms for creating and entering rooms."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
+class Configured:
+    """A validator that `make` builds from the app's configuration each time it is used."""
+
+    # Limits are set once, in app/config.py, and read here when a form is built or checked.
+
+    def __init__(self, make):
+        self.make = make
+
+    @property
+    def field_flags(self) -> dict:
+        # Read when a form is built: the input's maxlength, min and max attributes.
+        return self.make(current_app.config).field_flags
+
+    def __call__(self, form, field):
+        self.make(current_app.config)(form, field)
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def _default_capacity(value):
+    return current_app.config["ROOM_CAPACITY_DEFAULT"] if value is None else value
 
 
 class RoomForm(FlaskForm):
@@ -16,20 +38,38 @@ class RoomForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired(_l("Give the room a title.")),
-            Length(max=100, message=_l("The title can be at most %(max)d characters.")),
+            Configured(
+                lambda config: Length(
+                    max=config["TITLE_MAX_LENGTH"],
+                    message=_l("The title can be at most %(max)d characters."),
+                )
+            ),
         ],
     )
-    max = IntegerField(
+    max = IntegerField(  # the room's capacity; "max" on the wire, as the original app named it
         _l("Capacity (at least 2)"),
-        default=10,
+        filters=[_default_capacity],
         validators=[
             Optional(),
-            NumberRange(2, 100, _l("Capacity must be between %(min)d and %(max)d.")),
+            Configured(
+                lambda config: NumberRange(
+                    config["ROOM_CAPACITY_MIN"],
+                    config["ROOM_CAPACITY_MAX"],
+                    _l("Capacity must be between %(min)d and %(max)d."),
+                )
+            ),
         ],
     )
     password = PasswordField(
         _l("Password (none for a public room)"),
-        validators=[Length(max=100, message=_l("The password can be at most %(max)d characters."))],
+        validators=[
+            Configured(
+                lambda config: Length(
+                    max=config["PASSWORD_MAX_LENGTH"],
+                    message=_l("The password can be at most %(max)d characters."),
+                )
+            )
+        ],
     )
 
 

@@ -2,68 +2,86 @@
 
 import re
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..deadlines import get_deadlines
+from ..errors import Refused
 from ..extensions import socketio
 from ..identity import current_color, user_key
-from ..presence import RoomFull
+from ..presence import RoomFull, get_presence
 from ..store import Room, get_store
 from .service import (
-    Refused,
     announce_occupancy,
     check_not_banned,
+    delete_if_empty,
     find_room,
     is_admitted,
     is_owner,
-    mark_empty,
-    presence,
+    watch_empty,
 )
 
 COLOR = re.compile(r"#[0-9a-f]{6}")
 
 
 def join(room_id, sid: str) -> Room:
-    """Put a socket in a room; the visitor's first tab there is announced."""
+    """Put a socket in a room; a visitor who was not there (or stayed away) is announced."""
     room = find_room(room_id)
     check_not_banned(room)
     if room.secret and not is_admitted(room):
         raise Refused(_("Enter the password first."))
-    if presence().room_of(sid) not in (None, room.id):
-        leave(sid)
+    if get_presence().room_of(sid) not in (None, room.id):
+        leave(sid, at_once=True)
     try:
-        first_tab = presence().join(room.id, sid, user_key(), current_color(), room.max)
+        first_tab = get_presence().join(room.id, sid, user_key(), current_color(), room.capacity)
     except RoomFull:
         raise Refused(_("The room is full.")) from None
     socketio.server.enter_room(sid, room.id, namespace="/chat")
+    get_deadlines().cancel("delete-if-empty", room.id)
+    get_deadlines().cancel("exit", room.id, user_key())  # back within the debounce: a blip
     if first_tab:
         announce(room.id, "join", current_color(), skip_sid=sid)
         announce_occupancy(room.id)
     return room
 
 
-def leave(sid: str) -> None:
-    """Take a socket out of its room; the visitor's last tab leaving is announced."""
-    departure = presence().leave(sid)
+def leave(sid: str, *, at_once: bool = False) -> None:
+    """Take a socket out of its room; the visitor's last tab leaving starts their exit."""
+    # The exit waits EXIT_DEBOUNCE_SECONDS for the visitor to come back (a reload, a language
+    # switch, a reconnect), unless `at_once`: the socket moved to another room.
+    departure = get_presence().leave(sid)
     if departure is None:
         return
     socketio.server.leave_room(sid, departure.room, namespace="/chat")
     if not departure.last_tab:
         return
-    announce(departure.room, "exit", departure.color)
-    announce_occupancy(departure.room)
-    if departure.room_empty:
-        mark_empty(departure.room)
+    debounce = current_app.config["EXIT_DEBOUNCE_SECONDS"]
+    if at_once or debounce <= 0:
+        finish_exit(departure.room, departure.user_key)
+    else:
+        get_deadlines().schedule("exit", departure.room, debounce, arg=departure.user_key)
+
+
+def finish_exit(room_id: str, departed_key: str) -> None:
+    """The "exit" deadline: a visitor who stayed away leaves for good, and is announced."""
+    # The empty-room grace and the owner's hand-over count from here, not from the last socket.
+    color = get_presence().drop(room_id, departed_key)
+    if color is None:  # back meanwhile, kicked, or the room is gone
         return
-    room = get_store().get_room(departure.room)
-    if room is not None and room.owner_key == departure.key:
-        app = current_app._get_current_object()
-        socketio.start_background_task(_hand_over_if_gone, app, room.id, departure.key)
+    announce(room_id, "exit", color)
+    announce_occupancy(room_id)
+    if get_presence().count(room_id) == 0:
+        watch_empty(room_id)
+        return
+    room = get_store().get_room(room_id)
+    if room is not None and room.owner_key == departed_key:
+        grace = current_app.config["ROOM_EMPTY_GRACE_SECONDS"]
+        get_deadlines().schedule("hand-over", room_id, grace, arg=departed_key)
 
 
 def members(room_id: str) -> list[str]:
-    return presence().members(room_id)
+    return get_presence().members(room_id)
 
 
 def announce(room_id: str, kind: str, color: str, skip_sid: str | None = None) -> None:
@@ -85,20 +103,11 @@ def _notice_text(kind: str, color: str) -> str:
     return _("%(color)s was removed from the room.", color=color)
 
 
-def _hand_over_if_gone(app, room_id: str, owner_key: str) -> None:
-    """After the grace period, a departed owner's room passes to the longest present."""
-    socketio.sleep(app.config["ROOM_EMPTY_GRACE_SECONDS"])
-    with app.app_context():
-        try:
-            hand_over(room_id, owner_key)
-        except Exception:  # a background task has nobody to answer
-            app.logger.exception("owner hand-over failed for room %s", room_id)
-
-
 def hand_over(room_id: str, owner_key: str) -> None:
-    """Pass the room to the longest present, unless its owner came back or it changed hands."""
+    """The "hand-over" deadline: the room passes to the longest present, unless reclaimed."""
+    # Its owner may have come back, or the room changed hands meanwhile.
     room = get_store().get_room(room_id)
-    present = presence().participants(room_id)
+    present = get_presence().participants(room_id)
     if room is None or room.owner_key != owner_key or not present:
         return
     if any(key == owner_key for key, _color in present):
@@ -116,18 +125,28 @@ def kick(room_id: str, color) -> None:
         raise Refused(_("Only the owner can remove people."))
     if not isinstance(color, str) or not COLOR.fullmatch(color):
         raise Refused(_("Choose someone in the room."), 400)
-    keys = presence().keys_of(room.id, color)
+    presence = get_presence()
+    keys = presence.keys_of(room.id, color)
     if room.owner_key in keys:
         raise Refused(_("The owner cannot be removed."), 400)
     if not keys:
         raise Refused(_("%(color)s is not in the room.", color=color), 400)
     for key in keys:
         get_store().ban(room.id, key)
-        for sid in presence().sockets_of(room.id, key):
-            presence().leave(sid)
+        for sid in presence.sockets_of(room.id, key):
+            presence.leave(sid)
             socketio.server.leave_room(sid, room.id, namespace="/chat")
             socketio.emit("kicked", {"room": room.id}, namespace="/chat", to=sid)
+        presence.drop(room.id, key)
     announce(room.id, "kick", color)
     announce_occupancy(room.id)
-    if presence().count(room.id) == 0:
-        mark_empty(room.id)
+    if presence.count(room.id) == 0:
+        watch_empty(room.id)
+
+
+def init_app(app: Flask) -> None:
+    """Say what each kind of room deadline does."""
+    deadlines = app.extensions["deadlines"]
+    deadlines.register("delete-if-empty", delete_if_empty)
+    deadlines.register("exit", finish_exit)
+    deadlines.register("hand-over", hand_over)

@@ -1,8 +1,10 @@
-"""Lobby and room pages."""
+"""Lobby and room pages: listing, creating, entering and deleting rooms."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from ..errors import error_response, json_error
+from ..chat import service as chat
+from ..errors import back_to_lobby, json_only
 from ..payload import fields
 from ..store import get_store
 from . import participants, service
@@ -25,46 +27,49 @@ def create():
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("room.html", form=form), status
-    room = service.create_room(form.title.data, form.max.data or 10, form.password.data or None)
-    return redirect(url_for("chat.room", room_id=room.id))
+    room = service.create_room(form.title.data, form.max.data, form.password.data or None)
+    return redirect(url_for("rooms.room", room_id=room.id))
+
+
+@bp.get("/room/<room_id>")
+@back_to_lobby
+def room(room_id):
+    """The chat page, or the password form for a secret room not yet entered."""
+    room = service.enter_page(room_id)
+    if not service.is_admitted(room):
+        return render_template("password.html", room=room, form=PasswordForm())
+    chats = [each.to_json() for each in reversed(chat.history(room))]
+    return render_template(
+        "chat.html", room=room.to_json(), chats=chats, is_owner=service.is_owner(room)
+    )
 
 
 @bp.post("/room/<room_id>/password")
+@back_to_lobby
 def password(room_id):
     """Check a secret room's password and let the visitor in."""
     form = PasswordForm()
-    try:
-        room = service.find_room(room_id)
-        service.check_not_banned(room)
-    except service.Refused as refusal:
-        flash(refusal.message, "error")
-        return redirect(url_for("rooms.lobby"))
+    room = service.find_room(room_id)
+    service.check_not_banned(room)
     if not form.validate_on_submit():
         return render_template("password.html", room=room, form=form), 400
-    try:
-        service.check_password(room, form.password.data)
-    except service.Refused as refusal:
-        form.password.errors.append(refusal.message)
-        return render_template("password.html", room=room, form=form), refusal.status
+    if not service.password_matches(room, form.password.data):
+        form.password.errors.append(_("Wrong password."))
+        return render_template("password.html", room=room, form=form), 403
     service.admit(room)
-    return redirect(url_for("chat.room", room_id=room.id))
+    return redirect(url_for("rooms.room", room_id=room.id))
 
 
 @bp.delete("/room/<room_id>")
 def delete(room_id):
     """The owner deletes the room and everything in it."""
-    try:
-        service.delete_owned_room(room_id)
-    except service.Refused as refusal:
-        return error_response(refusal.message, refusal.status)
+    service.delete_owned_room(room_id)
     return "", 204
 
 
 @bp.post("/room/<room_id>/kick")
+@json_only
 def kick(room_id):
     """The owner removes a participant from the room for good."""
-    try:
-        participants.kick(room_id, fields().get("user"))
-    except service.Refused as refusal:
-        return json_error(refusal.message, refusal.status)
+    participants.kick(room_id, fields().get("user"))
     return "", 204

@@ -4,31 +4,21 @@ from flask import current_app, session
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..deadlines import get_deadlines
+from ..errors import Refused
 from ..extensions import socketio
 from ..identity import current_color, user_key
+from ..presence import get_presence
 from ..store import Room, get_store
 
 
-class Refused(Exception):
-    """A visitor may not do what they asked; the message says why."""
-
-    def __init__(self, message: str, status: int = 403):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-def presence():
-    return current_app.extensions["presence"]
-
-
-def create_room(title: str, max: int, password: str | None) -> Room:
+def create_room(title: str, capacity: int, password: str | None) -> Room:
     """Create a room owned by this visitor, let them in and show it in every lobby."""
     password_hash = generate_password_hash(password) if password else None
-    room = get_store().create_room(title, max, current_color(), password_hash, user_key())
+    room = get_store().create_room(title, capacity, current_color(), password_hash, user_key())
     admit(room)
     socketio.emit("newRoom", lobby_json(room), namespace="/room")
-    mark_empty(room.id)  # a room nobody ever enters goes the way of an emptied one
+    watch_empty(room.id)  # a room nobody ever enters goes the way of an emptied one
     return room
 
 
@@ -40,7 +30,7 @@ def find_room(room_id: str) -> Room:
 
 
 def lobby_json(room: Room) -> dict:
-    return {**room.to_json(), "count": presence().count(room.id)}
+    return {**room.to_json(), "count": get_presence().count(room.id)}
 
 
 def is_admitted(room: Room) -> bool:
@@ -58,13 +48,13 @@ def admit(room: Room) -> None:
 
 def check_capacity(room: Room) -> None:
     """A full room turns newcomers away, never someone already in it."""
-    if presence().count(room.id) >= room.max and not presence().has(room.id, user_key()):
+    presence = get_presence()
+    if presence.count(room.id) >= room.capacity and not presence.has(room.id, user_key()):
         raise Refused(_("The room is full."))
 
 
-def check_password(room: Room, password: str) -> None:
-    if not room.secret or not check_password_hash(room.password_hash, password):
-        raise Refused(_("Wrong password."))
+def password_matches(room: Room, password: str) -> bool:
+    return room.secret and check_password_hash(room.password_hash, password)
 
 
 def check_not_banned(room: Room) -> None:
@@ -92,7 +82,7 @@ def require_admitted(room_id: str) -> Room:
 
 def announce_occupancy(room_id: str) -> None:
     """Tell every lobby how many people the room holds now."""
-    count = presence().count(room_id)
+    count = get_presence().count(room_id)
     socketio.emit("occupancy", {"_id": room_id, "count": count}, namespace="/room")
 
 
@@ -100,7 +90,7 @@ def delete_room(room_id: str) -> bool:
     """Delete a room with all it holds, and tell lobbies and whoever is inside."""
     if not get_store().delete_room(room_id):
         return False
-    sids = presence().forget(room_id)
+    sids = get_presence().forget(room_id)
     socketio.emit("removeRoom", room_id, namespace="/room")
     socketio.emit("removeRoom", room_id, namespace="/chat", to=room_id)
     for sid in sids:
@@ -120,27 +110,19 @@ def delete_owned_room(room_id: str) -> None:
     delete_room(room.id)
 
 
-def mark_empty(room_id: str) -> None:
-    """Delete the room if it is still empty after the grace period."""
-    mark = presence().mark_empty(room_id)
-    if mark is not None:
-        app = current_app._get_current_object()
-        socketio.start_background_task(_delete_if_still_empty, app, room_id, mark)
+def watch_empty(room_id: str) -> None:
+    """Delete the room if nobody is in it when the grace period is over."""
+    grace = current_app.config["ROOM_EMPTY_GRACE_SECONDS"]
+    get_deadlines().schedule("delete-if-empty", room_id, grace)
 
 
-def _delete_if_still_empty(app, room_id: str, mark: float) -> None:
-    socketio.sleep(app.config["ROOM_EMPTY_GRACE_SECONDS"])
-    with app.app_context():
-        # Someone came and went meanwhile: their own departure started a later timer.
-        if presence().empty_since(room_id) != mark:
-            return
-        try:
-            delete_room(room_id)
-        except Exception:  # a background task has nobody to answer
-            app.logger.exception("could not delete empty room %s", room_id)
+def delete_if_empty(room_id: str, _arg=None) -> None:
+    """The "delete-if-empty" deadline: someone who came meanwhile keeps the room."""
+    if get_presence().count(room_id) == 0:
+        delete_room(room_id)
 
 
 def watch_existing_rooms() -> None:
     """At start-up nobody is in any room yet: give each the empty-room grace period."""
     for room in get_store().list_rooms():
-        mark_empty(room.id)
+        watch_empty(room.id)

@@ -38,7 +38,7 @@ def iso(moment: datetime) -> str:
 class Room:
     id: str
     title: str
-    max: int
+    capacity: int
     owner: str
     password_hash: str | None
     created_at: datetime
@@ -54,7 +54,7 @@ class Room:
         return {
             "_id": self.id,
             "title": self.title,
-            "max": self.max,
+            "max": self.capacity,
             "owner": self.owner,
             "password": self.secret,
             "createdAt": iso(self.created_at),
@@ -147,11 +147,11 @@ class Store(ABC):
         *,
         limit: int,
         before: str | None = None,
-        viewer: str | None = None,
+        viewer_key: str | None = None,
     ) -> list[Chat]:
         """A page of the room's chats, newest first, older than the id `before`.
 
-        Whispers are left out unless `viewer`, a user key, sent or received them.
+        Whispers are left out unless `viewer_key`, a user key, sent or received them.
         """
 
     @abstractmethod

@@ -64,7 +64,7 @@ def _room(doc) -> Room | None:
     return Room(
         id=str(doc["_id"]),
         title=doc["title"],
-        max=doc["max"],
+        capacity=doc["max"],
         owner=doc["owner"],
         password_hash=doc.get("passwordHash"),
         created_at=_utc(doc["createdAt"]),
@@ -198,16 +198,16 @@ class MongoStore(Store):
         return _chat(doc)
 
     @_available
-    def chats(self, room_id, *, limit, before=None, viewer=None):
+    def chats(self, room_id, *, limit, before=None, viewer_key=None):
         if not is_id(room_id) or (before is not None and not is_id(before)) or limit < 1:
             return []
         query = {"room": room_id}
         if before is not None:
             query["_id"] = {"$lt": ObjectId(before)}
-        if viewer is None:
+        if viewer_key is None:
             query["to"] = None
         else:
-            query["$or"] = [{"to": None}, {"userKey": viewer}, {"toKey": viewer}]
+            query["$or"] = [{"to": None}, {"userKey": viewer_key}, {"toKey": viewer_key}]
         cursor = self._chats.find(query).sort("_id", DESCENDING).limit(limit)
         return [_chat(doc) for doc in cursor]
 

@@ -48,7 +48,7 @@ def _room(row) -> Room:
     return Room(
         id=row["id"],
         title=row["title"],
-        max=row["max"],
+        capacity=row["max"],
         owner=row["owner"],
         password_hash=row["password_hash"],
         created_at=datetime.fromisoformat(row["created_at"]),
@@ -210,7 +210,7 @@ class SQLiteStore(Store):
         )
         return message
 
-    def chats(self, room_id, *, limit, before=None, viewer=None):
+    def chats(self, room_id, *, limit, before=None, viewer_key=None):
         if not is_id(room_id) or (before is not None and not is_id(before)):
             return []
         sql = "SELECT * FROM chats WHERE room = ?"
@@ -219,7 +219,7 @@ class SQLiteStore(Store):
             sql += " AND id < ?"
             params.append(before)
         sql += " AND (recipient IS NULL OR user_key = ? OR to_key = ?)"
-        params += [viewer, viewer]
+        params += [viewer_key, viewer_key]
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(limit)
         return [_chat(row) for row in self._query(sql, params)]
