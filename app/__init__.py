@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n, ops, pages, payload
+from . import i18n, ops, pages, payload, redis_cluster
 from .config import PROJECT_ROOT
 from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
@@ -39,12 +39,19 @@ def create_app(config=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     init_store(app)
+    if redis_cluster.enabled(app):
+        redis_cluster.init_app(app)
+    else:
+        app.extensions["presence"] = MemoryPresence()
+        app.extensions["deadlines"] = MemoryDeadlines(app)
     init_sessions(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
-    app.extensions["presence"] = MemoryPresence()
-    app.extensions["deadlines"] = MemoryDeadlines(app)
-    socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE"))
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
+        **redis_cluster.socketio_options(app),
+    )
 
     from . import errors, identity
     from .chat import events as chat_events
@@ -74,6 +81,8 @@ def start_background_tasks(app: Flask) -> None:
     with app.app_context():
         # Rooms left from before a restart would otherwise wait forever for a last exit.
         room_service.watch_existing_rooms()
+    if redis_cluster.enabled(app):
+        redis_cluster.start(app)
 
 
 def _ensure_secret_key(app: Flask) -> None:

@@ -34,6 +34,8 @@ def session_config(app) -> dict:
                 kind = "mongodb"
             else:  # a stand-in such as mongomock, in tests
                 log.info("Sessions kept in files: the store's client is not pymongo's")
+        elif config.get("REDIS_URL"):  # several hosts share no instance folder, but Redis
+            kind = "redis"
     chosen = {"SESSION_TYPE": kind}
     if kind == "cachelib" and config.get("SESSION_CACHELIB") is None:
         folder = Path(app.instance_path, "sessions")
@@ -41,6 +43,13 @@ def session_config(app) -> dict:
             str(folder),
             threshold=config.get("SESSION_FILE_LIMIT", defaults.SESSION_FILE_LIMIT),
             mode=0o600,
+        )
+    elif kind == "redis" and config.get("SESSION_REDIS") is None:
+        import redis
+
+        # Bytes, not strings: Flask-Session stores its own encoding.
+        chosen["SESSION_REDIS"] = redis.Redis.from_url(
+            config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=2
         )
     elif kind == "mongodb":
         client = config.get("SESSION_MONGODB") or store_client

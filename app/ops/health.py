@@ -33,19 +33,5 @@ def readyz():
 
 def _checks():
     yield "store", current_app.extensions["store"].ping
-    if current_app.config.get("REDIS_URL"):
-        yield "redis", lambda: _redis().ping()
-
-
-def _redis():
-    """The app's Redis client, else one of our own made once for these checks."""
-    app = current_app
-    client = app.extensions.get("redis") or app.extensions.get("health.redis")
-    if client is None:
-        import redis
-
-        client = redis.Redis.from_url(
-            app.config["REDIS_URL"], socket_timeout=2, socket_connect_timeout=2
-        )
-        app.extensions["health.redis"] = client
-    return client
+    if "redis" in current_app.extensions:  # set up by app.redis_cluster when REDIS_URL is set
+        yield "redis", current_app.extensions["redis"].ping
