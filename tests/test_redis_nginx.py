@@ -43,7 +43,9 @@ def test_everyone_in_one_room_through_nginx(front, transport):
             sent = person.post_chat(room_id, f"from {number}").json()
             for sock in sockets:
                 assert sock.wait_for("chat", lambda chat, sent=sent: chat["_id"] == sent["_id"])
-        logs = [(server.folder / "stdout.log").read_text() for server in front.servers]
+        logs = [
+            (server.folder / "stdout.log").read_text() + server.stderr() for server in front.servers
+        ]
         assert all(f"/room/{room_id}" in log for log in logs), "nginx used one process only"
     finally:
         people.close()
