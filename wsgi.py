@@ -12,6 +12,8 @@ eventlet.monkey_patch()  # before any other import, so every socket and lock is 
 import os  # noqa: E402
 import sys  # noqa: E402
 
+from eventlet import tpool  # noqa: E402
+
 from app import create_app, start_background_tasks  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 from app.store import StoreUnavailable  # noqa: E402
@@ -22,6 +24,7 @@ except StoreUnavailable as error:
     # One clear line, no traceback: the usual cause is a database that is not up yet.
     print(f"gifchat: cannot reach the database: {error}", file=sys.stderr)
     sys.exit(1)
+app.extensions["offload"] = tpool.execute  # GIF decoding, password hashing: OS threads
 start_background_tasks(app)
 
 if __name__ == "__main__":

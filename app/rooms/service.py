@@ -6,6 +6,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import socketio
 from ..identity import current_color, user_key
+from ..offload import run_blocking
 from ..store import Room, get_store
 
 
@@ -24,7 +25,7 @@ def presence():
 
 def create_room(title: str, max: int, password: str | None) -> Room:
     """Create a room owned by this visitor, let them in and show it in every lobby."""
-    password_hash = generate_password_hash(password) if password else None
+    password_hash = run_blocking(generate_password_hash, password) if password else None
     room = get_store().create_room(title, max, current_color(), password_hash, user_key())
     admit(room)
     socketio.emit("newRoom", lobby_json(room), namespace="/room")
@@ -63,7 +64,7 @@ def check_capacity(room: Room) -> None:
 
 
 def check_password(room: Room, password: str) -> None:
-    if not room.secret or not check_password_hash(room.password_hash, password):
+    if not room.secret or not run_blocking(check_password_hash, room.password_hash, password):
         raise Refused(_("Wrong password."))
 
 

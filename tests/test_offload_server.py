@@ -1,0 +1,89 @@
+"""Slow work runs off the event loop: GIF bombs and heavy GIFs stall nobody else."""
+
+import threading
+import time
+
+import pytest
+
+from .live_server import People, running
+from .test_gif_bombs import heavy_gif, offset_bomb
+
+UNKNOWN_ROOM = "0" * 24
+STALL_BOUND = 1.0  # seconds beyond the bystander's own worst round trip; unpatched: 3-44 s
+
+
+def test_gif_checks_and_password_hashing_go_through_the_installed_offload(app, visitor):
+    ran = []
+
+    def offload(fn, *args):
+        ran.append(getattr(fn, "func", fn))
+        result = []
+        worker = threading.Thread(target=lambda: result.append(fn(*args)))
+        worker.start()
+        worker.join(timeout=30)
+        return result[0]
+
+    app.extensions["offload"] = offload
+    owner, guest = visitor(), visitor()
+    room_id = owner.create_room("secret", password="pw")
+    assert guest.enter(room_id, password="pw").status_code == 302
+    assert owner.post_gif(room_id, heavy_gif(16, 2)).status_code == 201
+    names = [fn.__name__ for fn in ran]
+    assert names == ["generate_password_hash", "check_password_hash", "check_gif"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running(tmp_path_factory.mktemp("offload"), 5) as live:
+        yield live
+
+
+@pytest.fixture
+def server_people(server):
+    made = People(server)
+    yield made
+    made.close()
+    assert server.process.poll() is None, f"the server died:\n{server.stderr()}"
+
+
+def _round_trip(sock) -> float:
+    started = time.perf_counter()
+    ack = sock.call("join", UNKNOWN_ROOM)
+    assert "error" in ack
+    return time.perf_counter() - started
+
+
+@pytest.mark.server
+def test_bombs_and_heavy_gifs_do_not_stall_a_bystander(server_people):
+    uploader, bystander = server_people(), server_people()
+    room_id = uploader.create_room("gifs")
+    uploader.visit(f"/room/{room_id}")
+    sock = bystander.socket("/chat", "websocket")
+    baseline = max(_round_trip(sock) for _ in range(20))
+
+    uploads = [offset_bomb(100)] + [heavy_gif(4096, 10)] * 3
+    answers: list[int] = []
+
+    def upload(data):
+        response = uploader.http.post(
+            f"{uploader.server.url}/room/{room_id}/gif",
+            files={"gif": ("a.gif", data, "image/gif")},
+            headers={"X-CSRFToken": uploader.csrf, "Accept": "application/json"},
+            timeout=60,
+        )
+        answers.append(response.status_code)
+
+    workers = [threading.Thread(target=upload, args=(data,)) for data in uploads]
+    for worker in workers:
+        worker.start()
+    worst = 0.0
+    deadline = time.monotonic() + 60
+    while any(worker.is_alive() for worker in workers) and time.monotonic() < deadline:
+        worst = max(worst, _round_trip(sock))
+    for worker in workers:
+        worker.join(timeout=60)
+
+    assert sorted(answers)[0] == 201, answers  # a heavy but legal GIF goes through
+    assert answers.count(400) == 1, answers  # the bomb, refused
+    assert set(answers) <= {201, 400, 503}, answers  # 503: every decoder busy, try again
+    assert worst < baseline + STALL_BOUND, (worst, baseline)
