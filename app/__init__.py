@@ -11,7 +11,7 @@ from . import i18n
 from .config import PROJECT_ROOT
 from .extensions import babel, csrf, socketio
 from .presence import MemoryPresence
-from .sessions import init_sessions
+from .sessions import init_sessions, start_sweeping
 from .store import init_store
 
 
@@ -67,6 +67,7 @@ def start_background_tasks(app: Flask) -> None:
     with app.app_context():
         # Rooms left from before a restart would otherwise wait forever for a last exit.
         room_service.watch_existing_rooms()
+    start_sweeping(app)
 
 
 def _ensure_secret_key(app: Flask) -> None:
