@@ -78,7 +78,10 @@ def init_sessions(app) -> None:
     app.config.update(session_config(app))
     if app.config["SESSION_TYPE"] == "sqlite":
         path = app.config["SESSION_SQLITE_PATH"]
-        app.session_interface = SQLiteSessionInterface.from_config(app, path)
+        # Sessions kept in files before SQLite live on: each moves over on its next visit.
+        files = Path(app.instance_path, "sessions")
+        legacy = FileSystemCache(str(files), threshold=0, mode=0o600) if files.is_dir() else None
+        app.session_interface = SQLiteSessionInterface.from_config(app, path, legacy)
     else:
         server_session.init_app(app)
     _secure_over_https(app.session_interface)
@@ -126,7 +129,10 @@ def start_sweeping(app) -> None:
     def sweep_forever():
         while interval := app.config["SESSION_SWEEP_SECONDS"]:
             socketio.sleep(interval)
-            sweep(app)
+            try:
+                sweep(app)
+            except Exception:  # the next pass may succeed; a dead loop never would
+                app.logger.exception("Sweeping expired sessions failed")
 
     socketio.start_background_task(sweep_forever)
 

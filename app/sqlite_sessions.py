@@ -47,8 +47,9 @@ class SQLiteSessionInterface(ServerSideSessionInterface):
     session_class = SQLiteSession
     ttl = True  # expired rows are swept in the background (delete_expired), not per request
 
-    def __init__(self, app, path: str, **options):
+    def __init__(self, app, path: str, legacy=None, **options):
         self.path = str(path)
+        self.legacy = legacy  # cachelib's FileSystemCache of the files used before, if any
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = None
@@ -58,11 +59,12 @@ class SQLiteSessionInterface(ServerSideSessionInterface):
             self._connection().executescript(SCHEMA)
 
     @classmethod
-    def from_config(cls, app, path: str):
+    def from_config(cls, app, path: str, legacy=None):
         config = app.config
         return cls(
             app,
             path,
+            legacy,
             key_prefix=config.get("SESSION_KEY_PREFIX", Defaults.SESSION_KEY_PREFIX),
             use_signer=config.get("SESSION_USE_SIGNER", Defaults.SESSION_USE_SIGNER),
             permanent=config.get("SESSION_PERMANENT", Defaults.SESSION_PERMANENT),
@@ -88,7 +90,20 @@ class SQLiteSessionInterface(ServerSideSessionInterface):
                 )
                 .fetchone()
             )
-        return self.serializer.decode(row[0]) if row else None
+        if row:
+            return self.serializer.decode(row[0])
+        return self._adopt(store_id) if self.legacy is not None else None
+
+    def _adopt(self, store_id: str) -> dict | None:
+        """A session still in the files used before: moved into the table on its first visit."""
+        data = self.legacy.get(store_id)
+        if data is not None:
+            try:
+                self._upsert_session(self.app.permanent_session_lifetime, data, store_id)
+            except SessionNotSaved:
+                return data  # still in its file: adopted on a later visit
+            self.legacy.delete(store_id)
+        return data
 
     def _upsert_session(self, session_lifetime, session, store_id: str) -> None:
         expires = time.time() + session_lifetime.total_seconds()

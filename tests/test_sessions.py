@@ -3,9 +3,12 @@
 import logging
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
+from cachelib import FileSystemCache
 
+from app import create_app
 from app.extensions import socketio
 from app.sessions import start_sweeping, sweep
 
@@ -124,3 +127,18 @@ def test_a_session_that_cannot_be_saved_answers_503_and_is_logged(app, tmp_path,
         for record in caplog.records
     )
     assert app.test_client().get("/").status_code == 200  # and heals once it can write
+
+
+def test_sessions_kept_in_files_before_move_over_on_their_next_visit(config):
+    files = FileSystemCache(str(Path(config["INSTANCE_PATH"], "sessions")), threshold=0)
+    before = {"_permanent": True, "color": "#123456", "uid": "k" * 32}
+    files.set("session:from-before", before, timeout=3600)
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        client.set_cookie("session", "from-before")
+        assert 'data-me="#123456"' in client.get("/").text
+        assert stored(app) == 1 and not files.has("session:from-before")
+        assert 'data-me="#123456"' in client.get("/").text  # now from the table
+    finally:
+        app.extensions["store"].close()
