@@ -5,8 +5,9 @@ import time
 
 import pytest
 import requests
+import socketio
 
-from .live_server import START_TIMEOUT, LiveServer, People, running
+from .live_server import START_TIMEOUT, WAIT, LiveServer, People, running
 from .test_gif_bombs import heavy_gif, offset_bomb
 
 UNKNOWN_ROOM = "0" * 24
@@ -63,10 +64,29 @@ def server_people(server):
 
 
 def _round_trip(sock) -> float:
+    """One emit-with-ack; a round trip that gets no answer within WAIT counts as WAIT."""
     started = time.perf_counter()
-    ack = sock.call("join", UNKNOWN_ROOM)
+    try:
+        ack = sock.client.call("join", UNKNOWN_ROOM, namespace="/chat", timeout=WAIT)
+    except socketio.exceptions.TimeoutError:
+        return WAIT
     assert "error" in ack
     return time.perf_counter() - started
+
+
+class Bystander(threading.Thread):
+    """Round trips back to back until stopped (at most a minute); keeps the slowest."""
+
+    def __init__(self, sock):
+        super().__init__()
+        self.sock = sock
+        self.worst = 0.0
+        self.done = threading.Event()
+
+    def run(self):
+        deadline = time.monotonic() + 60
+        while not self.done.is_set() and time.monotonic() < deadline:
+            self.worst = max(self.worst, _round_trip(self.sock))
 
 
 @pytest.mark.server
@@ -77,10 +97,7 @@ def test_bombs_and_heavy_gifs_do_not_stall_a_bystander(server_people):
     sock = bystander.socket("/chat", "websocket")
     baseline = max(_round_trip(sock) for _ in range(20))
 
-    uploads = [offset_bomb(100)] + [heavy_gif(4096, 10)] * 3
-    answers: list[int] = []
-
-    def upload(data):
+    def upload(data, answers: list) -> None:
         response = uploader.http.post(
             f"{uploader.server.url}/room/{room_id}/gif",
             files={"gif": ("a.gif", data, "image/gif")},
@@ -89,17 +106,24 @@ def test_bombs_and_heavy_gifs_do_not_stall_a_bystander(server_people):
         )
         answers.append(response.status_code)
 
-    workers = [threading.Thread(target=upload, args=(data,)) for data in uploads]
-    for worker in workers:
-        worker.start()
-    worst = 0.0
-    deadline = time.monotonic() + 60
-    while any(worker.is_alive() for worker in workers) and time.monotonic() < deadline:
-        worst = max(worst, _round_trip(sock))
-    for worker in workers:
-        worker.join(timeout=60)
+    watch = Bystander(sock)
+    watch.start()
+    try:
+        bomb: list[int] = []
+        upload(offset_bomb(100), bomb)
+        heavy: list[int] = []
+        workers = [
+            threading.Thread(target=upload, args=(heavy_gif(4096, 10), heavy)) for _ in range(3)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+    finally:
+        watch.done.set()
+        watch.join(timeout=2 * WAIT)
 
-    assert sorted(answers)[0] == 201, answers  # a heavy but legal GIF goes through
-    assert answers.count(400) == 1, answers  # the bomb, refused
-    assert set(answers) <= {201, 400, 503}, answers  # 503: every decoder busy, try again
-    assert worst < baseline + STALL_BOUND, (worst, baseline)
+    assert bomb == [400]
+    # Two decoders: two heavy but legal GIFs go through, a third may be told to try again.
+    assert heavy.count(201) >= 2 and set(heavy) <= {201, 503}, heavy
+    assert watch.worst < baseline + STALL_BOUND, (watch.worst, baseline)
