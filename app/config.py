@@ -21,7 +21,7 @@ GIF_MAX_BYTES = 5 * 1024 * 1024
 GIF_MAX_PIXELS = 4096 * 4096
 GIF_MAX_FRAMES = 1000
 GIF_MAX_TOTAL_PIXELS = 400_000_000  # summed over frames, each counted at its canvas size
-GIF_DECODE_SECONDS = 20  # one GIF's decoding budget, checked between frames
+GIF_DECODE_SECONDS = 20  # one GIF's decoding budget in CPU seconds, checked between frames
 # GIFs decode in worker threads, this many at once; an upload waits this long for one.
 GIF_DECODERS = 2
 GIF_DECODER_WAIT_SECONDS = 3
