@@ -30,6 +30,8 @@ if FLASK_COMMAND is None:
     import eventlet
 
     eventlet.monkey_patch()  # before the app's imports, so every socket and lock is green
+    from eventlet import tpool
+
     ASYNC_MODE = "eventlet"
 else:
     # The `flask` command imported Flask, Werkzeug and their locals before this module: patched
@@ -101,7 +103,9 @@ except StoreUnavailable as error:
     # One clear line, no traceback: the usual cause is a database that is not up yet.
     print(f"gifchat: cannot reach the database: {error}", file=sys.stderr)
     sys.exit(1)
-if FLASK_COMMAND is not None:
+if FLASK_COMMAND is None:
+    app.extensions["offload"] = tpool.execute  # GIF decoding, password hashing: OS threads
+else:
     app.wsgi_app = _QuietWebSocketEnd(app.wsgi_app)
 
 if FLASK_COMMAND is None or _flask_serves(FLASK_COMMAND):

@@ -12,7 +12,7 @@ from .config import PROJECT_ROOT
 from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
 from .presence import MemoryPresence
-from .sessions import init_sessions
+from .sessions import init_sessions, start_sweeping
 from .store import init_store
 
 
@@ -83,6 +83,7 @@ def start_background_tasks(app: Flask) -> None:
         room_service.watch_existing_rooms()
     if redis_cluster.enabled(app):
         redis_cluster.start(app)
+    start_sweeping(app)
 
 
 def _ensure_secret_key(app: Flask) -> None:

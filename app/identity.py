@@ -25,6 +25,11 @@ def ensure_color() -> None:
         session["user_key"] = session.pop("uid", None) or secrets.token_hex(16)
 
 
+def has_identity(session) -> bool:
+    """Whether ensure_color named this session: only such a session is worth storing."""
+    return "color" in session
+
+
 def current_color() -> str | None:
     return session.get("color")
 
