@@ -12,11 +12,8 @@ import pytest
 pytest.importorskip("requests")
 pytest.importorskip("websocket")  # websocket-client, for the websocket transport
 
-import requests  # noqa: E402
 
 from .live_server import (  # noqa: E402
-    PROJECT_ROOT,
-    START_TIMEOUT,
     LiveServer,
     People,
     running,
@@ -40,28 +37,6 @@ class Gunicorn(LiveServer):
         env["GIFCHAT_MAX_CONNECTIONS"] = "1000"
         env["GIFCHAT_PORT"] = str(self.port)  # for wsgi.py; gunicorn reads GIFCHAT_BIND
         return env
-
-    def start(self) -> None:
-        """Start the server and wait, bounded, until it answers: booting may take seconds."""
-        self._out = open(self.folder / "stdout.log", "wb")  # closed in stop()
-        self._err = open(self.folder / "stderr.log", "wb")
-        self.process = subprocess.Popen(
-            self.command(),
-            cwd=PROJECT_ROOT,
-            env=self.environment(),
-            stdin=subprocess.DEVNULL,
-            stdout=self._out,
-            stderr=self._err,
-            start_new_session=True,  # its own process group, so stop() reaches the workers
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:  # not listening yet, or still booting
-                time.sleep(0.1)
-        raise RuntimeError(f"no answer within {START_TIMEOUT}s:\n{self.stderr()}")
 
 
 class Script(Gunicorn):
