@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n, payload
+from . import guards, i18n, payload
 from .config import PROJECT_ROOT
 from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
@@ -62,6 +62,7 @@ def create_app(config=None) -> Flask:
     socketio.on_error_default(errors.socket_error)
     socketio.on_namespace(room_events.LobbyNamespace("/room"))
     socketio.on_namespace(chat_events.ChatNamespace("/chat"))
+    guards.init_app(app)  # last: it wraps every other middleware, Socket.IO's included
     return app
 
 
