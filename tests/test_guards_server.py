@@ -95,8 +95,8 @@ def test_an_oversized_chat_is_answered_413_before_it_is_sent(server, people):
     alice = people()
     room_id = alice.create_room()
     alice.join(room_id, "websocket")
-    path = f"/room/{room_id}/chat"
-    with closing(start_post(server, path, 1_000_000, visitor_headers(alice), b'{"chat": "')) as sock:
+    headers = visitor_headers(alice)
+    with closing(start_post(server, f"/room/{room_id}/chat", 1_000_000, headers, b"{")) as sock:
         assert status_of(sock) == 413
     assert alice.post_chat(room_id, "still here").status_code == 201
 
