@@ -11,8 +11,8 @@ workers = 1
 worker_connections = int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000"))
 bind = os.environ.get("GIFCHAT_BIND", "127.0.0.1:8005")
 timeout = 60
-# With the eventlet worker this also bounds the wait for each request's headers; the wait for
-# its body is BODY_TIMEOUT, kept by app.guards.
+# With the eventlet worker this also bounds the wait for each request's headers; each wait
+# for its body's data is bounded by BODY_TIMEOUT, in app.guards.
 keepalive = 2
 graceful_timeout = 15
 # gunicorn 25's control socket is one path per user: two servers would fight over it.

@@ -34,7 +34,7 @@ MAX_CONTENT_LENGTH = GIF_MAX_BYTES + 64 * 1024
 # CHAT_MAX_LENGTH characters, escaped, is 12 KiB at most; larger ones are refused unread.
 BODY_MAX_BYTES = 64 * 1024
 MAX_FORM_PARTS = 20  # our forms have a handful of fields (Werkzeug's default: 1,000)
-BODY_TIMEOUT = 10  # seconds for a request's body to arrive in full, under gunicorn or eventlet
+BODY_TIMEOUT = 10  # seconds a read of a body may wait for data, under gunicorn or eventlet
 # Requests in progress from one address, websockets and long-polls included: a browser holds
 # about 6 per site plus a socket per tab; beyond this, 429.
 MAX_CONNECTIONS_PER_ADDRESS = 50

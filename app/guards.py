@@ -1,15 +1,14 @@
 """Bounded work before any check: body sizes, body read time, and connections per address.
 
 What one client sends must not cost the server more than it is worth before it is refused:
-a body is refused by its declared size and its CSRF token before anything parses it, no body
-may take longer than BODY_TIMEOUT to arrive, and no address may hold more than
+a body is refused by its declared size and its CSRF token before anything parses it, no read
+of a body waits longer than BODY_TIMEOUT for data, and no address may hold more than
 MAX_CONNECTIONS_PER_ADDRESS requests (websockets and long-polls included) at once.
 """
 
 import json
 import socket
 import threading
-import time
 from contextlib import suppress
 from functools import partial
 
@@ -63,7 +62,7 @@ def _check_csrf_unread() -> None:
 
 
 class Guard:
-    """WSGI middleware: a cap on concurrent requests per address, and a body read deadline."""
+    """WSGI middleware: a cap on concurrent requests per address, and a body read time-out."""
 
     def __init__(self, wsgi_app, flask_app, per_address: int, body_timeout: float):
         self.wsgi_app = wsgi_app
@@ -84,17 +83,17 @@ class Guard:
                 return self._refuse(environ, start_response)
             self._open[address] = held + 1
         websocket = environ.get("HTTP_UPGRADE", "").lower() == "websocket"
-        done = [partial(self._release, address), self._bound_reads(environ, sock, websocket)]
+        self._bound_reads(environ, sock, websocket)
         try:
             result = self.wsgi_app(environ, start_response)
         except BaseException:
-            _run(done)
+            self._release(address)
             raise
         if websocket:
             # The call returns when the websocket has ended; gunicorn then skips close().
-            _run(done)
+            self._release(address)
             return result
-        return ClosingIterator(result, done)
+        return ClosingIterator(result, partial(self._release, address))
 
     def _release(self, address: str) -> None:
         with self._lock:
@@ -102,15 +101,13 @@ class Guard:
             if held:
                 self._open[address] = held
 
-    def _bound_reads(self, environ, sock, websocket: bool):
-        """Give the body BODY_TIMEOUT seconds to arrive; returns what restores the socket."""
-        before = sock.gettimeout()
+    def _bound_reads(self, environ, sock, websocket: bool) -> None:
         if websocket:
-            sock.settimeout(None)  # a websocket waits for its next message as long as it lives
+            # A websocket waits for its next message as long as it lives, whatever the server's
+            # socket_timeout says.
+            sock.settimeout(None)
         else:
-            deadline = time.monotonic() + self.body_timeout
-            environ["wsgi.input"] = _DeadlineInput(environ["wsgi.input"], sock, deadline)
-        return lambda: _restore(sock, before)
+            environ["wsgi.input"] = _TimedInput(environ["wsgi.input"], sock, self.body_timeout)
 
     def _refuse(self, environ, start_response):
         incoming = Request(environ)
@@ -128,29 +125,31 @@ class Guard:
         return response(environ, start_response)
 
 
-class _DeadlineInput:
-    """wsgi.input whose reads end, as if the client had gone, once the deadline has passed."""
+class _TimedInput:
+    """wsgi.input whose reads give up, as at a dropped connection, after a wait too long."""
 
-    def __init__(self, stream, sock, deadline: float):
+    def __init__(self, stream, sock, timeout: float):
         self._stream = stream
         self._sock = sock
-        self._deadline = deadline
-        self._expired = False
+        self._timeout = timeout
+        self._given_up = False
 
     def _bounded(self, read, *args):
-        remaining = self._deadline - time.monotonic()
-        if not self._expired and remaining > 0:
-            # A wait for more data never outlasts what is left of the body's time.
-            self._sock.settimeout(remaining)
-            try:
-                return read(*args)
-            except TimeoutError:
-                pass
-        # Reads end as at a dropped connection (a 400); the server then closes it.
-        self._expired = True
-        with suppress(OSError):
-            self._sock.shutdown(socket.SHUT_RD)
-        return b""
+        if self._given_up:
+            return b""
+        before = self._sock.gettimeout()
+        self._sock.settimeout(self._timeout)  # for reading the body only, not for answering
+        try:
+            return read(*args)
+        except TimeoutError:
+            # The app sees the body end early (a 400); the server, the connection's end.
+            self._given_up = True
+            with suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RD)
+            return b""
+        finally:
+            with suppress(OSError):
+                self._sock.settimeout(before)
 
     def read(self, *args):
         return self._bounded(self._stream.read, *args)
@@ -168,16 +167,6 @@ def _raw_socket(environ):
         return environ["gunicorn.socket"]
     source = environ.get("eventlet.input")
     return source.get_socket() if source is not None else None
-
-
-def _run(callbacks) -> None:
-    for callback in reversed(callbacks):
-        callback()
-
-
-def _restore(sock, timeout) -> None:
-    with suppress(OSError):
-        sock.settimeout(timeout)
 
 
 def init_app(app) -> None:

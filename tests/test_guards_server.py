@@ -2,6 +2,7 @@
 
 import json
 import socket
+import time
 from contextlib import closing
 
 import pytest
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.server
 
 BODY_TIMEOUT = 1  # GIFCHAT_BODY_TIMEOUT of the servers under test
 PER_ADDRESS = 3  # GIFCHAT_MAX_CONNECTIONS_PER_ADDRESS
+PAUSE = BODY_TIMEOUT * 0.4  # between pieces of a slow body: well within one wait
 
 
 def guarded(server_class):
@@ -124,3 +126,18 @@ def test_one_address_cannot_hold_more_than_its_share(server, people):
         sock.close()
     # Bounded: the server notices the closed websockets in its own time.
     assert wait_for(lambda: get_status(server) == 200, WAIT)
+
+
+def test_a_slow_but_steady_body_goes_through(server, people):
+    alice = people()
+    room_id = alice.create_room()
+    alice.join(room_id, "websocket")
+    body = json.dumps({"chat": "slow and steady"}).encode()
+    pieces = [body[i : i + 8] for i in range(0, len(body), 8)]
+    assert len(pieces) * PAUSE > BODY_TIMEOUT  # the whole body takes longer than any one wait
+    path = f"/room/{room_id}/chat"
+    with closing(start_post(server, path, len(body), visitor_headers(alice))) as sock:
+        for piece in pieces:
+            time.sleep(PAUSE)
+            sock.sendall(piece)
+        assert status_of(sock) == 201
