@@ -44,8 +44,10 @@ def check_body() -> Response | None:
 def _check_csrf_unread() -> None:
     """What Flask-WTF would refuse after reading the form, refused before: no body is read."""
     config = current_app.config
-    if request.method not in config["WTF_CSRF_METHODS"] or not config["WTF_CSRF_ENABLED"]:
+    if request.method not in config["WTF_CSRF_METHODS"]:
         return
+    if not (config["WTF_CSRF_ENABLED"] and config["WTF_CSRF_CHECK_DEFAULT"]):
+        return  # Flask-WTF does not check every request: neither does this
     if request.endpoint is None:
         return  # 404 and 405 answer without reading the body
     for header in config["WTF_CSRF_HEADERS"]:
