@@ -11,6 +11,9 @@ workers = 1
 worker_connections = int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000"))
 bind = os.environ.get("GIFCHAT_BIND", "127.0.0.1:8005")
 timeout = 60
+# With the eventlet worker this also bounds the wait for each request's headers; each wait
+# for its body's data is bounded by BODY_TIMEOUT, in app.guards.
+keepalive = 2
 # On SIGTERM the worker closes every socket at once (post_worker_init), so in-flight
 # requests are all that is left to finish: past this, they are cut, and the process exits.
 graceful_timeout = 4

@@ -127,4 +127,7 @@ if __name__ == "__main__":
         host=os.environ.get("GIFCHAT_HOST", "127.0.0.1"),
         port=int(os.environ.get("GIFCHAT_PORT", "8005")),
         max_size=int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")),
+        # A client that goes silent (in its headers, or between requests) is cut off; websockets
+        # lift it for themselves, and app.guards bounds each wait for a body the same way.
+        socket_timeout=app.config["BODY_TIMEOUT"],
     )

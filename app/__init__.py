@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n, ops, pages, payload, redis_cluster
+from . import guards, i18n, ops, pages, payload, redis_cluster
 from .config import PROJECT_ROOT
 from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
@@ -70,7 +70,8 @@ def create_app(config=None) -> Flask:
     socketio.on_error_default(errors.socket_error)
     socketio.on_namespace(room_events.LobbyNamespace("/room"))
     socketio.on_namespace(chat_events.ChatNamespace("/chat"))
-    ops.init_app(app, socketio)
+    guards.init_app(app)  # wraps every other middleware, Socket.IO's included
+    ops.init_app(app, socketio)  # outermost: request ids and logs cover guards' refusals too
     return app
 
 

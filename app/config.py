@@ -36,8 +36,17 @@ GIF_DECODE_SECONDS = 20  # one GIF's decoding budget in CPU seconds, checked bet
 # GIFs decode in worker threads, this many at once; an upload waits this long for one.
 GIF_DECODERS = 2
 GIF_DECODER_WAIT_SECONDS = 3
-# Room for the multipart envelope around a file of GIF_MAX_BYTES.
+# Room for the multipart envelope around a file of GIF_MAX_BYTES: the GIF upload's body cap.
 MAX_CONTENT_LENGTH = GIF_MAX_BYTES + 64 * 1024
+
+# Bounded work before any check (app.guards). Every other request's body: a chat of
+# CHAT_MAX_LENGTH characters, escaped, is 12 KiB at most; larger ones are refused unread.
+BODY_MAX_BYTES = 64 * 1024
+MAX_FORM_PARTS = 20  # our forms have a handful of fields (Werkzeug's default: 1,000)
+BODY_TIMEOUT = 10  # seconds a read of a body may wait for data, under gunicorn or eventlet
+# Requests in progress from one address, websockets and long-polls included: a browser holds
+# about 6 per site plus a socket per tab; beyond this, 429.
+MAX_CONNECTIONS_PER_ADDRESS = 50
 
 # Sessions (Flask-Session) and cookies.
 SESSION_TYPE = None  # chosen by app.sessions: SQLite under instance/, or MongoDB

@@ -86,7 +86,9 @@ def sqlite_only(config):
 @pytest.fixture
 def member(sqlite_only, visitor):
     person = visitor()
-    return person, person.create_room("gifs")
+    room_id = person.create_room("gifs")
+    person.join(room_id)  # only people in the room may post
+    return person, room_id
 
 
 def _uploads(app) -> list:

@@ -33,6 +33,7 @@ def test_gif_checks_and_password_hashing_go_through_the_installed_offload(app, v
     owner, guest = visitor(), visitor()
     room_id = owner.create_room("secret", password="pw")
     assert guest.enter(room_id, password="pw").status_code == 302
+    owner.join(room_id)  # only people in the room may post
     assert owner.post_gif(room_id, heavy_gif(16, 2)).status_code == 201
     names = [fn.__name__ for fn in ran]
     assert names == ["generate_password_hash", "check_password_hash", "check_gif"]

@@ -330,6 +330,7 @@ def assert_secure(response, https=False):
 def test_every_kind_of_response_carries_the_security_headers(app, visitor):
     alice = visitor()
     room_id = alice.create_room()
+    alice.join(room_id)
     client = alice.client
     name = alice.post_gif(room_id, gif(4, 4)).json["gif"]
     for response in [

@@ -35,6 +35,7 @@ class Gunicorn(LiveServer):
     def environment(self) -> dict:
         env = super().environment()
         env["GIFCHAT_MAX_CONNECTIONS"] = "1000"
+        env["GIFCHAT_MAX_CONNECTIONS_PER_ADDRESS"] = "1000"  # every client is 127.0.0.1
         env["GIFCHAT_PORT"] = str(self.port)  # for wsgi.py; gunicorn reads GIFCHAT_BIND
         return env
 

@@ -34,6 +34,7 @@ def post_chat(room_id):
     payload = fields()
     to = payload.get("to")
     room = rooms.require_admitted(room_id)
+    rooms.require_present(room)
     chat = service.post_chat(room, payload.get("chat"), to=None if to == "" else to)
     return chat.to_json(), 201
 
@@ -41,8 +42,9 @@ def post_chat(room_id):
 @bp.post("/room/<room_id>/gif")
 def post_gif(room_id):
     """Upload a GIF to the room."""
-    upload = request.files.get("gif")
     room = rooms.require_admitted(room_id)
+    rooms.require_present(room)
+    upload = request.files.get("gif")
     chat = service.post_gif(room, upload.read() if upload else b"")
     return chat.to_json(), 201
 

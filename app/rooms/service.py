@@ -81,6 +81,15 @@ def require_admitted(room_id: str) -> Room:
     return room
 
 
+def require_present(room: Room) -> None:
+    """Only someone in the room may post: capacity, kicks and bans then hold for every post.
+
+    In the room means a socket joined to it, or one that left less than the exit debounce ago.
+    """
+    if not get_presence().has(room.id, user_key()):
+        raise Refused(_("Join the room first: open its page to take part."))
+
+
 def announce_occupancy(room_id: str) -> None:
     """Tell every lobby how many people the room holds now."""
     count = get_presence().count(room_id)
