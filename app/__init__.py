@@ -46,7 +46,7 @@ def create_app(config=None) -> Flask:
     app.extensions["deadlines"] = MemoryDeadlines(app)
     socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE"))
 
-    from . import errors, identity
+    from . import errors, identity, limits, socket_limits
     from .chat import events as chat_events
     from .chat.routes import bp as chat_bp
     from .rooms import events as room_events
@@ -59,6 +59,8 @@ def create_app(config=None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     participants.init_app(app)
+    limits.init_app(app)
+    socket_limits.init_app(app)  # after socketio.init_app: it goes in front of Socket.IO
     socketio.on_error_default(errors.socket_error)
     socketio.on_namespace(room_events.LobbyNamespace("/room"))
     socketio.on_namespace(chat_events.ChatNamespace("/chat"))

@@ -11,6 +11,9 @@ SQLITE_PATH = None  # defaults to instance/gifchat.sqlite3
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds a write waits for another process's lock, then 503
 UPLOAD_FOLDER = str(PROJECT_ROOT / "uploads")
 
+# Several processes as one server: unset, one process keeps everything in memory.
+REDIS_URL = None
+
 # Rooms and chats.
 ROOM_EMPTY_GRACE_SECONDS = 10  # counted from a visitor's exit, once it is final
 # A visitor who comes back this soon (a reload, a language switch, a reconnect) never left:
@@ -42,6 +45,20 @@ SESSION_USE_SIGNER = False  # deprecated in Flask-Session 0.8; ids are 256-bit r
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False  # also set for any request that arrived over HTTPS
+
+# Rate limits: moving windows, "N per M seconds|minute|hour", several joined by ";".
+# A person typing, clicking or reconnecting fast stays well under them; a script does not.
+# Counted in REDIS_URL's Redis when set (shared by every process), else in memory.
+RATELIMIT_ENABLED = True
+RATELIMIT_PASSWORD = "10 per minute; 30 per hour"  # attempts, right or wrong, per address and room
+RATELIMIT_CHAT = "20 per 10 seconds; 120 per minute"  # messages per visitor
+RATELIMIT_GIF = "10 per minute; 100 per hour"  # uploads per visitor
+RATELIMIT_ROOM_PER_VISITOR = "5 per minute; 30 per hour"  # rooms created
+# Wider: people behind one NAT (an office, a campus) share an address.
+RATELIMIT_ROOM_PER_ADDRESS = "20 per minute; 200 per hour"
+RATELIMIT_JOIN_PER_SOCKET = "5 per 10 seconds; 30 per minute"  # socket "join" events
+RATELIMIT_JOIN_PER_VISITOR = "20 per 10 seconds; 60 per minute"  # over all their tabs
+RATELIMIT_HANDSHAKE = "60 per 10 seconds; 300 per minute"  # new Socket.IO connections per address
 
 # Languages.
 LANGUAGES = ["ko", "en"]
