@@ -1,9 +1,17 @@
 """Rate limits on routes: a script is stopped with 429 and Retry-After; a person never is."""
 
+import shutil
+import subprocess
+
 import pytest
 
+from app import create_app
+
 from .clock import Clock
+from .conftest import Visitor
 from .gifs import gif
+from .live_server import free_port
+from .waiting import wait_for
 
 
 @pytest.fixture
@@ -217,3 +225,54 @@ def test_limits_can_be_turned_off(limits_off, visitor, clock):
         guess(bob, room, "wrong")
     assert guess(bob, room, "pw").status_code == 302
     assert all(post_room(alice).status_code == 302 for _ in range(10))
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A redis-server of this test's own on a free loopback port, keeping nothing on disk."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
+    redis = pytest.importorskip("redis")
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    command = [binary, "--port", port, "--bind", "127.0.0.1", "--save", "", "--dir", tmp_path]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=1) as client:
+            assert wait_for(lambda: _answers(client, redis), 10), "redis-server did not start"
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _answers(client, redis) -> bool:
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False
+
+
+def test_with_redis_the_counts_outlive_the_process(config, redis_url):
+    config["REDIS_URL"] = redis_url
+    first = create_app(config)
+    alice = Visitor(first)
+    room = alice.create_room()
+    assert all(alice.post_chat(room, "spam").status_code == 201 for _ in range(20))
+    # Another process on the same Redis (here: a new app) knows what alice has sent.
+    second = create_app(config).test_client()
+    second.set_cookie("session", alice.client.get_cookie("session").value)
+    refused = second.post(
+        f"/room/{room}/chat", json={"chat": "more"}, headers={"X-CSRFToken": alice.csrf}
+    )
+    assert refused.status_code == 429 and retry_after(refused) >= 1
+
+
+def test_an_unreachable_redis_leaves_the_chat_working(config, visitor):
+    pytest.importorskip("redis")
+    config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens there
+    alice = visitor()
+    room = alice.create_room()
+    assert alice.post_chat(room, "still here").status_code == 201
+    alice.join(room)  # its ack is {"ok": true}
