@@ -1,16 +1,19 @@
 """Rate limits on routes: a script is stopped with 429 and Retry-After; a person never is."""
 
+import json
 import shutil
 import subprocess
 
 import pytest
+import requests
+import socketio
 
 from app import create_app
 
 from .clock import Clock
 from .conftest import Visitor
 from .gifs import gif
-from .live_server import free_port
+from .live_server import WAIT, LiveServer, Person, free_port, running
 from .waiting import wait_for
 
 
@@ -276,3 +279,63 @@ def test_an_unreachable_redis_leaves_the_chat_working(config, visitor):
     room = alice.create_room()
     assert alice.post_chat(room, "still here").status_code == 201
     alice.join(room)  # its ack is {"ok": true}
+
+
+class LimitedServer(LiveServer):
+    """The production server with its default rate limits, and a small handshake limit."""
+
+    def environment(self) -> dict:
+        env = super().environment()
+        env["GIFCHAT_RATELIMIT_ENABLED"] = "true"
+        env["GIFCHAT_RATELIMIT_HANDSHAKE"] = json.dumps("3 per minute")
+        return env
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running(tmp_path_factory.mktemp("limited"), 10, server_class=LimitedServer) as live:
+        yield live
+
+
+@pytest.mark.server
+def test_the_production_server_locks_a_guesser_out(server):
+    owner, guesser = Person(server), Person(server)
+    try:
+        room = owner.create_room(password="open sesame")
+        url = f"{server.url}/room/{room}/password"
+
+        def attempt(password):
+            data = {"password": password, "csrf_token": guesser.csrf}
+            return guesser.http.post(url, data=data, allow_redirects=False, timeout=WAIT)
+
+        assert [attempt(f"guess {n}").status_code for n in range(10)] == [403] * 10
+        refused = attempt("open sesame")
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+        assert "비밀번호를 너무 많이 시도했습니다." in refused.text
+    finally:
+        owner.close()
+        guesser.close()
+
+
+@pytest.mark.server
+def test_the_production_server_refuses_handshakes_past_the_limit(server):
+    with requests.Session() as http:
+        handshake = f"{server.url}/socket.io/?EIO=4&transport=polling"
+        assert [http.get(handshake, timeout=WAIT).status_code for _ in range(3)] == [200] * 3
+        refused = http.get(handshake, timeout=WAIT)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert "연결이 너무 많습니다" in refused.json()["error"]
+    visitor = Person(server)  # with a session, so nothing but the limit refuses it
+    client = socketio.Client(reconnection=False)
+    try:
+        with pytest.raises(socketio.exceptions.ConnectionError):  # a websocket is refused too
+            client.connect(
+                server.url,
+                headers={"Cookie": visitor.cookie},
+                namespaces=["/chat"],
+                transports=["websocket"],
+                wait_timeout=WAIT,
+            )
+    finally:
+        client.disconnect()
+        visitor.close()
