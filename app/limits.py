@@ -73,21 +73,22 @@ def _counted(name: str):
     return breached
 
 
-def _password_form_again(limit: RequestLimit):
+def _password_form_again(_limit: RequestLimit):
     """A page that asked: the password form again, with the wait as its error."""
     on_refusal("password")
     room = get_store().get_room(request.view_args.get("room_id"))
     if room is None:
         return None  # answered like any other page
     form = PasswordForm()
-    wait = seconds_until(limit.window.reset_time)
-    reason = _("Too many password attempts.")
-    form.password.errors = [f"{reason} {wait_text(wait)}"]
+    form.password.errors = [_too_many_attempts()]
     return current_app.make_response((render_template("password.html", room=room, form=form), 429))
 
 
+_too_many_attempts = _refusing(lambda: _("Too many password attempts."))
+
 # Moving windows: a burst right at a window's edge cannot double the allowance.
 # An unreachable Redis falls back to counting in this process's memory, and back again.
+# One limiter, like the other extensions: init_app gives it the app's settings and storage.
 limiter = Limiter(
     key_func=client_address,
     strategy="moving-window",
@@ -100,7 +101,7 @@ limiter = Limiter(
 password_attempts = limiter.limit(
     _setting("RATELIMIT_PASSWORD"),
     key_func=address_and_room,
-    error_message=_refusing(lambda: _("Too many password attempts.")),
+    error_message=_too_many_attempts,
     on_breach=_password_form_again,
 )
 chat_posts = limiter.limit(
