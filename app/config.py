@@ -53,9 +53,12 @@ RATELIMIT_ENABLED = True
 RATELIMIT_PASSWORD = "10 per minute; 30 per hour"  # attempts, right or wrong, per address and room
 RATELIMIT_CHAT = "20 per 10 seconds; 120 per minute"  # messages per visitor
 RATELIMIT_GIF = "10 per minute; 100 per hour"  # uploads per visitor
+# Backstops per address, wide for people behind one NAT (an office, a campus): a script that
+# takes a new session (a new visitor) every few posts still meets them.
+RATELIMIT_CHAT_PER_ADDRESS = "600 per minute"
+RATELIMIT_GIF_PER_ADDRESS = "30 per minute; 300 per hour"
 RATELIMIT_ROOM_PER_VISITOR = "5 per minute; 30 per hour"  # rooms created
-# Wider: people behind one NAT (an office, a campus) share an address.
-RATELIMIT_ROOM_PER_ADDRESS = "20 per minute; 200 per hour"
+RATELIMIT_ROOM_PER_ADDRESS = "20 per minute; 200 per hour"  # wide too, for a NAT
 RATELIMIT_JOIN_PER_SOCKET = "5 per 10 seconds; 30 per minute"  # socket "join" events
 RATELIMIT_JOIN_PER_VISITOR = "20 per 10 seconds; 60 per minute"  # over all their tabs
 RATELIMIT_HANDSHAKE = "60 per 10 seconds; 300 per minute"  # new Socket.IO connections per address

@@ -116,6 +116,18 @@ gif_uploads = limiter.limit(
     error_message=_refusing(lambda: _("You are sending GIFs too fast.")),
     on_breach=_counted("gif"),
 )
+chat_per_address = limiter.limit(
+    _setting("RATELIMIT_CHAT_PER_ADDRESS"),
+    key_func=client_address,
+    error_message=_refusing(lambda: _("Too many messages were sent from your address.")),
+    on_breach=_counted("chat-address"),
+)
+gif_per_address = limiter.limit(
+    _setting("RATELIMIT_GIF_PER_ADDRESS"),
+    key_func=client_address,
+    error_message=_refusing(lambda: _("Too many GIFs were sent from your address.")),
+    on_breach=_counted("gif-address"),
+)
 rooms_per_visitor = limiter.limit(
     _setting("RATELIMIT_ROOM_PER_VISITOR"),
     key_func=visitor,

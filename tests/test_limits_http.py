@@ -92,6 +92,33 @@ def test_the_chat_limit_is_per_visitor(visitor, clock):
     assert bob.post_chat(room, "hello").status_code == 201
 
 
+@pytest.fixture
+def small_backstops(config):
+    config.update(
+        RATELIMIT_CHAT_PER_ADDRESS="30 per minute", RATELIMIT_GIF_PER_ADDRESS="3 per minute"
+    )
+
+
+def test_a_script_taking_new_sessions_meets_the_address_backstop(small_backstops, visitor, clock):
+    alice = visitor()
+    room = alice.create_room()
+    answers = []
+    for _ in range(3):  # a new visitor every 15 posts, each under the visitor's own limit
+        script = visitor()
+        script.enter(room)
+        answers += [script.post_chat(room, "spam").status_code for _ in range(15)]
+        answers += [script.post_gif(room, gif()).status_code for _ in range(2)]
+        clock.advance(11)
+    assert answers.count(429) == 15 + 3
+    refused = visitor()
+    refused.enter(room)
+    answer = refused.post_chat(room, "spam")
+    assert answer.status_code == 429 and "이 주소에서 메시지를 너무 많이" in answer.json["error"]
+    assert (
+        refused.post_chat(room, "hi", environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 201
+    )
+
+
 def test_gif_uploads_are_limited_per_visitor(visitor, clock):
     alice, bob = visitor(), visitor()
     room = alice.create_room()

@@ -30,6 +30,7 @@ def chats(room_id):
 
 
 @bp.post("/room/<room_id>/chat")
+@limits.chat_per_address
 @limits.chat_posts
 def post_chat(room_id):
     """Post a text message, JSON {"chat": ...} or the form field; with "to", a whisper."""
@@ -41,6 +42,7 @@ def post_chat(room_id):
 
 
 @bp.post("/room/<room_id>/gif")
+@limits.gif_per_address
 @limits.gif_uploads
 def post_gif(room_id):
     """Upload a GIF to the room."""
