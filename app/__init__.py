@@ -34,9 +34,6 @@ def create_app(config=None) -> Flask:
     app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
     _ensure_secret_key(app)
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     init_store(app)
     if redis_cluster.enabled(app):
@@ -52,8 +49,12 @@ def create_app(config=None) -> Flask:
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         **redis_cluster.socketio_options(app),
     )
+    if app.config["PROXY_COUNT"]:
+        # Around Socket.IO's middleware too, so socket handlers see the client's address.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from . import errors, identity
+    from . import errors, identity, limits, socket_limits
     from .chat import events as chat_events
     from .chat.routes import bp as chat_bp
     from .rooms import events as room_events
@@ -67,6 +68,8 @@ def create_app(config=None) -> Flask:
     pages.init_app(app)
     errors.init_app(app)
     participants.init_app(app)
+    limits.init_app(app)
+    socket_limits.init_app(app)  # after socketio.init_app: it goes in front of Socket.IO
     socketio.on_error_default(errors.socket_error)
     socketio.on_namespace(room_events.LobbyNamespace("/room"))
     socketio.on_namespace(chat_events.ChatNamespace("/chat"))

@@ -66,6 +66,23 @@ SESSION_COOKIE_SECURE = False  # also set for any request that arrived over HTTP
 # CSRF tokens are tied to the session: one lasts as long as the page that holds it.
 WTF_CSRF_TIME_LIMIT = None
 
+# Rate limits: moving windows, "N per M seconds|minute|hour", several joined by ";".
+# A person typing, clicking or reconnecting fast stays well under them; a script does not.
+# Counted in REDIS_URL's Redis when set (shared by every process), else in memory.
+RATELIMIT_ENABLED = True
+RATELIMIT_PASSWORD = "10 per minute; 30 per hour"  # attempts, right or wrong, per address and room
+RATELIMIT_CHAT = "20 per 10 seconds; 120 per minute"  # messages per visitor
+RATELIMIT_GIF = "10 per minute; 100 per hour"  # uploads per visitor
+# Backstops per address, wide for people behind one NAT (an office, a campus): a script that
+# takes a new session (a new visitor) every few posts still meets them.
+RATELIMIT_CHAT_PER_ADDRESS = "600 per minute"
+RATELIMIT_GIF_PER_ADDRESS = "30 per minute; 300 per hour"
+RATELIMIT_ROOM_PER_VISITOR = "5 per minute; 30 per hour"  # rooms created
+RATELIMIT_ROOM_PER_ADDRESS = "20 per minute; 200 per hour"  # wide too, for a NAT
+RATELIMIT_JOIN_PER_SOCKET = "5 per 10 seconds; 30 per minute"  # socket "join" events
+RATELIMIT_JOIN_PER_VISITOR = "20 per 10 seconds; 60 per minute"  # over all their tabs
+RATELIMIT_HANDSHAKE = "60 per 10 seconds; 300 per minute"  # new Socket.IO connections per address
+
 # Languages.
 LANGUAGES = ["ko", "en"]
 BABEL_DEFAULT_LOCALE = "ko"

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 
+from .. import limits
 from ..errors import Refused, json_error, json_only
 from ..payload import fields
 from ..rooms import service as rooms
@@ -29,6 +30,8 @@ def chats(room_id):
 
 
 @bp.post("/room/<room_id>/chat")
+@limits.chat_per_address
+@limits.chat_posts
 def post_chat(room_id):
     """Post a text message, JSON {"chat": ...} or the form field; with "to", a whisper."""
     payload = fields()
@@ -40,6 +43,8 @@ def post_chat(room_id):
 
 
 @bp.post("/room/<room_id>/gif")
+@limits.gif_per_address
+@limits.gif_uploads
 def post_gif(room_id):
     """Upload a GIF to the room."""
     room = rooms.require_admitted(room_id)
