@@ -46,7 +46,7 @@ def create_app(config=None) -> Flask:
     app.extensions["deadlines"] = MemoryDeadlines(app)
     socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE"))
 
-    from . import errors, identity
+    from . import errors, identity, me
     from .chat import events as chat_events
     from .chat.routes import bp as chat_bp
     from .rooms import events as room_events
@@ -56,6 +56,7 @@ def create_app(config=None) -> Flask:
     app.before_request(identity.ensure_color)
     app.register_blueprint(rooms_bp)
     app.register_blueprint(chat_bp)
+    app.register_blueprint(me.bp)
     i18n.init_app(app)
     pages.init_app(app)
     errors.init_app(app)

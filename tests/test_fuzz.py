@@ -101,7 +101,7 @@ def request_of(rng, app, people, rooms):
         headers["X-CSRFToken"] = rng.choice(["x", "", "0" * 100, rng.randbytes(40).hex(), "ü"])
     headers["Accept"] = rng.choice(["application/json", "text/html", "*/*", "image/gif"])
     shape = rng.choice(["json", "json", "form", "raw", "multipart", "none"])
-    body = {**PLAUSIBLE, "to": people[1].color, "user": people[1].color}
+    body = {**PLAUSIBLE, "to": people[1].handle, "user": people[1].handle}
     for _ in range(rng.randint(0, 2)):
         body.pop(rng.choice(FIELDS), None)
     for _ in range(rng.randint(1, 2)):
