@@ -196,3 +196,36 @@ def test_both_stores_keep_the_public_fields_of_a_chat(backend, tmp_path):
             "password",
             "createdAt",
         } - {"room"}
+
+
+def test_a_database_made_before_names_opens_and_keeps_them(tmp_path):
+    import sqlite3
+
+    from app.store.sqlite import SQLiteStore
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:  # the tables as the release before names made them
+        old.executescript(
+            "CREATE TABLE rooms (id TEXT PRIMARY KEY, title TEXT NOT NULL, max INTEGER NOT NULL,"
+            " owner TEXT NOT NULL, password_hash TEXT, owner_key TEXT,"
+            " banned TEXT NOT NULL DEFAULT '[]', created_at TEXT NOT NULL);"
+            "CREATE TABLE chats (id TEXT PRIMARY KEY, room TEXT NOT NULL, user TEXT NOT NULL,"
+            " chat TEXT, gif TEXT, kind TEXT, who TEXT, recipient TEXT, user_key TEXT,"
+            " to_key TEXT, created_at TEXT NOT NULL);"
+            "INSERT INTO rooms VALUES ('" + "a" * 24 + "', 'Old', 5, '#111111', NULL, 'k',"
+            " '[]', '2026-01-01T00:00:00+00:00');"
+            "INSERT INTO chats (id, room, user, chat, created_at) VALUES"
+            " ('" + "0" * 24 + "', '" + "a" * 24 + "', '#111111', 'old', "
+            " '2026-01-01T00:00:00+00:00');"
+        )
+    old.close()
+    store = SQLiteStore(path, tmp_path / "uploads")
+    try:
+        [before] = store.chats("a" * 24, limit=5)
+        assert before.to_json()["chat"] == "old" and "name" not in before.to_json()
+        assert store.get_room("a" * 24).owner_name is None
+        store.add_chat("a" * 24, "#111111", chat="new", name="Alice", handle="ab" * 8)
+        assert store.chats("a" * 24, limit=1)[0].name == "Alice"
+        assert store.set_owner("a" * 24, "#111111", "k", "Alice").owner_name == "Alice"
+    finally:
+        store.close()
