@@ -1,7 +1,7 @@
 // How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps.
 import { paint } from "./colors.js";
 import { lang, me, notice, t } from "./page.js";
-import { label, myHandle, personName } from "./people.js";
+import { label, menuLabel, myHandle, personName } from "./people.js";
 
 const still = window.matchMedia("(prefers-reduced-motion: reduce)");
 const timeOnly = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
@@ -10,7 +10,7 @@ const full = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "medi
 
 /** A notice in the viewer's language, from its kind and who; the stored text otherwise. */
 function systemText(chat) {
-  const who = chat.who && label({ name: chat.name, color: chat.who });
+  const who = chat.who && menuLabel({ handle: chat.handle, name: chat.name, color: chat.who });
   return (chat.kind && who && notice(chat.kind, who)) || chat.chat || "";
 }
 

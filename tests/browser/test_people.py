@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from cachelib import FileSystemCache
 
 from .people import expect
 
@@ -106,3 +107,50 @@ def test_whisper_mode_ends_after_one_message_and_esc_leaves_it(person):
     expect(b.message("다시 모두에게")).to_be_visible()
     a.screenshot("whisper-history.png")
     assert a.errors == b.errors == c.errors == []
+
+
+def take_color(someone, color, server) -> None:
+    """Give someone's session this color, as reloading without a cookie until it came up would."""
+    sid = next(c["value"] for c in someone.context.cookies() if c["name"] == "session")
+    sessions = FileSystemCache(str(server.folder / "instance" / "sessions"), mode=0o600)
+    data = sessions.get(f"session:{sid}")
+    sessions.set(f"session:{sid}", {**data, "color": color}, timeout=3600)
+    someone.page.reload()
+    someone._color = None
+    assert someone.color == color
+
+
+def test_a_look_alike_is_told_apart_and_cannot_pass_for_the_owner(person, server):
+    a, b, e = person("A"), person("B"), person("E")
+    room_id = a.create_room("닮은꼴")
+    take_color(e, a.color, server)
+    e.enter(room_id)
+    b.enter(room_id)
+    listed = b.page.locator("#participant-list > li")
+    expect(listed).to_have_count(3)
+    real = b.page.locator(f'#participant-list > li[data-handle="{a.handle}"]')
+    fake = b.page.locator(f'#participant-list > li[data-handle="{e.handle}"]')
+    expect(real).to_have_attribute("data-color", a.color)
+    expect(fake).to_have_attribute("data-color", a.color)
+    # The two are told apart by their handles' short forms; only the owner has the mark.
+    expect(real.locator(".handle-tag")).to_have_text(a.handle[:4])
+    expect(fake.locator(".handle-tag")).to_have_text(e.handle[:4])
+    expect(real.locator(".owner-badge")).to_be_visible()
+    expect(fake.locator(".owner-badge")).to_have_count(0)
+    a.say("진짜 방장")
+    e.say("내가 방장")
+    expect(b.message("진짜 방장").locator(".owner-badge")).to_be_visible()
+    expect(b.message("내가 방장").locator(".owner-badge")).to_have_count(0)
+    expect(b.message("내가 방장").locator(".handle-tag")).to_have_text(e.handle[:4])
+    b.screenshot("people-look-alike.png")
+
+    # The owner removes the look-alike, and only them.
+    a.page.locator(f'button.kick[data-handle="{e.handle}"]').click()
+    expect(e.page.locator("#chat-error")).to_have_text(
+        "방에서 강퇴되었습니다. 잠시 후 목록으로 돌아갑니다."
+    )
+    expect(listed).to_have_count(2)
+    expect(real.locator(".owner-badge")).to_be_visible()
+    expect(real.locator(".handle-tag")).to_have_count(0)  # no twin left to tell apart
+    a.say("아직 여기")
+    expect(b.message("아직 여기")).to_be_visible()
