@@ -45,6 +45,14 @@ def test_a_name_that_cannot_be_shown_is_400_and_changes_nothing(visitor, name):
     assert name_of(alice) == "Alice"
 
 
+@pytest.mark.parametrize("body", [["Alice"], "Alice", 42, True])
+def test_a_body_that_is_not_an_object_names_nobody(visitor, body):
+    alice = visitor()
+    response = alice.send("/me", body)
+    assert response.status_code == 400 and response.json["error"]
+    assert name_of(alice) is None
+
+
 def test_the_refusals_say_why(visitor):
     alice = visitor()
     assert alice.rename("").json["error"] == "이름을 적어 주세요."
