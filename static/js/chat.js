@@ -4,9 +4,11 @@ import { watchConnection } from "./connection.js";
 import { loadPage, replay } from "./history.js";
 import { createMessageList } from "./messages.js";
 import { createOwnerControls } from "./owner.js";
-import { me, pageData, t } from "./page.js";
+import { pageData, t } from "./page.js";
 import { createParticipants } from "./participants.js";
+import { myHandle } from "./people.js";
 import { setupUploads } from "./upload.js";
+import { createWhisper } from "./whisper.js";
 
 const root = document.getElementById("room");
 const input = document.getElementById("chat");
@@ -29,21 +31,22 @@ messages.add(pageData("chats-data"));
 // Announced from now on: new messages, not the history the page opened with.
 document.getElementById("chat-list").setAttribute("aria-live", "polite");
 
-const placeholder = input.placeholder;
+const whisper = createWhisper({ input });
 const participants = createParticipants({
   root,
-  input,
   onError: showError,
-  onRecipient(color) {
-    input.placeholder = color ? t("whisperTo", { color }) : placeholder;
-  },
+  onWhisper: whisper.choose,
+  onMembers: whisper.setPeople,
 });
 const composer = createComposer({
   form: document.getElementById("chat-form"),
   input,
   url: root.dataset.chatUrl,
-  recipient: participants.recipient,
-  onSent: (chat) => messages.add([chat], true),
+  recipient: whisper.recipient,
+  onSent(chat) {
+    messages.add([chat], true);
+    whisper.sent(chat);
+  },
   showError,
 });
 const ownerControls = createOwnerControls({
@@ -60,9 +63,10 @@ setupUploads({
   showError,
 });
 
-function setOwner(color) {
-  participants.setOwner(color);
-  ownerControls.update(color === me);
+/** Who is here, and who owns the room, as the server marks them. */
+function setMembers(members) {
+  participants.setMembers(members);
+  ownerControls.update(participants.amOwner());
 }
 
 const socket = io("/chat");
@@ -83,8 +87,7 @@ socket.on("connect", () => {
   const shownBefore = resumeFrom ?? messages.newestId();
   socket.emit("join", root.dataset.id, async (answer) => {
     if (!answer || answer.error) return leave((answer && answer.error) || t("failed"));
-    if (answer.owner) setOwner(answer.owner);
-    participants.setMembers(answer.members);
+    setMembers(answer.members);
     try {
       await replay(historyUrl, messages, shownBefore);
       resumeFrom = null;
@@ -95,14 +98,14 @@ socket.on("connect", () => {
     root.dataset.joined = "true"; // for tests and tools: the live feed is on
   });
 });
-socket.on("chat", (chat) => messages.add([chat], chat.user === me));
+socket.on("chat", (chat) => messages.add([chat], chat.handle === myHandle));
 for (const kind of ["join", "exit", "owner", "kick"]) {
   socket.on(kind, (notice) => {
     messages.add([notice]);
-    if (kind === "owner") setOwner(notice.who);
-    participants.setMembers(notice.members);
+    setMembers(notice.members);
   });
 }
+socket.on("name", (data) => setMembers(data && data.members));
 socket.on("kicked", (data) => {
   if (!data || !data.room || data.room === root.dataset.id) leave(t("kicked"));
 });

@@ -1,6 +1,7 @@
 // How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps.
 import { paint } from "./colors.js";
 import { lang, me, notice, t } from "./page.js";
+import { label, menuLabel, myHandle, personName } from "./people.js";
 
 const still = window.matchMedia("(prefers-reduced-motion: reduce)");
 const timeOnly = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
@@ -9,7 +10,8 @@ const full = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "medi
 
 /** A notice in the viewer's language, from its kind and who; the stored text otherwise. */
 function systemText(chat) {
-  return (chat.kind && chat.who && notice(chat.kind, chat.who)) || chat.chat || "";
+  const who = chat.who && menuLabel({ handle: chat.handle, name: chat.name, color: chat.who });
+  return (chat.kind && who && notice(chat.kind, who)) || chat.chat || "";
 }
 
 /** Show a <time datetime> in the viewer's time zone: the time today, the date otherwise. */
@@ -22,10 +24,12 @@ function formatTime(time) {
 }
 
 function whisperLabel(chat) {
-  const label = document.createElement("span");
-  label.className = "whisper-label";
-  label.textContent = chat.to === me ? t("whisperToMe") : t("whisperTo", { color: chat.to });
-  return label;
+  const span = document.createElement("span");
+  span.className = "whisper-label";
+  const toMe = chat.toHandle ? chat.toHandle === myHandle : chat.to === me;
+  const to = label({ name: chat.toName, color: chat.to });
+  span.textContent = toMe ? t("whisperToMe") : t("whisperTo", { color: to });
+  return span;
 }
 
 /** The list item for a chat from the server (the page's data, an event or a history page). */
@@ -39,14 +43,14 @@ export function renderChat(chat, gifBase) {
     li.textContent = systemText(chat);
     return li;
   }
-  li.className = "message " + (chat.user === me ? "mine" : "other");
+  const mine = chat.handle ? chat.handle === myHandle : chat.user === me;
+  li.className = "message " + (mine ? "mine" : "other");
   paint(li, chat.user);
+  if (chat.owner) li.classList.add("by-owner"); // the server's mark: no color can fake it
   const meta = document.createElement("div");
   meta.className = "meta";
-  const name = document.createElement("span");
-  name.className = "color-name";
-  name.textContent = chat.user;
-  meta.append(name);
+  const sender = { handle: chat.handle, color: chat.user, name: chat.name };
+  meta.append(personName(sender, { owner: chat.owner }));
   if (chat.to) {
     li.classList.add("whisper");
     li.dataset.to = chat.to;
@@ -58,7 +62,7 @@ export function renderChat(chat, gifBase) {
     const img = document.createElement("img");
     img.loading = "lazy";
     img.src = gifBase + encodeURIComponent(chat.gif);
-    img.alt = t("gifFrom", { color: chat.user });
+    img.alt = t("gifFrom", { color: label(sender) });
     bubble.append(img);
     holdStill(img);
   } else {
