@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -77,15 +78,22 @@ class RedisServer:
         return redis.Redis.from_url(self.url, decode_responses=True)
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    """A redis-server of this test's own, stopped after it."""
-    server = RedisServer(tmp_path / "redis")
+@contextmanager
+def running_redis(folder: Path):
+    """A started RedisServer in `folder`, stopped on leaving."""
+    server = RedisServer(folder)
     try:
         server.start()
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of this test's own, stopped after it."""
+    with running_redis(tmp_path / "redis") as server:
+        yield server
 
 
 def start_patiently(server: LiveServer) -> None:
