@@ -189,6 +189,14 @@ class Visitor:
         return sock
 
 
+def seated(room_id, people):
+    """Each person joins the room in turn; their sockets, with nothing left to receive."""
+    socks = [person.join(room_id) for person in people]
+    for sock in socks:
+        sock.get_received("/chat")
+    return socks
+
+
 @pytest.fixture
 def visitor(app):
     """A factory: each call is another person."""
@@ -205,3 +213,20 @@ def visitor(app):
             for namespace in ("/chat", "/room"):
                 if sock.is_connected(namespace):
                     sock.disconnect(namespace=namespace)
+
+
+@pytest.fixture
+def room(visitor):
+    """A public room with its owner inside."""
+    owner = visitor()
+    room_id = owner.create_room("Chat")
+    owner.join(room_id)
+    return owner, room_id
+
+
+@pytest.fixture
+def trio(visitor):
+    """Alice owns a room; Bob and Carol are in it; nobody has anything left to receive."""
+    people = alice, _, _ = visitor(), visitor(), visitor()
+    room_id = alice.create_room("Three")
+    return room_id, people, seated(room_id, people)

@@ -9,15 +9,6 @@ from .gifs import HTML, gif, png
 from .pages import page_data
 
 
-@pytest.fixture
-def room(visitor):
-    """A public room with its owner inside."""
-    owner = visitor()
-    room_id = owner.create_room("Chat")
-    owner.join(room_id)
-    return owner, room_id
-
-
 def posted(store, room_id):
     """What people posted in the room, its join notices left out."""
     return [chat for chat in store.chats(room_id, limit=10) if chat.kind is None]

@@ -40,15 +40,6 @@ def unread_post(visitor, path, length, content_type, headers=None):
     )
 
 
-@pytest.fixture
-def room(visitor):
-    """A public room with its owner in it."""
-    owner = visitor()
-    room_id = owner.create_room("Guarded")
-    owner.join(room_id)
-    return owner, room_id
-
-
 def english(person):
     person.client.post("/lang", data={"lang": "en", "next": "/", "csrf_token": person.csrf})
 
