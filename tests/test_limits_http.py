@@ -12,8 +12,7 @@ from .clock import Clock
 from .cluster import redis_server  # noqa: F401 (a fixture)
 from .conftest import Visitor
 from .gifs import gif
-from .live_server import WAIT, LiveServer, Person, free_port, running
-from .waiting import wait_for
+from .live_server import WAIT, LiveServer, Person, running
 
 
 @pytest.fixture
@@ -261,7 +260,7 @@ def test_limits_can_be_turned_off(limits_off, visitor, clock):
     assert all(post_room(alice).status_code == 302 for _ in range(10))
 
 
-def test_with_redis_the_counts_outlive_the_process(config, redis_server):
+def test_with_redis_the_counts_outlive_the_process(config, redis_server):  # noqa: F811
     config["REDIS_URL"] = redis_server.url
     first = create_app(config)
     alice = Visitor(first)

@@ -3,7 +3,6 @@
 import io
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -105,7 +104,7 @@ def test_readyz_names_redis_when_it_is_configured_and_down(config):
     assert response.json == {"status": "unavailable", "down": ["redis"]}
 
 
-def test_readyz_is_ready_with_a_redis_that_answers(config, redis_server):
+def test_readyz_is_ready_with_a_redis_that_answers(config, redis_server):  # noqa: F811
     config["REDIS_URL"] = redis_server.url
     response = create_app(config).test_client().get("/readyz")
     assert response.status_code == 200, response.json
