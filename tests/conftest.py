@@ -158,6 +158,9 @@ class Visitor:
     def rename(self, name):
         return self.send("/me", {"name": name})
 
+    def choose_english(self):
+        self.client.post("/lang", data={"lang": "en", "next": "/", "csrf_token": self.csrf})
+
     def post_gif(self, room_id, data: bytes, filename="a.gif", content_type="image/gif"):
         # Encoded here: the test client spools large bodies to a file it never closes.
         boundary, body = encode_multipart(
@@ -187,6 +190,11 @@ class Visitor:
         ack = sock.emit("join", room_id, namespace="/chat", callback=True)
         assert ack["ok"] is True, ack
         return sock
+
+
+def posted(store, room_id):
+    """What people posted in the room, its join notices left out."""
+    return [chat for chat in store.chats(room_id, limit=10) if chat.kind is None]
 
 
 def seated(room_id, people):
@@ -230,3 +238,13 @@ def trio(visitor):
     people = alice, _, _ = visitor(), visitor(), visitor()
     room_id = alice.create_room("Three")
     return room_id, people, seated(room_id, people)
+
+
+@pytest.fixture
+def people(server):
+    """On a live server: a factory, each call another person with their own browser."""
+    from .live_server import People
+
+    made = People(server)
+    yield made
+    made.close()

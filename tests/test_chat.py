@@ -5,13 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from .conftest import posted
 from .gifs import HTML, gif, png
 from .pages import page_data
-
-
-def posted(store, room_id):
-    """What people posted in the room, its join notices left out."""
-    return [chat for chat in store.chats(room_id, limit=10) if chat.kind is None]
 
 
 def test_chat_is_stored_answered_and_delivered_to_the_room(visitor, room, store):

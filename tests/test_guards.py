@@ -8,6 +8,7 @@ from PIL import Image
 
 from app.config import BODY_MAX_BYTES
 
+from .conftest import posted
 from .gifs import gif
 from .waiting import wait_for
 
@@ -38,14 +39,6 @@ def unread_post(visitor, path, length, content_type, headers=None):
             **(headers or {}),
         },
     )
-
-
-def english(person):
-    person.client.post("/lang", data={"lang": "en", "next": "/", "csrf_token": person.csrf})
-
-
-def posted(store, room_id):
-    return [chat for chat in store.chats(room_id, limit=10) if chat.kind is None]
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "multipart/form-data; boundary=x"])
@@ -99,7 +92,7 @@ def test_an_admitted_visitor_without_a_socket_cannot_post(room, visitor, store, 
     _, room_id = room
     lurker = visitor()
     lurker.enter(room_id)  # opening a public room's page admits
-    english(lurker)
+    lurker.choose_english()
     response = lurker.post_chat(room_id, "from nowhere")
     assert (response.status_code, response.json) == (403, {"error": JOIN_FIRST})
     assert lurker.post_gif(room_id, gif()).status_code == 403
