@@ -10,6 +10,7 @@ import time
 
 from flask import Flask, current_app, render_template, request, session
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_limiter import Limiter, RequestLimit
 
@@ -104,43 +105,46 @@ password_attempts = limiter.limit(
     error_message=_too_many_attempts,
     on_breach=_password_form_again,
 )
-chat_posts = limiter.limit(
-    _setting("RATELIMIT_CHAT"),
-    key_func=visitor,
-    error_message=_refusing(lambda: _("You are sending messages too fast.")),
-    on_breach=_counted("chat"),
+
+
+def _limit(setting: str, key_func, name: str, reason, **options):
+    """The limit in `setting`, counted as `name`, refused with `reason` (lazy) and the wait."""
+    return limiter.limit(
+        _setting(setting),
+        key_func=key_func,
+        error_message=_refusing(lambda: str(reason)),
+        on_breach=_counted(name),
+        **options,
+    )
+
+
+chat_posts = _limit("RATELIMIT_CHAT", visitor, "chat", _l("You are sending messages too fast."))
+gif_uploads = _limit("RATELIMIT_GIF", visitor, "gif", _l("You are sending GIFs too fast."))
+chat_per_address = _limit(
+    "RATELIMIT_CHAT_PER_ADDRESS",
+    client_address,
+    "chat-address",
+    _l("Too many messages were sent from your address."),
 )
-gif_uploads = limiter.limit(
-    _setting("RATELIMIT_GIF"),
-    key_func=visitor,
-    error_message=_refusing(lambda: _("You are sending GIFs too fast.")),
-    on_breach=_counted("gif"),
+gif_per_address = _limit(
+    "RATELIMIT_GIF_PER_ADDRESS",
+    client_address,
+    "gif-address",
+    _l("Too many GIFs were sent from your address."),
 )
-chat_per_address = limiter.limit(
-    _setting("RATELIMIT_CHAT_PER_ADDRESS"),
-    key_func=client_address,
-    error_message=_refusing(lambda: _("Too many messages were sent from your address.")),
-    on_breach=_counted("chat-address"),
-)
-gif_per_address = limiter.limit(
-    _setting("RATELIMIT_GIF_PER_ADDRESS"),
-    key_func=client_address,
-    error_message=_refusing(lambda: _("Too many GIFs were sent from your address.")),
-    on_breach=_counted("gif-address"),
-)
-rooms_per_visitor = limiter.limit(
-    _setting("RATELIMIT_ROOM_PER_VISITOR"),
-    key_func=visitor,
+rooms_per_visitor = _limit(
+    "RATELIMIT_ROOM_PER_VISITOR",
+    visitor,
+    "room",
+    _l("You are creating rooms too fast."),
     methods=["POST"],
-    error_message=_refusing(lambda: _("You are creating rooms too fast.")),
-    on_breach=_counted("room"),
 )
-rooms_per_address = limiter.limit(
-    _setting("RATELIMIT_ROOM_PER_ADDRESS"),
-    key_func=client_address,
+rooms_per_address = _limit(
+    "RATELIMIT_ROOM_PER_ADDRESS",
+    client_address,
+    "room-address",
+    _l("Too many rooms were created from your address."),
     methods=["POST"],
-    error_message=_refusing(lambda: _("Too many rooms were created from your address.")),
-    on_breach=_counted("room-address"),
 )
 
 

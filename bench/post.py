@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from app import create_app
 from app.extensions import socketio
 
+from .embedded import embedded_app
 from .report import percentile, ratio, table
 
 POSTS = 500  # per configuration; --quick: QUICK_POSTS
@@ -90,18 +90,8 @@ CASES = (
 
 
 def _app(folder: Path, extra: dict):
-    return create_app(
-        {
-            "SECRET_KEY": "bench",
-            "SOCKETIO_ASYNC_MODE": "threading",
-            "INSTANCE_PATH": str(folder / "instance"),
-            "UPLOAD_FOLDER": str(folder / "uploads"),
-            "SQLITE_PATH": str(folder / "gifchat.sqlite3"),
-            "ROOM_EMPTY_GRACE_SECONDS": 3600,
-            "EXIT_DEBOUNCE_SECONDS": 0,  # exits final at once: none outlives its case's folder
-            **extra,
-        }
-    )
+    # EXIT_DEBOUNCE_SECONDS=0: exits are final at once, so none outlives its case's folder.
+    return embedded_app(folder, ROOM_EMPTY_GRACE_SECONDS=3600, EXIT_DEBOUNCE_SECONDS=0, **extra)
 
 
 def run(quick: bool = False) -> None:

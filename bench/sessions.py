@@ -18,8 +18,7 @@ from pathlib import Path
 
 from cachelib import FileSystemCache
 
-from app import create_app
-
+from .embedded import embedded_app
 from .report import median_us, ratio, table
 
 SIZES = (1_000, 1_000_000)
@@ -29,18 +28,6 @@ QUICK_FILE_SIZES = (1_000, 10_000)
 REQUESTS = 300
 BUDGET = 5.0  # seconds per measured call kind
 SESSION = {"_permanent": True, "color": "#bf4082", "uid": "0" * 32, "csrf_token": "1" * 40}
-
-
-def _app(folder: Path):
-    return create_app(
-        {
-            "SECRET_KEY": "bench",
-            "SOCKETIO_ASYNC_MODE": "threading",
-            "INSTANCE_PATH": str(folder / "instance"),
-            "UPLOAD_FOLDER": str(folder / "uploads"),
-            "SQLITE_PATH": str(folder / "gifchat.sqlite3"),
-        }
-    )
 
 
 def _fill(app, count: int) -> tuple[float, list[str]]:
@@ -67,7 +54,7 @@ def _fill(app, count: int) -> tuple[float, list[str]]:
 
 
 def _sqlite_row(count: int, folder: Path) -> dict:
-    app = _app(folder)
+    app = embedded_app(folder)
     try:
         interface = app.session_interface
         fill, keys = _fill(app, count)

@@ -5,24 +5,31 @@ import os
 import shutil
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
 import pytest
 
-from .live_server import START_TIMEOUT, LiveServer, Person, Socket, free_port
+from .live_server import LiveServer, Person, Socket, free_port
 
 REDIS_START_TIMEOUT = 10  # seconds for redis-server to answer PING
 
 
-def redis_server_or_skip() -> str:
-    """The redis-server binary; a missing one skips the test here, but fails it in CI."""
-    binary = shutil.which("redis-server")
+def installed_or_skip(command: str) -> str:
+    """Where Debian's `command` is; a missing one skips the test here, but fails it in CI."""
+    binary = shutil.which(command) or shutil.which(command, path="/usr/sbin")
     if binary is None:
-        message = "redis-server is not installed (Debian: apt-get install redis-server)"
+        message = f"{command} is not installed (Debian: apt-get install {command})"
         if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
+    return binary
+
+
+def redis_server_or_skip() -> str:
+    """The redis-server binary, and the redis client library; see installed_or_skip."""
+    binary = installed_or_skip("redis-server")
     pytest.importorskip("redis")
     return binary
 
@@ -77,10 +84,10 @@ class RedisServer:
         return redis.Redis.from_url(self.url, decode_responses=True)
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    """A redis-server of this test's own, stopped after it."""
-    server = RedisServer(tmp_path / "redis")
+@contextmanager
+def running_redis(folder: Path):
+    """A started RedisServer in `folder`, stopped on leaving."""
+    server = RedisServer(folder)
     try:
         server.start()
         yield server
@@ -88,25 +95,11 @@ def redis_server(tmp_path):
         server.stop()
 
 
-def start_patiently(server: LiveServer) -> None:
-    """LiveServer's start, but a first page slower than its 1 s wait is waited for.
-
-    On a loaded machine the first page of a fresh process (templates, catalogs, the first
-    connections) can take seconds.
-    """
-    import requests
-
-    try:
-        LiveServer.start(server)
-    except requests.Timeout:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(server.url + "/", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError(f"no answer within {START_TIMEOUT}s:\n{server.stderr()}") from None
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of this test's own, stopped after it."""
+    with running_redis(tmp_path / "redis") as server:
+        yield server
 
 
 class ClusterServer(LiveServer):
@@ -117,9 +110,6 @@ class ClusterServer(LiveServer):
         super().__init__(folder, grace_seconds)
         self.shared = shared
         self.redis_url = redis_url
-
-    def start(self) -> None:
-        start_patiently(self)
 
     def environment(self) -> dict:
         env = super().environment()
@@ -173,12 +163,7 @@ class NginxFront:
         self.servers = servers
 
     def start(self) -> None:
-        binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
-        if binary is None:
-            message = "nginx is not installed (Debian: apt-get install nginx)"
-            if os.environ.get("CI") == "true":
-                pytest.fail(message, pytrace=False)
-            pytest.skip(message)
+        binary = installed_or_skip("nginx")
         self.folder.mkdir(parents=True, exist_ok=True)
         ports = [server.port for server in self.servers]
         conf = _deploy_script().render_nginx(self.folder, f"127.0.0.1:{self.port}", ports)

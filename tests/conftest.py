@@ -158,6 +158,9 @@ class Visitor:
     def rename(self, name):
         return self.send("/me", {"name": name})
 
+    def choose_english(self):
+        self.client.post("/lang", data={"lang": "en", "next": "/", "csrf_token": self.csrf})
+
     def post_gif(self, room_id, data: bytes, filename="a.gif", content_type="image/gif"):
         # Encoded here: the test client spools large bodies to a file it never closes.
         boundary, body = encode_multipart(
@@ -189,6 +192,19 @@ class Visitor:
         return sock
 
 
+def posted(store, room_id):
+    """What people posted in the room, its join notices left out."""
+    return [chat for chat in store.chats(room_id, limit=10) if chat.kind is None]
+
+
+def seated(room_id, people):
+    """Each person joins the room in turn; their sockets, with nothing left to receive."""
+    socks = [person.join(room_id) for person in people]
+    for sock in socks:
+        sock.get_received("/chat")
+    return socks
+
+
 @pytest.fixture
 def visitor(app):
     """A factory: each call is another person."""
@@ -205,3 +221,30 @@ def visitor(app):
             for namespace in ("/chat", "/room"):
                 if sock.is_connected(namespace):
                     sock.disconnect(namespace=namespace)
+
+
+@pytest.fixture
+def room(visitor):
+    """A public room with its owner inside."""
+    owner = visitor()
+    room_id = owner.create_room("Chat")
+    owner.join(room_id)
+    return owner, room_id
+
+
+@pytest.fixture
+def trio(visitor):
+    """Alice owns a room; Bob and Carol are in it; nobody has anything left to receive."""
+    people = alice, _, _ = visitor(), visitor(), visitor()
+    room_id = alice.create_room("Three")
+    return room_id, people, seated(room_id, people)
+
+
+@pytest.fixture
+def people(server):
+    """On a live server: a factory, each call another person with their own browser."""
+    from .live_server import People
+
+    made = People(server)
+    yield made
+    made.close()

@@ -1,13 +1,9 @@
 """The development server (`flask --app wsgi run`) in a subprocess, started like LiveServer."""
 
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-import requests
-
-from .live_server import PROJECT_ROOT, START_TIMEOUT, LiveServer
+from .live_server import LiveServer
 
 
 def flask_command(*args: str) -> list[str]:
@@ -28,32 +24,6 @@ class DevServer(LiveServer):
         env = super().environment()
         return {k: v for k, v in env.items() if not k.startswith(("FLASK_", "WERKZEUG_"))}
 
-    def start(self) -> None:
-        """Start `flask run` and wait until GET / answers; raise with its stderr if it does not."""
-        self._out = open(self.folder / "stdout.log", "wb")  # closed in stop()
-        self._err = open(self.folder / "stderr.log", "wb")
+    def command(self) -> list[str]:
         options = ["--debug"] if self.debug else []
-        self.process = subprocess.Popen(
-            flask_command("--app", "wsgi", "run", "--port", str(self.port), *options),
-            cwd=PROJECT_ROOT,
-            env=self.environment(),
-            stdin=subprocess.DEVNULL,
-            stdout=self._out,
-            stderr=self._err,
-            start_new_session=True,  # its own process group, so stop() reaches the reloader's child
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        with requests.Session() as http:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError(
-                        f"flask run exited with {self.process.returncode}:\n{self.stderr()}"
-                    )
-                try:
-                    if http.get(self.url + "/", timeout=1).status_code == 200:
-                        return
-                # The reloader's parent listens before its child accepts: a read may time out.
-                except requests.RequestException:
-                    pass
-                time.sleep(0.1)
-        raise RuntimeError(f"flask run did not answer within {START_TIMEOUT}s:\n{self.stderr()}")
+        return flask_command("--app", "wsgi", "run", "--port", str(self.port), *options)

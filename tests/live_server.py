@@ -15,6 +15,8 @@ from pathlib import Path
 import requests
 import socketio
 
+from .gifs import gif
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20  # seconds for gunicorn to answer GET /
 STOP_TIMEOUT = 10  # seconds for a graceful stop before SIGKILL
@@ -75,7 +77,7 @@ class LiveServer:
         return [*gunicorn, *_gunicorn_options(), "wsgi:app"]
 
     def start(self) -> None:
-        """Start gunicorn and wait until GET / answers; raise with its stderr if it does not."""
+        """Start command() and wait until GET / answers; raise with its stderr if it does not."""
         self._out = open(self.folder / "stdout.log", "wb")  # closed in stop()
         self._err = open(self.folder / "stderr.log", "wb")
         self.process = subprocess.Popen(
@@ -85,22 +87,22 @@ class LiveServer:
             stdin=subprocess.DEVNULL,
             stdout=self._out,
             stderr=self._err,
-            start_new_session=True,  # its own process group, so stop() reaches the workers
+            # Its own process group, so stop() reaches gunicorn's workers or the reloader's child.
+            start_new_session=True,
         )
         deadline = time.monotonic() + START_TIMEOUT
         with requests.Session() as http:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
-                    raise RuntimeError(
-                        f"gunicorn exited with {self.process.returncode}:\n{self.stderr()}"
-                    )
+                    raise RuntimeError(f"exited with {self.process.returncode}:\n{self.stderr()}")
                 try:
                     if http.get(self.url + "/", timeout=WAIT).status_code == 200:
                         return
-                except requests.RequestException:  # not listening yet, or too busy to answer
+                # Not listening yet, or too busy to answer (or a reloader's child not yet serving).
+                except requests.RequestException:
                     pass
                 time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT}s:\n{self.stderr()}")
+        raise RuntimeError(f"no answer within {START_TIMEOUT}s:\n{self.stderr()}")
 
     def stop(self) -> None:
         """Stop the whole process group: gracefully, then by force."""
@@ -367,3 +369,30 @@ class People:
     def close(self) -> None:
         for person in self.made:
             person.close()
+
+
+def chat_both_ways_and_share_a_gif(room_id: str, alice: Person, a: Socket, bob: Person, b: Socket):
+    """Alice and Bob, in the room with sockets a and b, chat both ways; Bob's GIF reaches Alice."""
+    response = bob.post_chat(room_id, "hi alice")
+    assert response.status_code == 201, response.text
+    sent = response.json()
+    assert sent["chat"] == "hi alice" and sent["user"] == bob.color and sent["room"] == room_id
+    assert a.wait_for("chat", lambda chat: chat["_id"] == sent["_id"]) == sent
+    assert b.wait_for("chat", lambda chat: chat["_id"] == sent["_id"]) == sent
+
+    response = alice.post_chat(room_id, "hi bob")
+    assert response.status_code == 201, response.text
+    reply = response.json()
+    assert b.wait_for("chat", lambda chat: chat["_id"] == reply["_id"]) == reply
+
+    picture = gif(8, 8, frames=2)
+    response = bob.post_gif(room_id, picture)
+    assert response.status_code == 201, response.text
+    shared = response.json()
+    assert "chat" not in shared
+    assert a.wait_for("chat", lambda chat: chat.get("gif") == shared["gif"]) == shared
+    served = alice.get(f"/gif/{shared['gif']}")
+    assert served.status_code == 200
+    assert served.headers["Content-Type"] == "image/gif"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert served.content == picture

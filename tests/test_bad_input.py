@@ -18,10 +18,6 @@ def room(visitor):
     return room_id, alice, bob
 
 
-def english(person):
-    person.client.post("/lang", data={"lang": "en", "next": "/", "csrf_token": person.csrf})
-
-
 def raw_json(person, path, body: str):
     """A JSON request whose body is written by hand, as a script could send it."""
     return person.client.post(
@@ -31,7 +27,7 @@ def raw_json(person, path, body: str):
 
 def test_deeply_nested_json_is_400(room, store):
     room_id, alice, _ = room
-    english(alice)
+    alice.choose_english()
     before = store.chats(room_id, limit=100)
     for path in (f"/room/{room_id}/chat", f"/room/{room_id}/kick"):
         response = raw_json(alice, path, DEEP)
@@ -42,7 +38,7 @@ def test_deeply_nested_json_is_400(room, store):
 
 def test_a_chat_with_a_lone_surrogate_is_400_and_stores_nothing(room, store):
     room_id, alice, bob = room
-    english(alice)
+    alice.choose_english()
     sock = bob.sockets[0]
     sock.get_received("/chat")
     before = store.chats(room_id, limit=100)
@@ -77,7 +73,7 @@ def test_whispers_and_kicks_aimed_at_a_lone_surrogate_are_400(room, store, field
 )
 def test_a_body_that_is_not_json_is_400(room, store, body):
     room_id, alice, _ = room
-    english(alice)
+    alice.choose_english()
     response = raw_json(alice, f"/room/{room_id}/chat", body)
     assert (response.status_code, response.json) == (400, {"error": NOT_JSON})
     assert [c for c in store.chats(room_id, limit=100) if c.kind is None] == []

@@ -48,17 +48,6 @@ def lobby_events(lobby):
         yield event["name"], about if isinstance(about, str) else about["_id"]
 
 
-@pytest.fixture
-def trio(visitor):
-    """Alice owns a room; Bob and Carol are in it; nobody has anything left to receive."""
-    alice, bob, carol = visitor(), visitor(), visitor()
-    room_id = alice.create_room("Three")
-    socks = [alice.join(room_id), bob.join(room_id), carol.join(room_id)]
-    for sock in socks:
-        sock.get_received("/chat")
-    return room_id, (alice, bob, carol), socks
-
-
 def test_a_reload_posts_no_notice_to_others_nor_to_history(trio, store):
     room_id, (alice, bob, carol), (a, b, c) = trio
     before = kinds(store, room_id)

@@ -11,8 +11,13 @@ pytest.importorskip("websocket")  # websocket-client, for the websocket transpor
 from app import create_app  # noqa: E402
 
 from .dev_server import DevServer, flask_command  # noqa: E402
-from .gifs import gif  # noqa: E402
-from .live_server import PROJECT_ROOT, WAIT, People, running  # noqa: E402
+from .live_server import (  # noqa: E402
+    PROJECT_ROOT,
+    WAIT,
+    People,
+    chat_both_ways_and_share_a_gif,
+    running,
+)
 from .waiting import wait_for  # noqa: E402
 
 pytestmark = pytest.mark.server
@@ -27,18 +32,6 @@ def server(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(f"dev-{request.param}")
     with running(folder, GRACE, DevServer, debug=MODES[request.param]) as live:
         yield live
-
-
-@pytest.fixture
-def people(server):
-    """A factory of people; afterwards, the server must be alive and have logged no error."""
-    log_start = server.stderr_size()
-    made = People(server)
-    yield made
-    made.close()
-    assert server.process.poll() is None, f"the server died:\n{server.stderr()}"
-    log = server.stderr(since=log_start)
-    assert "Traceback" not in log, f"the server logged an error:\n{log}"
 
 
 @pytest.fixture(params=["websocket", "polling"])
@@ -66,22 +59,7 @@ def test_two_visitors_chat_share_a_gif_and_the_lobby_sees_the_room_come_and_go(p
     assert a.client.transport() == transport
     assert a.wait_for("join", lambda notice: notice["who"] == bob.color)
 
-    response = bob.post_chat(room_id, "hi alice")
-    assert response.status_code == 201, response.text
-    sent = response.json()
-    assert a.wait_for("chat", lambda chat: chat["_id"] == sent["_id"]) == sent
-    response = alice.post_chat(room_id, "hi bob")
-    assert response.status_code == 201, response.text
-    reply = response.json()
-    assert b.wait_for("chat", lambda chat: chat["_id"] == reply["_id"]) == reply
-
-    picture = gif(8, 8, frames=2)
-    response = bob.post_gif(room_id, picture)
-    assert response.status_code == 201, response.text
-    shared = response.json()
-    assert a.wait_for("chat", lambda chat: chat.get("gif") == shared["gif"]) == shared
-    served = alice.get(f"/gif/{shared['gif']}")
-    assert (served.status_code, served.content) == (200, picture)
+    chat_both_ways_and_share_a_gif(room_id, alice, a, bob, b)
 
     b.close()
     assert a.wait_for("exit", lambda notice: notice["who"] == bob.color)

@@ -7,7 +7,7 @@ from contextlib import closing
 
 import pytest
 
-from .live_server import WAIT, LiveServer, People, WsgiServer, running
+from .live_server import WAIT, LiveServer, WsgiServer, running
 from .required import require
 from .waiting import wait_for
 
@@ -35,13 +35,6 @@ def guarded(server_class):
 def server(request, tmp_path_factory):
     with running(tmp_path_factory.mktemp("guards"), 3600, guarded(request.param)) as live:
         yield live
-
-
-@pytest.fixture
-def people(server):
-    made = People(server)
-    yield made
-    made.close()
 
 
 def connect(server, source="127.0.0.1") -> socket.socket:

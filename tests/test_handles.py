@@ -2,6 +2,7 @@
 
 import pytest
 
+from .conftest import seated
 from .pages import page_data
 
 STRANGER = "0" * 16  # a well-formed handle nobody has
@@ -24,10 +25,7 @@ def impostor(visitor):
     alice, eve, bob = visitor(), visitor(), visitor()
     force_color(eve, alice.color)
     room_id = alice.create_room("Mine")
-    socks = [alice.join(room_id), eve.join(room_id), bob.join(room_id)]
-    for sock in socks:
-        sock.get_received("/chat")
-    return room_id, (alice, eve, bob), socks
+    return room_id, (alice, eve, bob), seated(room_id, (alice, eve, bob))
 
 
 def test_each_visitor_has_a_handle_of_their_own_that_says_nothing_private(visitor, app):

@@ -1,8 +1,6 @@
 """Rate limits on routes: a script is stopped with 429 and Retry-After; a person never is."""
 
 import json
-import shutil
-import subprocess
 
 import pytest
 import requests
@@ -11,10 +9,10 @@ import socketio
 from app import create_app
 
 from .clock import Clock
+from .cluster import redis_server  # noqa: F401 (a fixture)
 from .conftest import Visitor
 from .gifs import gif
-from .live_server import WAIT, LiveServer, Person, free_port, running
-from .waiting import wait_for
+from .live_server import WAIT, LiveServer, Person, running
 
 
 @pytest.fixture
@@ -262,35 +260,8 @@ def test_limits_can_be_turned_off(limits_off, visitor, clock):
     assert all(post_room(alice).status_code == 302 for _ in range(10))
 
 
-@pytest.fixture
-def redis_url(tmp_path):
-    """A redis-server of this test's own on a free loopback port, keeping nothing on disk."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (Debian: apt-get install redis-server)")
-    redis = pytest.importorskip("redis")
-    url = f"redis://127.0.0.1:{free_port()}/0"
-    port = url.rsplit(":", 1)[1].split("/")[0]
-    command = [binary, "--port", port, "--bind", "127.0.0.1", "--save", "", "--dir", tmp_path]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    try:
-        with redis.Redis.from_url(url, socket_connect_timeout=1) as client:
-            assert wait_for(lambda: _answers(client, redis), 10), "redis-server did not start"
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _answers(client, redis) -> bool:
-    try:
-        return client.ping()
-    except redis.ConnectionError:
-        return False
-
-
-def test_with_redis_the_counts_outlive_the_process(config, redis_url):
-    config["REDIS_URL"] = redis_url
+def test_with_redis_the_counts_outlive_the_process(config, redis_server):  # noqa: F811
+    config["REDIS_URL"] = redis_server.url
     first = create_app(config)
     alice = Visitor(first)
     assert all(post_room(alice).status_code == 302 for _ in range(5))  # five rooms a minute

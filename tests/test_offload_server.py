@@ -4,10 +4,9 @@ import threading
 import time
 
 import pytest
-import requests
 import socketio
 
-from .live_server import START_TIMEOUT, WAIT, LiveServer, People, running
+from .live_server import WAIT, running
 from .test_gif_bombs import heavy_gif, offset_bomb
 
 UNKNOWN_ROOM = "0" * 24
@@ -39,29 +38,10 @@ def test_gif_checks_and_password_hashing_go_through_the_installed_offload(app, v
     assert names == ["generate_password_hash", "check_password_hash", "check_gif"]
 
 
-class PatientServer(LiveServer):
-    """A live server whose first page may take more than a second, as on a busy machine."""
-
-    def start(self) -> None:
-        try:
-            super().start()
-        except requests.ReadTimeout:  # it listens, but its first page is slow: wait for it
-            if requests.get(self.url + "/", timeout=START_TIMEOUT).status_code != 200:
-                raise RuntimeError(f"GET / failed:\n{self.stderr()}") from None
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with running(tmp_path_factory.mktemp("offload"), 5, server_class=PatientServer) as live:
+    with running(tmp_path_factory.mktemp("offload"), 5) as live:
         yield live
-
-
-@pytest.fixture
-def server_people(server):
-    made = People(server)
-    yield made
-    made.close()
-    assert server.process.poll() is None, f"the server died:\n{server.stderr()}"
 
 
 def _round_trip(sock) -> float:
@@ -91,8 +71,8 @@ class Bystander(threading.Thread):
 
 
 @pytest.mark.server
-def test_bombs_and_heavy_gifs_do_not_stall_a_bystander(server_people):
-    uploader, bystander = server_people(), server_people()
+def test_bombs_and_heavy_gifs_do_not_stall_a_bystander(people):
+    uploader, bystander = people(), people()
     room_id = uploader.create_room("gifs")
     uploader.join(room_id, "websocket")  # only people in the room may post
     sock = bystander.socket("/chat", "websocket")

@@ -3,9 +3,6 @@
 import io
 import json
 import re
-import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from app import create_app
 from app.ops.metrics import count_rate_limited
 from app.store.mongo import MongoStore
 
+from .cluster import redis_server  # noqa: F401 (a fixture)
 from .gifs import gif
 from .live_server import free_port
 
@@ -106,38 +104,8 @@ def test_readyz_names_redis_when_it_is_configured_and_down(config):
     assert response.json == {"status": "unavailable", "down": ["redis"]}
 
 
-@pytest.fixture
-def redis_url(tmp_path):
-    """A real redis-server on a free loopback port, stopped afterwards."""
-    pytest.importorskip("redis")
-    if not shutil.which("redis-server"):
-        pytest.skip("no redis-server on this machine")
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
-    import redis
-
-    try:
-        probe = redis.Redis(port=port)
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            try:
-                probe.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        probe.close()
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=5)
-
-
-def test_readyz_is_ready_with_a_redis_that_answers(config, redis_url):
-    config["REDIS_URL"] = redis_url
+def test_readyz_is_ready_with_a_redis_that_answers(config, redis_server):  # noqa: F811
+    config["REDIS_URL"] = redis_server.url
     response = create_app(config).test_client().get("/readyz")
     assert response.status_code == 200, response.json
 

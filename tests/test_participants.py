@@ -11,17 +11,6 @@ def colors(members):
     return [member["color"] for member in members]
 
 
-@pytest.fixture
-def trio(visitor):
-    """Alice owns a room; Bob and Carol are in it."""
-    alice, bob, carol = visitor(), visitor(), visitor()
-    room_id = alice.create_room("Three")
-    socks = [alice.join(room_id), bob.join(room_id), carol.join(room_id)]
-    for sock in socks:
-        sock.get_received("/chat")
-    return room_id, (alice, bob, carol), socks
-
-
 # 1. Participants
 
 

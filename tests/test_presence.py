@@ -5,16 +5,6 @@ import pytest
 from app.presence import MemoryPresence, RoomFull
 
 
-def test_two_tabs_count_once_and_leave_with_the_last():
-    presence = MemoryPresence()
-    assert presence.join("r", "tab1", "alice", "#a") is True
-    assert presence.join("r", "tab2", "alice", "#a") is False
-    assert presence.count("r") == 1
-    assert presence.leave("tab1").last_tab is False
-    last = presence.leave("tab2")
-    assert (last.room, last.user_key, last.color, last.last_tab) == ("r", "alice", "#a", True)
-
-
 def test_a_visitor_without_sockets_keeps_their_place_until_dropped():
     presence = MemoryPresence()
     presence.join("r", "s1", "alice", "#a")

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("requests")
 pytest.importorskip("websocket")  # websocket-client, for the websocket transport
 
-from .cluster import RedisServer, start_cluster  # noqa: E402
+from .cluster import running_redis, start_cluster  # noqa: E402
 from .gifs import gif  # noqa: E402
 from .live_server import WAIT, People  # noqa: E402
 
@@ -21,12 +21,8 @@ HEARTBEAT_EXPIRY = 3  # three missed beats of REDIS_HEARTBEAT_SECONDS=1 (tests/c
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("redis"))
-    try:
-        server.start()
+    with running_redis(tmp_path_factory.mktemp("redis")) as server:
         yield server.url
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -5,15 +5,6 @@ import pytest
 NOT_AN_ID = "메시지 id가 올바르지 않습니다."
 
 
-@pytest.fixture
-def room(visitor):
-    """A public room with its owner inside and a socket in it."""
-    owner = visitor()
-    room_id = owner.create_room("Replay")
-    owner.join(room_id)
-    return owner, room_id
-
-
 def after(person, room_id, cursor, **params):
     return person.client.get(f"/room/{room_id}/chats", query_string={"after": cursor, **params})
 

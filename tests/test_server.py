@@ -13,7 +13,15 @@ require("websocket", "websocket-client")  # python-socketio's client for the web
 import socketio  # noqa: E402
 
 from .gifs import gif  # noqa: E402
-from .live_server import WAIT, People, Refused, Socket, WsgiServer, running  # noqa: E402
+from .live_server import (  # noqa: E402
+    WAIT,
+    People,
+    Refused,
+    Socket,
+    WsgiServer,
+    chat_both_ways_and_share_a_gif,
+    running,
+)
 
 pytestmark = pytest.mark.server
 
@@ -36,14 +44,6 @@ def server(tmp_path_factory):
         yield live
 
 
-@pytest.fixture
-def people(server):
-    """A factory: each call is another person with their own browser."""
-    made = People(server)
-    yield made
-    made.close()
-
-
 @pytest.fixture(params=TRANSPORTS)
 def transport(request):
     return request.param
@@ -62,29 +62,7 @@ def test_two_visitors_chat_both_ways_and_share_a_gif(people, transport):
     assert notice["who"] == bob.color
     assert bob.color in notice["chat"]
 
-    response = bob.post_chat(room_id, "hi alice")
-    assert response.status_code == 201, response.text
-    sent = response.json()
-    assert sent["chat"] == "hi alice" and sent["user"] == bob.color and sent["room"] == room_id
-    assert a.wait_for("chat", lambda chat: chat["_id"] == sent["_id"]) == sent
-    assert b.wait_for("chat", lambda chat: chat["_id"] == sent["_id"]) == sent
-
-    response = alice.post_chat(room_id, "hi bob")
-    assert response.status_code == 201, response.text
-    reply = response.json()
-    assert b.wait_for("chat", lambda chat: chat["_id"] == reply["_id"]) == reply
-
-    picture = gif(8, 8, frames=2)
-    response = bob.post_gif(room_id, picture)
-    assert response.status_code == 201, response.text
-    shared = response.json()
-    assert "chat" not in shared
-    assert a.wait_for("chat", lambda chat: chat.get("gif") == shared["gif"]) == shared
-    served = alice.get(f"/gif/{shared['gif']}")
-    assert served.status_code == 200
-    assert served.headers["Content-Type"] == "image/gif"
-    assert served.headers["X-Content-Type-Options"] == "nosniff"
-    assert served.content == picture
+    chat_both_ways_and_share_a_gif(room_id, alice, a, bob, b)
 
     b.close()
     notice = a.wait_for("exit")
