@@ -21,12 +21,17 @@ CHAT_MAX_LENGTH = 1000
 TITLE_MAX_LENGTH = 100
 ROOM_CAPACITY_MIN, ROOM_CAPACITY_MAX, ROOM_CAPACITY_DEFAULT = 2, 100, 10
 PASSWORD_MAX_LENGTH = 100
+# The reactions a message can get, in the order they are offered.
+REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🎉"]
+# Typing indicators a socket may send a second; more are dropped without a word.
+TYPING_EVENTS_PER_SECOND = 3
 
 # GIF uploads: the file size cap, and caps on what a small file may decode into.
 GIF_MAX_BYTES = 5 * 1024 * 1024
 GIF_MAX_PIXELS = 4096 * 4096
 GIF_MAX_FRAMES = 1000
 GIF_MAX_TOTAL_PIXELS = 400_000_000  # summed over frames
+GIF_RECENT_LIMIT = 24  # GIFs the picker offers to send again
 # Room for the multipart envelope around a file of GIF_MAX_BYTES.
 MAX_CONTENT_LENGTH = GIF_MAX_BYTES + 64 * 1024
 

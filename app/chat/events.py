@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from ..errors import Refused
 from ..identity import VisitorNamespace
 from ..rooms import participants
+from . import typing_indicator
 
 
 class ChatNamespace(VisitorNamespace):
@@ -16,5 +17,11 @@ class ChatNamespace(VisitorNamespace):
         room = participants.join(room_id, request.sid)
         return {"ok": True, "owner": room.owner, "members": participants.members(room.id)}
 
+    def on_typing(self, data=None, *_extra):
+        """{"on": true} when this visitor starts typing, false when they stop."""
+        typing_indicator.relay(data)
+        return {"ok": True}
+
     def on_disconnect(self, reason=None):
+        typing_indicator.forget(request.sid)
         participants.leave(request.sid)

@@ -22,7 +22,7 @@ def post_chat(room: Room, text, to=None) -> Chat:
     if len(text) > limit:
         raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400)
     if to is None:
-        return _deliver(store_chat(room, chat=text))
+        return deliver(store_chat(room, chat=text))
     return _whisper(room, text, to)
 
 
@@ -58,7 +58,7 @@ def post_gif(room: Room, data: bytes) -> Chat:
     except InvalidGif as error:
         raise Refused(str(error), 400) from error
     name = get_store().save_media(room.id, data)
-    return _deliver(store_chat(room, gif=name))
+    return deliver(store_chat(room, gif=name))
 
 
 def history(room: Room, before=None, after=None, limit: int | None = None) -> list[Chat]:
@@ -69,6 +69,7 @@ def history(room: Room, before=None, after=None, limit: int | None = None) -> li
     )
 
 
-def _deliver(chat: Chat) -> Chat:
+def deliver(chat: Chat) -> Chat:
+    """Send a stored chat to everyone in its room."""
     socketio.emit("chat", chat.to_json(), namespace="/chat", to=chat.room)
     return chat
