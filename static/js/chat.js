@@ -1,11 +1,16 @@
 // A chat room: the live feed, sending text and GIFs, who is here; nothing lost on a reconnect.
 import { createComposer } from "./composer.js";
 import { watchConnection } from "./connection.js";
+import { setupDeleting } from "./deleting.js";
+import { setupPicker, setupViewer } from "./gifs.js";
 import { loadPage, replay } from "./history.js";
 import { createMessageList } from "./messages.js";
 import { createOwnerControls } from "./owner.js";
 import { me, pageData, t } from "./page.js";
 import { createParticipants } from "./participants.js";
+import { setupReactions } from "./reactions.js";
+import { setupTyping } from "./typing.js";
+import { setupUnread } from "./unread.js";
 import { setupUploads } from "./upload.js";
 
 const root = document.getElementById("room");
@@ -43,7 +48,10 @@ const composer = createComposer({
   input,
   url: root.dataset.chatUrl,
   recipient: participants.recipient,
-  onSent: (chat) => messages.add([chat], true),
+  onSent: (chat) => {
+    messages.add([chat], true);
+    typing.sent();
+  },
   showError,
 });
 const ownerControls = createOwnerControls({
@@ -55,18 +63,36 @@ setupUploads({
   url: root.dataset.gifUrl,
   input: document.getElementById("gif"),
   dropZone: document.getElementById("chat-viewport"),
-  progress: document.getElementById("upload-progress"),
+  status: document.getElementById("upload-status"),
+  onSent: (chat) => messages.add([chat], true),
+  showError,
+});
+setupPicker({
+  toggle: document.getElementById("gif-picker-toggle"),
+  panel: document.getElementById("gif-picker"),
+  listUrl: root.dataset.gifsUrl,
+  sendUrl: root.dataset.gifUrl,
+  gifBase: root.dataset.gifBase,
   onSent: (chat) => messages.add([chat], true),
   showError,
 });
 
 function setOwner(color) {
+  root.classList.toggle("i-own", color === me); // the owner may delete anyone's message
   participants.setOwner(color);
   ownerControls.update(color === me);
 }
 
 const socket = io("/chat");
 const connection = watchConnection(socket);
+// Under each message: reactions, delete; GIFs open large; who is typing; unread while away.
+const list = document.getElementById("chat-list");
+const messageUrl = (id) => root.dataset.messageBase + encodeURIComponent(id);
+setupReactions({ list, url: (id) => messageUrl(id) + "/reactions", socket, onError: showError });
+setupDeleting({ list, url: messageUrl, socket, remove: messages.remove, onError: showError });
+setupViewer({ list, dialog: document.getElementById("gif-viewer") });
+const typing = setupTyping({ socket, input, indicator: document.getElementById("typing") });
+const unread = setupUnread({ toggle: document.getElementById("notify-toggle"), showError });
 
 /** Leave for the lobby after saying why (kicked, or the room is gone). */
 function leave(message) {
@@ -95,7 +121,10 @@ socket.on("connect", () => {
     root.dataset.joined = "true"; // for tests and tools: the live feed is on
   });
 });
-socket.on("chat", (chat) => messages.add([chat], chat.user === me));
+socket.on("chat", (chat) => {
+  if (messages.add([chat], chat.user === me)) unread.arrived(chat);
+  typing.heard(chat);
+});
 for (const kind of ["join", "exit", "owner", "kick"]) {
   socket.on(kind, (notice) => {
     messages.add([notice]);

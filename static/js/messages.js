@@ -94,8 +94,18 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     list.focus();
   });
 
+  /** A deleted message goes; its id stays known, so no late copy of it is drawn again. */
+  function remove(id) {
+    const li = shown.get(id);
+    if (!li || !li.isConnected) return;
+    const hadFocus = li.contains(document.activeElement);
+    li.remove();
+    if (hadFocus) list.focus();
+  }
+
   return {
     add,
+    remove,
     /** The id of the newest chat shown, or "" before any. */
     newestId() {
       return list.lastElementChild?.dataset.id || "";
