@@ -148,3 +148,60 @@ def test_a_gif_sent_again_from_the_picker_and_opened_large(person, gif_path):
     # A tall GIF is kept from filling the screen.
     height = gif.evaluate("img => parseFloat(getComputedStyle(img).maxHeight)")
     assert 0 < height <= 320
+
+
+# Notifications the page shows, recorded: the browser's own are not visible to a test.
+NOTIFICATION_PROBE = """
+(() => {
+  const Real = window.Notification;
+  window.__notified = [];
+  class Recorded extends Real {
+    constructor(title, options) {
+      super(title, options);
+      window.__notified.push([title, options && options.body]);
+    }
+  }
+  Object.defineProperty(Recorded, "permission", {get: () => Real.permission});
+  Recorded.requestPermission = (...args) => Real.requestPermission(...args);
+  window.Notification = Recorded;
+})();
+"""
+
+
+def test_notifications_for_whispers_and_mentions_once_switched_on(person):
+    _room_id, a, b = room_of_two(person, "알림")
+    b.context.grant_permissions(["notifications"])
+    b.context.add_init_script(NOTIFICATION_PROBE)
+    b.reload()
+    toggle = b.page.locator("#notify-toggle")
+    expect(toggle).to_have_text("알림 꺼짐")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(toggle).to_have_text("알림 켜짐")
+    b.page.evaluate(HIDE, True)
+    a.say("아무나 들으세요")
+    a.say(f"@{b.color} 봐요")
+    expect(b.message(f"@{b.color} 봐요")).to_have_count(1)
+    notified = b.page.evaluate("() => window.__notified")
+    assert notified == [[f"{a.color}님이 나를 언급했습니다", f"@{b.color} 봐요"]]
+    b.reload()  # the choice is kept
+    expect(b.page.locator("#notify-toggle")).to_have_attribute("aria-pressed", "true")
+
+
+def test_an_upload_names_its_file_and_can_be_cancelled(person, gif_path):
+    _room_id, a, b = room_of_two(person, "업로드 취소")
+    held = []
+    a.page.route("**/gif", lambda route: held.append(route))  # the upload never gets an answer
+    a.page.locator("#gif").set_input_files(gif_path)
+    status = a.page.locator("#upload-status")
+    expect(status).to_be_visible()
+    expect(status.locator(".upload-name")).to_have_text("hello.gif")
+    a.screenshot("messages-upload.png", full_page=False)
+    status.get_by_role("button", name="취소").click()
+    expect(status).to_be_hidden()
+    expect(a.page.locator("#chat-error")).to_be_hidden()
+    expect(a.page.locator("#send-failed")).to_be_hidden()
+    a.page.unroute("**/gif")
+    a.say("업로드 없이")
+    expect(b.message("업로드 없이")).to_be_visible()
+    expect(b.page.locator("#chat-list img.gif")).to_have_count(0)
