@@ -1,4 +1,4 @@
-// Reactions under a message: the counted ones always, the rest of the set behind "React".
+// Reactions under a message: the counted ones always, the rest of the set behind "☺+".
 // One press toggles mine; everyone's counts arrive live as "reaction" events.
 import { send } from "./api.js";
 import { reactions, rt } from "./room-strings.js";
@@ -45,22 +45,32 @@ export function reactionBar(chat) {
     b.append(face, count);
     bar.append(b);
   }
+  paint(bar, chat.reactions || {}, chat.mine || []);
+  return bar;
+}
+
+/** The button that offers the whole set of reactions under a message. */
+export function moreButton() {
   const more = button("react-more", "☺+");
   more.setAttribute("aria-expanded", "false");
   more.setAttribute("aria-label", rt("react"));
-  bar.append(more);
-  paint(bar, chat.reactions || {}, chat.mine || []);
-  return bar;
+  return more;
 }
 
 /** Presses on any message's reactions, and the live counts of everyone's. */
 export function setupReactions({ list, url, socket, onError }) {
   list.addEventListener("click", async (event) => {
+    // A tap on a message's bubble (not on its link or GIF) shows its tools where nothing hovers.
+    const bubble = event.target.closest(".bubble");
+    if (bubble && !event.target.closest("a, img, canvas, button")) {
+      bubble.closest("li.message")?.classList.toggle("tools-open");
+      return;
+    }
     const more = event.target.closest("button.react-more");
     if (more) {
       const open = more.getAttribute("aria-expanded") !== "true";
       more.setAttribute("aria-expanded", String(open));
-      more.closest(".reactions").classList.toggle("picking", open);
+      more.closest("li").querySelector(".reactions").classList.toggle("picking", open);
       return;
     }
     const b = event.target.closest("button.reaction");

@@ -3,7 +3,7 @@
 import { paint } from "./colors.js";
 import { deleteButton } from "./deleting.js";
 import { lang, me, notice, t } from "./page.js";
-import { reactionBar } from "./reactions.js";
+import { moreButton, reactionBar } from "./reactions.js";
 import { appendRichText } from "./richtext.js";
 import { myNames, rt } from "./room-strings.js";
 
@@ -71,10 +71,11 @@ export function renderChat(chat, gifBase) {
   const time = document.createElement("time");
   time.dateTime = chat.createdAt;
   formatTime(time);
+  // A small toolbar over the message's corner: it never moves the messages around it.
   const tools = document.createElement("div");
   tools.className = "tools";
-  tools.append(reactionBar(chat), deleteButton());
-  li.append(meta, bubble, time, tools);
+  tools.append(moreButton(), deleteButton());
+  li.append(meta, bubble, time, reactionBar(chat), tools);
   return li;
 }
 

@@ -17,7 +17,7 @@ export function setupUnread({ toggle, showError }) {
   function showToggle() {
     const on = wanted && Notification.permission === "granted";
     toggle.setAttribute("aria-pressed", String(on));
-    toggle.textContent = rt(on ? "notifyOn" : "notifyOff");
+    toggle.querySelector(".label").textContent = rt(on ? "notifyOn" : "notifyOff");
   }
 
   function setTitle() {

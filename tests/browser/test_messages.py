@@ -36,6 +36,7 @@ def test_links_reactions_and_deletion_are_seen_live(person):
     expect(link).to_have_text("https://example.org/cats?x=1")
 
     # B reacts through "more reactions"; A sees the count arrive, then adds theirs.
+    heard.hover()  # the message's tools show on hover (or focus, or a tap on the bubble)
     heard.locator(".react-more").click()
     heard.locator('button.reaction[data-emoji="👍"]').click()
     expect(heard.locator('button.reaction[data-emoji="👍"]')).to_have_attribute(
@@ -57,8 +58,9 @@ def test_links_reactions_and_deletion_are_seen_live(person):
     # Only the author (or the owner) is offered "Delete"; it asks once more, then it is gone.
     a_says = b.say("지울 메시지")
     expect(a.message("지울 메시지")).to_be_visible()
-    expect(a_says.locator(".delete-message")).to_be_visible()
+    a_says.hover()
     delete = a_says.locator(".delete-message")
+    expect(delete).to_be_visible()
     delete.click()
     expect(delete).to_have_text("삭제할까요? 한 번 더 누르세요")
     delete.click()
@@ -74,6 +76,11 @@ def test_the_owner_may_delete_anyones_message_and_others_may_not(person):
     _room_id, a, b = room_of_two(person, "방장 삭제")
     b.say("B의 말")
     a_view = a.message("B의 말")
+    tools = a_view.locator(".tools")
+    a.page.mouse.move(0, 0)
+    expect(tools).to_have_css("opacity", "0")  # out of the way until wanted
+    a_view.locator(".bubble").click()  # a tap on the bubble shows its tools, hover or not
+    expect(tools).to_have_css("opacity", "1")
     expect(a_view.locator(".delete-message")).to_be_visible()
     a.say("A의 말")
     expect(b.message("A의 말").locator(".delete-message")).to_be_hidden()
@@ -174,10 +181,10 @@ def test_notifications_for_whispers_and_mentions_once_switched_on(person):
     b.context.add_init_script(NOTIFICATION_PROBE)
     b.reload()
     toggle = b.page.locator("#notify-toggle")
-    expect(toggle).to_have_text("알림 꺼짐")
+    expect(toggle.locator(".label")).to_have_text("알림 꺼짐")
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
-    expect(toggle).to_have_text("알림 켜짐")
+    expect(toggle.locator(".label")).to_have_text("알림 켜짐")
     b.page.evaluate(HIDE, True)
     a.say("아무나 들으세요")
     a.say(f"@{b.color} 봐요")
