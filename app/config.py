@@ -24,7 +24,7 @@ PASSWORD_MAX_LENGTH = 100
 # The reactions a message can get, in the order they are offered.
 REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🎉"]
 # Typing indicators a socket may send a second; more are dropped without a word.
-TYPING_EVENTS_PER_SECOND = 3
+TYPING_EVENTS_PER_SECOND = 3  # in bursts of up to twice that
 
 # GIF uploads: the file size cap, and caps on what a small file may decode into.
 GIF_MAX_BYTES = 5 * 1024 * 1024

@@ -15,18 +15,19 @@ clock = time.monotonic  # tests stop it
 
 
 class SocketBudget:
-    """A token bucket per socket: `rate` events a second, at most `rate` at once."""
+    """A token bucket per socket: `rate` events a second, bursts of up to `burst`."""
 
-    def __init__(self, rate: float):
+    def __init__(self, rate: float, burst: float):
         self.rate = rate
+        self.burst = burst
         self._lock = threading.Lock()
         self._buckets: dict[str, tuple[float, float]] = {}  # sid -> (tokens, when)
 
     def allow(self, sid: str) -> bool:
         now = clock()
         with self._lock:
-            tokens, when = self._buckets.get(sid, (self.rate, now))
-            tokens = min(self.rate, tokens + (now - when) * self.rate)
+            tokens, when = self._buckets.get(sid, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - when) * self.rate)
             allowed = tokens >= 1
             self._buckets[sid] = (tokens - 1 if allowed else tokens, now)
             return allowed
@@ -39,7 +40,9 @@ class SocketBudget:
 def _budget() -> SocketBudget:
     extensions = current_app.extensions
     if "typing" not in extensions:
-        extensions["typing"] = SocketBudget(current_app.config["TYPING_EVENTS_PER_SECOND"])
+        rate = current_app.config["TYPING_EVENTS_PER_SECOND"]
+        # Twice that at once: start, send, start again and stop can come within a second.
+        extensions["typing"] = SocketBudget(rate, burst=2 * rate)
     return extensions["typing"]
 
 
