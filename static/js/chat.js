@@ -129,6 +129,7 @@ for (const kind of ["join", "exit", "owner", "kick"]) {
   socket.on(kind, (notice) => {
     messages.add([notice]);
     if (kind === "owner") setOwner(notice.who);
+    if (kind === "exit" || kind === "kick") typing.heard({ user: notice.who }); // gone, not typing
     participants.setMembers(notice.members);
   });
 }

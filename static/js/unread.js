@@ -53,11 +53,15 @@ export function setupUnread({ toggle, showError }) {
     const whisper = chat.to === me;
     const body = chat.gif ? "GIF" : String(chat.chat || "");
     const heading = rt(whisper ? "whisperFrom" : "mentionedBy", { who: chat.user });
-    const note = new Notification(heading, { body: body.slice(0, 200), tag: chat._id });
-    note.addEventListener("click", () => {
-      window.focus();
-      note.close();
-    });
+    try {
+      const note = new Notification(heading, { body: body.slice(0, 200), tag: chat._id });
+      note.addEventListener("click", () => {
+        window.focus();
+        note.close();
+      });
+    } catch {
+      // Some mobile browsers only notify through a service worker: the title still counts.
+    }
   }
 
   return {
