@@ -103,6 +103,7 @@ function leave(message) {
 }
 
 let resumeFrom = null; // where a replay that failed must start again
+let wasJoined = false; // the feed was on before: a connect is a reconnect
 
 socket.on("connect", () => {
   // What was shown before this join: the replay starts there, live events come after it.
@@ -113,6 +114,9 @@ socket.on("connect", () => {
     participants.setMembers(answer.members);
     try {
       await replay(historyUrl, messages, shownBefore);
+      // Back after a gap: deletions and reactions made meanwhile, from the latest page.
+      if (wasJoined) messages.reconcile(await loadPage(historyUrl));
+      wasJoined = true;
       resumeFrom = null;
     } catch {
       resumeFrom = shownBefore; // the next reconnect replays from the same place

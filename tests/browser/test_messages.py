@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .people import expect, expect_loaded
+from .people import ACTION_MS, expect, expect_loaded
 
 pytestmark = pytest.mark.browser
 
@@ -212,3 +212,29 @@ def test_an_upload_names_its_file_and_can_be_cancelled(person, gif_path):
     a.say("업로드 없이")
     expect(b.message("업로드 없이")).to_be_visible()
     expect(b.page.locator("#chat-list img.gif")).to_have_count(0)
+
+
+def test_deletions_and_reactions_made_while_away_are_caught_up(person):
+    _room_id, a, b = room_of_two(person, "그사이")
+    a.say("곧 지울 말")
+    a.say("반응할 말")
+    expect(b.message("반응할 말")).to_be_visible()
+    b.context.set_offline(True)
+    banner = b.page.locator("#connection-status")
+    expect(banner).to_have_text("연결이 끊겼습니다. 다시 연결하는 중…")
+    doomed = a.message("곧 지울 말")
+    doomed.hover()
+    doomed.locator(".delete-message").click()
+    doomed.locator(".delete-message").click()
+    expect(doomed).to_have_count(0)
+    liked = a.message("반응할 말")
+    liked.hover()
+    liked.locator(".react-more").click()
+    liked.locator('button.reaction[data-emoji="🎉"]').click()
+    expect(liked.locator('button.reaction[data-emoji="🎉"] .count')).to_have_text("1")
+    b.context.set_offline(False)
+    expect(banner).to_be_hidden(timeout=2 * ACTION_MS)  # Socket.IO's back-off, then the replay
+    expect(b.message("곧 지울 말")).to_have_count(0)
+    party = b.message("반응할 말").locator('button.reaction[data-emoji="🎉"]')
+    expect(party.locator(".count")).to_have_text("1")
+    expect(party).to_have_attribute("aria-pressed", "false")
