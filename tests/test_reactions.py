@@ -102,3 +102,20 @@ def test_reactions_to_a_whisper_reach_its_two_people_only(visitor, room):
     assert react(guest, room_id, chat_id).status_code == 200
     assert react(third, room_id, chat_id).status_code == 404
     assert [sock.names() for sock in sockets] == [["reaction"], ["reaction"], []]
+
+
+def test_my_other_tabs_learn_which_are_mine_and_nobody_else_does(visitor, room):
+    owner, room_id, chat_id = room
+    guest = visitor()
+    first_tab, second_tab, theirs = owner.join(room_id), owner.socket(), guest.join(room_id)
+    second_tab.emit("join", room_id, namespace="/chat", callback=True)
+    for sock in (first_tab, second_tab, theirs):
+        sock.get_received("/chat")
+    react(owner, room_id, chat_id, "🎉")
+    for tab in (first_tab, second_tab):
+        [event] = tab.get_received("/chat")
+        assert event["args"] == [
+            {"_id": chat_id, "room": room_id, "reactions": {"🎉": 1}, "mine": ["🎉"]}
+        ]
+    [event] = theirs.get_received("/chat")
+    assert event["args"] == [{"_id": chat_id, "room": room_id, "reactions": {"🎉": 1}}]

@@ -41,17 +41,24 @@ def toggle_reaction(room: Room, chat_id, emoji) -> dict:
     if chat is None:  # deleted meanwhile
         raise Refused(_("That message does not exist."), 404)
     counts = chat.reaction_counts()
-    _tell(chat, "reaction", {"_id": chat.id, "room": chat.room, "reactions": counts})
-    return {"_id": chat.id, "reactions": counts, "mine": chat.to_json(user_key()).get("mine", [])}
+    mine = chat.to_json(user_key()).get("mine", [])
+    payload = {"_id": chat.id, "room": chat.room, "reactions": counts}
+    # My other tabs learn which are mine too; nobody else does.
+    own = get_presence().sockets_of(room.id, user_key())
+    _tell(chat, "reaction", payload, skip=own)
+    if own:
+        socketio.emit("reaction", {**payload, "mine": mine}, namespace="/chat", to=own)
+    return {"_id": chat.id, "reactions": counts, "mine": mine}
 
 
-def _tell(chat: Chat, event: str, payload: dict) -> None:
-    """Send to whoever sees the chat: the room, or a whisper's two people."""
+def _tell(chat: Chat, event: str, payload: dict, skip=()) -> None:
+    """Send to whoever sees the chat (the room, or a whisper's two people) but the sockets skip."""
     if not chat.is_whisper:
-        socketio.emit(event, payload, namespace="/chat", to=chat.room)
+        skip_sid = list(skip) or None
+        socketio.emit(event, payload, namespace="/chat", to=chat.room, skip_sid=skip_sid)
         return
     presence = get_presence()
     listeners = [sid for key in {chat.user_key, chat.to_key} if key
-                 for sid in presence.sockets_of(chat.room, key)]  # fmt: skip
+                 for sid in presence.sockets_of(chat.room, key) if sid not in skip]  # fmt: skip
     if listeners:
         socketio.emit(event, payload, namespace="/chat", to=listeners)

@@ -91,6 +91,6 @@ export function setupReactions({ list, url, socket, onError }) {
   });
   socket.on("reaction", (data) => {
     const li = data && list.querySelector(`li[data-id="${CSS.escape(String(data._id))}"]`);
-    if (li) showReactions(li, data.reactions, null);
+    if (li) showReactions(li, data.reactions, Array.isArray(data.mine) ? data.mine : null);
   });
 }
