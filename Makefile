@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 VENDOR := static/vendor/socket.io.min.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run dev test check e2e bench lint translations clean
+.PHONY: install run dev cluster cluster-stop test check e2e bench lint translations clean
 
 install: $(STAMP) $(VENDOR) $(CATALOGS)
 
@@ -31,6 +31,21 @@ run: install
 # Development: Werkzeug's server, reloading on change; websockets and long-polling (threading).
 dev: install
 	$(BIN)/flask --app wsgi run --debug --port 8005
+
+# One host as a cluster: redis-server, CLUSTER_SIZE gunicorn processes (default 2) and nginx
+# on 127.0.0.1:8005, in the foreground until Ctrl-C (docs/deploy.md). Debian's packages.
+CLUSTER_TOOLS := redis-server nginx
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+cluster: install
+	@for tool in $(CLUSTER_TOOLS); do \
+	  command -v $$tool >/dev/null || test -x /usr/sbin/$$tool || missing="$$missing $$tool"; \
+	done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get install -y$$missing; fi
+	$(BIN)/python deploy/cluster.py run
+
+# Stops a cluster started in the background with `python deploy/cluster.py start`.
+cluster-stop:
+	$(BIN)/python deploy/cluster.py stop
 
 test: install
 	$(BIN)/pytest

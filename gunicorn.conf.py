@@ -11,9 +11,24 @@ workers = 1
 worker_connections = int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000"))
 bind = os.environ.get("GIFCHAT_BIND", "127.0.0.1:8005")
 timeout = 60
-graceful_timeout = 15
+# With the eventlet worker this also bounds the wait for each request's headers; each wait
+# for its body's data is bounded by BODY_TIMEOUT, in app.guards.
+keepalive = 2
+# On SIGTERM the worker closes every socket at once (post_worker_init), so in-flight
+# requests are all that is left to finish: past this, they are cut, and the process exits.
+graceful_timeout = 4
 # gunicorn 25's control socket is one path per user: two servers would fight over it.
 control_socket_disable = True
-accesslog = "-"
-# Query strings could carry tokens: log the path only.
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss'
+# The app logs one line per request itself (with its request id, as text or JSON, see
+# LOG_FORMAT); gunicorn's access log would say it twice. Turned on with --access-logfile,
+# it names the same request id. Query strings could carry tokens: the path only.
+accesslog = None
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss %({x-request-id}o)s'
+
+
+def post_worker_init(worker):
+    """The app is loaded: on SIGTERM, close every Socket.IO connection at once."""
+    from app.extensions import socketio
+    from app.ops.shutdown import close_on_sigterm
+
+    close_on_sigterm(worker.wsgi, socketio)

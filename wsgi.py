@@ -30,6 +30,8 @@ if FLASK_COMMAND is None:
     import eventlet
 
     eventlet.monkey_patch()  # before the app's imports, so every socket and lock is green
+    from eventlet import tpool
+
     ASYNC_MODE = "eventlet"
 else:
     # The `flask` command imported Flask, Werkzeug and their locals before this module: patched
@@ -43,6 +45,7 @@ from contextlib import suppress  # noqa: E402
 
 from app import create_app, start_background_tasks  # noqa: E402
 from app.extensions import socketio  # noqa: E402
+from app.ops.shutdown import close_on_sigterm  # noqa: E402
 from app.store import StoreUnavailable  # noqa: E402
 
 
@@ -100,7 +103,9 @@ except StoreUnavailable as error:
     # One clear line, no traceback: the usual cause is a database that is not up yet.
     print(f"gifchat: cannot reach the database: {error}", file=sys.stderr)
     sys.exit(1)
-if FLASK_COMMAND is not None:
+if FLASK_COMMAND is None:
+    app.extensions["offload"] = tpool.execute  # GIF decoding, password hashing: OS threads
+else:
     app.wsgi_app = _QuietWebSocketEnd(app.wsgi_app)
 
 if FLASK_COMMAND is None or _flask_serves(FLASK_COMMAND):
@@ -114,10 +119,15 @@ if FLASK_COMMAND is None or _flask_serves(FLASK_COMMAND):
     )
 
 if __name__ == "__main__":
+    serving = eventlet.getcurrent()
+    close_on_sigterm(app, socketio, stop_serving=lambda: eventlet.kill(serving, SystemExit))
     # eventlet's pool caps concurrent connections; a chat server holds one per visitor.
     socketio.run(
         app,
         host=os.environ.get("GIFCHAT_HOST", "127.0.0.1"),
         port=int(os.environ.get("GIFCHAT_PORT", "8005")),
         max_size=int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")),
+        # A client that goes silent (in its headers, or between requests) is cut off; websockets
+        # lift it for themselves, and app.guards bounds each wait for a body the same way.
+        socket_timeout=app.config["BODY_TIMEOUT"],
     )

@@ -7,12 +7,12 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n, pages, payload
+from . import guards, i18n, ops, pages, payload, redis_cluster
 from .config import PROJECT_ROOT
 from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
 from .presence import MemoryPresence
-from .sessions import init_sessions
+from .sessions import init_sessions, start_sweeping
 from .store import init_store
 
 
@@ -34,19 +34,27 @@ def create_app(config=None) -> Flask:
     app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
     _ensure_secret_key(app)
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     init_store(app)
+    if redis_cluster.enabled(app):
+        redis_cluster.init_app(app)
+    else:
+        app.extensions["presence"] = MemoryPresence()
+        app.extensions["deadlines"] = MemoryDeadlines(app)
     init_sessions(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
-    app.extensions["presence"] = MemoryPresence()
-    app.extensions["deadlines"] = MemoryDeadlines(app)
-    socketio.init_app(app, async_mode=app.config.get("SOCKETIO_ASYNC_MODE"))
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
+        **redis_cluster.socketio_options(app),
+    )
+    if app.config["PROXY_COUNT"]:
+        # Around Socket.IO's middleware too, so socket handlers see the client's address.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from . import errors, identity
+    from . import errors, identity, limits, socket_limits
     from .chat import events as chat_events
     from .chat.routes import bp as chat_bp
     from .rooms import events as room_events
@@ -60,9 +68,13 @@ def create_app(config=None) -> Flask:
     pages.init_app(app)
     errors.init_app(app)
     participants.init_app(app)
+    limits.init_app(app)
+    socket_limits.init_app(app)  # after socketio.init_app: it goes in front of Socket.IO
     socketio.on_error_default(errors.socket_error)
     socketio.on_namespace(room_events.LobbyNamespace("/room"))
     socketio.on_namespace(chat_events.ChatNamespace("/chat"))
+    guards.init_app(app)  # wraps every other middleware, Socket.IO's included
+    ops.init_app(app, socketio)  # outermost: request ids and logs cover guards' refusals too
     return app
 
 
@@ -73,6 +85,9 @@ def start_background_tasks(app: Flask) -> None:
     with app.app_context():
         # Rooms left from before a restart would otherwise wait forever for a last exit.
         room_service.watch_existing_rooms()
+    if redis_cluster.enabled(app):
+        redis_cluster.start(app)
+    start_sweeping(app)
 
 
 def _ensure_secret_key(app: Flask) -> None:

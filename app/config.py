@@ -11,6 +11,11 @@ SQLITE_PATH = None  # defaults to instance/gifchat.sqlite3
 SQLITE_BUSY_TIMEOUT = 5.0  # seconds a write waits for another process's lock, then 503
 UPLOAD_FOLDER = str(PROJECT_ROOT / "uploads")
 
+# Several processes as one server: unset, one process keeps everything in memory.
+REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0; every process given it shares it
+REDIS_HEARTBEAT_SECONDS = 5  # three missed beats and a process's people leave their rooms
+REDIS_POLL_SECONDS = 0.5  # how often each process looks for due deadlines
+
 # Rooms and chats.
 ROOM_EMPTY_GRACE_SECONDS = 10  # counted from a visitor's exit, once it is final
 # A visitor who comes back this soon (a reload, a language switch, a reconnect) never left:
@@ -30,19 +35,35 @@ TYPING_EVENTS_PER_SECOND = 3  # in bursts of up to twice that
 GIF_MAX_BYTES = 5 * 1024 * 1024
 GIF_MAX_PIXELS = 4096 * 4096
 GIF_MAX_FRAMES = 1000
-GIF_MAX_TOTAL_PIXELS = 400_000_000  # summed over frames
+GIF_MAX_TOTAL_PIXELS = 400_000_000  # summed over frames, each counted at its canvas size
 GIF_RECENT_LIMIT = 24  # GIFs the picker offers to send again
-# Room for the multipart envelope around a file of GIF_MAX_BYTES.
+GIF_DECODE_SECONDS = 20  # one GIF's decoding budget in CPU seconds, checked between frames
+# GIFs decode in worker threads, this many at once; an upload waits this long for one.
+GIF_DECODERS = 2
+GIF_DECODER_WAIT_SECONDS = 3
+# Room for the multipart envelope around a file of GIF_MAX_BYTES: the GIF upload's body cap.
 MAX_CONTENT_LENGTH = GIF_MAX_BYTES + 64 * 1024
 
+# Bounded work before any check (app.guards). Every other request's body: a chat of
+# CHAT_MAX_LENGTH characters, escaped, is 12 KiB at most; larger ones are refused unread.
+BODY_MAX_BYTES = 64 * 1024
+MAX_FORM_PARTS = 20  # our forms have a handful of fields (Werkzeug's default: 1,000)
+BODY_TIMEOUT = 10  # seconds a read of a body may wait for data, under gunicorn or eventlet
+# Requests in progress from one address, websockets and long-polls included: a browser holds
+# about 6 per site plus a socket per tab; beyond this, 429.
+MAX_CONNECTIONS_PER_ADDRESS = 50
+
 # Sessions (Flask-Session) and cookies.
-SESSION_TYPE = None  # chosen by app.sessions: cachelib files, or MongoDB
+SESSION_TYPE = None  # chosen by app.sessions: SQLite under instance/, or MongoDB
 SESSION_PERMANENT = True
 # Write a session only when it changes: rewriting it on every request (Flask's default)
 # more than doubles the cost of posting a message. Sessions last 31 days from their last change.
 SESSION_REFRESH_EACH_REQUEST = False
-# The embedded session files: past this many, expired ones go first, then the oldest.
+# Only with SESSION_TYPE = "cachelib" (files): past this many, expired ones go first, then the
+# oldest, and each new session then reads every file. The SQLite default has no limit.
 SESSION_FILE_LIMIT = 50_000
+SESSION_SQLITE_PATH = None  # defaults to instance/sessions.sqlite3
+SESSION_SWEEP_SECONDS = 600  # how often expired sessions are removed; 0 never
 SESSION_USE_SIGNER = False  # deprecated in Flask-Session 0.8; ids are 256-bit random
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -50,10 +71,32 @@ SESSION_COOKIE_SECURE = False  # also set for any request that arrived over HTTP
 # CSRF tokens are tied to the session: one lasts as long as the page that holds it.
 WTF_CSRF_TIME_LIMIT = None
 
+# Rate limits: moving windows, "N per M seconds|minute|hour", several joined by ";".
+# A person typing, clicking or reconnecting fast stays well under them; a script does not.
+# Counted in REDIS_URL's Redis when set (shared by every process), else in memory.
+RATELIMIT_ENABLED = True
+RATELIMIT_PASSWORD = "10 per minute; 30 per hour"  # attempts, right or wrong, per address and room
+RATELIMIT_CHAT = "20 per 10 seconds; 120 per minute"  # messages per visitor
+RATELIMIT_GIF = "10 per minute; 100 per hour"  # uploads per visitor
+# Backstops per address, wide for people behind one NAT (an office, a campus): a script that
+# takes a new session (a new visitor) every few posts still meets them.
+RATELIMIT_CHAT_PER_ADDRESS = "600 per minute"
+RATELIMIT_GIF_PER_ADDRESS = "30 per minute; 300 per hour"
+RATELIMIT_ROOM_PER_VISITOR = "5 per minute; 30 per hour"  # rooms created
+RATELIMIT_ROOM_PER_ADDRESS = "20 per minute; 200 per hour"  # wide too, for a NAT
+RATELIMIT_JOIN_PER_SOCKET = "5 per 10 seconds; 30 per minute"  # socket "join" events
+RATELIMIT_JOIN_PER_VISITOR = "20 per 10 seconds; 60 per minute"  # over all their tabs
+RATELIMIT_HANDSHAKE = "60 per 10 seconds; 300 per minute"  # new Socket.IO connections per address
+
 # Languages.
 LANGUAGES = ["ko", "en"]
 BABEL_DEFAULT_LOCALE = "ko"
 BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "app" / "translations")
+
+# Operations: log lines as "text" or "json" (one object a line); the bearer token that
+# lets /metrics answer beyond this machine (unset: loopback only).
+LOG_FORMAT = "text"
+METRICS_TOKEN = None
 
 # Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
 PROXY_COUNT = 0

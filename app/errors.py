@@ -3,11 +3,22 @@
 Routes and socket events raise `Refused`; this module alone decides how it is answered.
 """
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from . import limits
 from .store import StoreUnavailable
 
 
@@ -78,7 +89,25 @@ def _csrf_error(error: CSRFError):
     if wants_json() or request.method == "DELETE":
         return jsonify(error=message), 400
     flash(message, "error")
-    return redirect(request.referrer if _same_site(request.referrer) else url_for("rooms.lobby"))
+    return redirect(_back())
+
+
+def _rate_limited(error: RateLimitExceeded):
+    """429 with Retry-After: JSON for scripts; a page's own answer, or the message flashed back."""
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "refusals", None) == "json" or wants_json():
+        response = make_response(json_error(error.description, 429))
+    elif error.response is not None:  # the limit's own page, e.g. the password form again
+        response = error.response
+    else:
+        flash(error.description, "error")
+        response = redirect(_back())
+    response.headers["Retry-After"] = str(limits.retry_after())
+    return response
+
+
+def _back() -> str:
+    return request.referrer if _same_site(request.referrer) else url_for("rooms.lobby")
 
 
 def _store_unavailable(error: StoreUnavailable):
@@ -92,6 +121,7 @@ def _same_site(url: str | None) -> bool:
 def init_app(app) -> None:
     app.register_error_handler(Refused, _refused)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreUnavailable, _store_unavailable)
 

@@ -7,7 +7,7 @@ from flask import request, session
 from flask_socketio import ConnectionRefusedError, Namespace
 
 # Files and unknown paths need no identity: a session made for them would only pile up.
-_NO_SESSION = {None, "static", "chat.gif"}
+_NO_SESSION = {None, "static", "chat.gif", "health.healthz", "health.readyz", "metrics.metrics"}
 
 
 def color_for(session_id: str) -> str:
@@ -23,6 +23,11 @@ def ensure_color() -> None:
     if "user_key" not in session:
         # Sessions made before the key had its name keep it under "uid": it moves over.
         session["user_key"] = session.pop("uid", None) or secrets.token_hex(16)
+
+
+def has_identity(session) -> bool:
+    """Whether ensure_color named this session: only such a session is worth storing."""
+    return "color" in session
 
 
 def current_color() -> str | None:

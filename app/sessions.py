@@ -1,13 +1,19 @@
-"""Server-side sessions: files under instance/ by default, MongoDB beside a MongoDB store."""
+"""Server-side sessions: SQLite under instance/ by default, MongoDB beside a MongoDB store."""
 
 import logging
+import sqlite3
+import time
 from pathlib import Path
 
 from cachelib import FileSystemCache
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
+from flask_babel import gettext as _
 
 from . import config as defaults
-from .extensions import server_session
+from .extensions import server_session, socketio
+from .identity import has_identity
+from .offload import run_blocking
+from .sqlite_sessions import SessionNotSaved, SQLiteSessionInterface
 
 log = logging.getLogger(__name__)
 
@@ -28,19 +34,30 @@ def session_config(app) -> dict:
     store_client = getattr(store, "client", None)
     kind = config.get("SESSION_TYPE")
     if kind is None:
-        kind = "cachelib"
+        kind = "sqlite"
         if config.get("MONGO_URI"):
             if _is_pymongo_client(store_client):
                 kind = "mongodb"
             else:  # a stand-in such as mongomock, in tests
-                log.info("Sessions kept in files: the store's client is not pymongo's")
+                log.info("Sessions kept in SQLite: the store's client is not pymongo's")
+        elif config.get("REDIS_URL"):  # several hosts share no instance folder, but Redis
+            kind = "redis"
     chosen = {"SESSION_TYPE": kind}
-    if kind == "cachelib" and config.get("SESSION_CACHELIB") is None:
+    if kind == "sqlite" and config.get("SESSION_SQLITE_PATH") is None:
+        chosen["SESSION_SQLITE_PATH"] = str(Path(app.instance_path, "sessions.sqlite3"))
+    elif kind == "cachelib" and config.get("SESSION_CACHELIB") is None:
         folder = Path(app.instance_path, "sessions")
         chosen["SESSION_CACHELIB"] = FileSystemCache(
             str(folder),
             threshold=config.get("SESSION_FILE_LIMIT", defaults.SESSION_FILE_LIMIT),
             mode=0o600,
+        )
+    elif kind == "redis" and config.get("SESSION_REDIS") is None:
+        import redis
+
+        # Bytes, not strings: Flask-Session stores its own encoding.
+        chosen["SESSION_REDIS"] = redis.Redis.from_url(
+            config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=2
         )
     elif kind == "mongodb":
         client = config.get("SESSION_MONGODB") or store_client
@@ -68,10 +85,78 @@ def create_session_indexes(collection) -> None:
 def init_sessions(app) -> None:
     """Pick the session store for this configuration and bind Flask-Session."""
     app.config.update(session_config(app))
-    server_session.init_app(app)
+    if app.config["SESSION_TYPE"] == "sqlite":
+        path = app.config["SESSION_SQLITE_PATH"]
+        # Sessions kept in files before SQLite live on: each moves over on its next visit.
+        files = Path(app.instance_path, "sessions")
+        legacy = FileSystemCache(str(files), threshold=0, mode=0o600) if files.is_dir() else None
+        app.session_interface = SQLiteSessionInterface.from_config(app, path, legacy)
+    else:
+        server_session.init_app(app)
     _secure_over_https(app.session_interface)
+    _save_only_what_is_needed(app.session_interface)
     if app.config["SESSION_TYPE"] == "mongodb":
         create_session_indexes(app.session_interface.store)
+
+
+def _save_only_what_is_needed(interface) -> None:
+    """Store a new session only for a visitor, and answer 503 when it cannot be stored."""
+    save = interface.save_session
+
+    def save_session(app, session, response) -> None:
+        brought = request.cookies.get(app.config["SESSION_COOKIE_NAME"]) == session.sid
+        if not brought and (response.status_code >= 400 or not has_identity(session)):
+            # Nobody to remember: a 404, a refused request, a file, a CSRF failure.
+            return
+        try:
+            save(app, session, response)
+        except SessionNotSaved as error:
+            # Silently dropped, the visitor would get a cookie for nothing and be refused later.
+            app.logger.error("A session could not be saved: %s", error)
+            _answer_unavailable(response)
+
+    interface.save_session = save_session
+
+
+def _answer_unavailable(response) -> None:
+    """Turn the response about to go out into a 503 (save_session cannot replace it)."""
+    from .errors import error_response
+
+    failed = current_app.make_response(
+        error_response(_("The service is busy. Please try again in a moment."), 503)
+    )
+    response.status_code = 503
+    response.headers = failed.headers
+    response.set_data(failed.get_data())
+
+
+def start_sweeping(app) -> None:
+    """Remove expired sessions every SESSION_SWEEP_SECONDS (0 stops), off the event loop."""
+    if not hasattr(app.session_interface, "delete_expired"):
+        return  # MongoDB expires its own (a TTL index); cachelib files prune on write
+
+    def sweep_forever():
+        while interval := app.config["SESSION_SWEEP_SECONDS"]:
+            socketio.sleep(interval)
+            try:
+                sweep(app)
+            except Exception:  # the next pass may succeed; a dead loop never would
+                app.logger.exception("Sweeping expired sessions failed")
+
+    socketio.start_background_task(sweep_forever)
+
+
+def sweep(app) -> int:
+    """Remove the sessions that have expired; how many went (0 when the store failed)."""
+    with app.app_context():
+        try:
+            removed = run_blocking(app.session_interface.delete_expired, time.time())
+        except sqlite3.Error as error:
+            app.logger.error("Expired sessions were not removed: %s", error)
+            return 0
+    if removed:
+        app.logger.info("Removed %d expired sessions", removed)
+    return removed
 
 
 def _secure_over_https(interface) -> None:

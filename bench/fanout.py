@@ -48,6 +48,7 @@ class BenchServer(LiveServer):
         env["GIFCHAT_SECRET_KEY"] = '"bench"'
         env["GIFCHAT_ROOM_EMPTY_GRACE_SECONDS"] = "3600"
         env["GIFCHAT_MAX_CONNECTIONS"] = "2000"
+        env["GIFCHAT_MAX_CONNECTIONS_PER_ADDRESS"] = "2000"  # every client is 127.0.0.1
         return env
 
     def stop(self) -> None:
@@ -150,6 +151,7 @@ class Listener:
 
     def __init__(self, server: BenchServer, room_id: str, deliveries: Deliveries):
         self.person = Person(server)  # GET /: the session cookie
+        self.room_id = room_id
         self._http = requests.Session()
         self.client = socketio.Client(reconnection=False, http_session=self._http)
         self.client.on("chat", deliveries.on_chat, namespace="/chat")
@@ -201,9 +203,10 @@ def _close_all(listeners) -> None:
         list(pool.map(Listener.close, listeners))
 
 
-def _post(poster: Person, rooms, deliveries: Deliveries, seq: int) -> None:
+def _post(posters: dict[str, Person], rooms, deliveries: Deliveries, seq: int) -> None:
+    room_id = rooms[seq % len(rooms)]
     deliveries.sent[seq] = time.perf_counter()
-    response = poster.post_chat(rooms[seq % len(rooms)], f"bench {seq}")
+    response = posters[room_id].post_chat(room_id, f"bench {seq}")
     if response.status_code != 201:
         raise RuntimeError(f"post answered {response.status_code}: {response.text[:200]}")
 
@@ -223,16 +226,20 @@ def _measure(folder: Path, k: int, paced: int, burst: int) -> dict:
         started = time.perf_counter()
         listeners = _connect(server, rooms, deliveries, k)
         connect_seconds = time.perf_counter() - started
+        # Only someone in a room may post to it: in each room, one listener posts.
+        posters = {}
+        for listener in listeners:
+            posters.setdefault(listener.room_id, listener.person)
         time.sleep(0.5)  # let the join notices settle
         rss_after = rss_kib(worker)
 
         missing = 0
         for seq in range(-5, 0):  # warm-up, not counted
-            _post(poster, rooms, deliveries, seq)
+            _post(posters, rooms, deliveries, seq)
             deliveries.wait([seq], recipients)
         cpu, own, start = cpu_seconds(worker), own_cpu_seconds(), time.perf_counter()
         for seq in range(paced):  # one at a time: latency without a queue
-            _post(poster, rooms, deliveries, seq)
+            _post(posters, rooms, deliveries, seq)
             missing += deliveries.wait([seq], recipients)
         paced_latency = deliveries.latencies(range(paced))
         paced_first = deliveries.firsts(range(paced))
@@ -243,7 +250,7 @@ def _measure(folder: Path, k: int, paced: int, burst: int) -> dict:
         seqs = range(paced, paced + burst)  # back to back: the rate the server sustains
         cpu, own, start = cpu_seconds(worker), own_cpu_seconds(), time.perf_counter()
         for seq in seqs:
-            _post(poster, rooms, deliveries, seq)
+            _post(posters, rooms, deliveries, seq)
         post_seconds = time.perf_counter() - start
         missing += deliveries.wait(seqs, recipients, timeout=WAIT + burst * 0.1)
         last = max((t for s in seqs for t in deliveries.received.get(s, ())), default=start)
@@ -356,7 +363,7 @@ def run(quick: bool = False) -> None:
             ]
             for r in results
         ],
-        title=f"Burst: {burst} messages posted back to back by one poster"
+        title=f"Burst: {burst} messages posted back to back, each by a listener in its room"
         " (deliveries/s = deliveries / (first post -> last receipt);"
         " worker CPU = its CPU time / that span)",
     )

@@ -62,6 +62,7 @@ def config(backend, tmp_path):
         "ROOM_EMPTY_GRACE_SECONDS": 3600,
         # Exits final at once; tests of the debounce ask for one.
         "EXIT_DEBOUNCE_SECONDS": 0,
+        "RATELIMIT_ENABLED": False,  # tests act faster than people; tests/test_limits_* turn it on
         **app_config(backend, tmp_path),
     }
 

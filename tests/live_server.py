@@ -60,6 +60,7 @@ class LiveServer:
             "SQLITE_PATH": str(self.folder / "gifchat.sqlite3"),
             "UPLOAD_FOLDER": str(self.folder / "uploads"),
             "ROOM_EMPTY_GRACE_SECONDS": self.grace_seconds,
+            "RATELIMIT_ENABLED": False,  # tests act faster than people; test_limits_* turn it on
         }
         env.update({f"GIFCHAT_{key}": json.dumps(value) for key, value in settings.items()})
         env["GIFCHAT_BIND"] = f"127.0.0.1:{self.port}"  # read by gunicorn.conf.py, not JSON

@@ -17,7 +17,8 @@ def room(visitor):
     """A public room with its owner inside, and a guest who posted a message."""
     owner, guest = visitor(), visitor()
     room_id = owner.create_room("Chat")
-    guest.enter(room_id)
+    owner.join(room_id)
+    guest.join(room_id)
     return owner, guest, room_id
 
 
@@ -57,8 +58,7 @@ def test_someone_else_may_not_delete(visitor, room, store):
 
 def test_notices_cannot_be_deleted(room, store):
     owner, guest, room_id = room
-    guest.join(room_id)
-    [notice] = [c for c in store.chats(room_id, limit=10) if c.kind == "join"]
+    notice = next(c for c in store.chats(room_id, limit=10) if c.kind == "join")
     assert delete(owner, room_id, notice.id).status_code == 403
     assert store.get_chat(notice.id) is not None
 
@@ -67,14 +67,16 @@ def test_notices_cannot_be_deleted(room, store):
 def test_unknown_or_malformed_message_is_404(room, chat_id):
     owner, _guest, room_id = room
     owner.post_chat(room_id, "stays")
+    before = history(owner, room_id)
     response = delete(owner, room_id, chat_id)
     assert response.status_code == 404 and response.json["error"] == "That message does not exist."
-    assert len(history(owner, room_id)) == 1
+    assert history(owner, room_id) == before
 
 
 def test_a_message_of_another_room_is_unknown_here(visitor, room, store):
     owner, _guest, room_id = room
     other_room = owner.create_room("Other")
+    owner.join(other_room)
     chat_id = owner.post_chat(other_room, "elsewhere").json["_id"]
     assert delete(owner, room_id, chat_id).status_code == 404
     assert store.get_chat(chat_id) is not None
@@ -85,6 +87,10 @@ def test_not_admitted_and_unknown_rooms(visitor, room, store):
     chat_id = owner.post_chat(room_id, "stays").json["_id"]
     stranger = visitor()
     assert delete(stranger, room_id, chat_id).status_code == 403
+    stranger.enter(room_id)  # admitted, but without the page's socket: not in the room
+    response = delete(stranger, room_id, chat_id)
+    assert response.status_code == 403
+    assert response.json["error"] == "Join the room first: open its page to take part."
     assert delete(owner, "0" * 24, chat_id).status_code == 404
     assert store.get_chat(chat_id) is not None
 
@@ -102,7 +108,6 @@ def test_without_csrf_token_nothing_is_deleted(room, store):
 def test_someone_elses_whisper_is_unknown_even_to_the_owner(visitor, room, store):
     owner, guest, room_id = room
     third = visitor()
-    guest.join(room_id)
     third.join(room_id)
     chat_id = guest.whisper(room_id, third.color).json["_id"]
     assert delete(owner, room_id, chat_id).status_code == 404

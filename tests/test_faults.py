@@ -37,8 +37,10 @@ def create_room_page(person):
 def test_a_storage_fault_answers_503_then_the_next_request_succeeds(fault, visitor, config, store):
     alice = visitor()
     room_id = alice.create_room()
-    alice.enter(room_id)
-    sock = alice.socket()
+    alice.join(room_id)  # in the room, so that her posts reach the store
+    bob = visitor()
+    bob.enter(room_id)
+    sock = bob.socket()  # joins during the fault, then after it
     uploads = Path(config["UPLOAD_FOLDER"])
 
     with fault.active(store):

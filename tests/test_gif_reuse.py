@@ -16,6 +16,7 @@ def config(config):
 def room(visitor):
     owner = visitor()
     room_id = owner.create_room("Chat")
+    owner.join(room_id)
     return owner, room_id
 
 
@@ -30,8 +31,9 @@ def reuse(person, room_id, name):
 def test_the_rooms_gifs_and_my_own_newest_first(visitor, room):
     owner, room_id = room
     guest = visitor()
-    guest.enter(room_id)
+    guest.join(room_id)
     elsewhere = guest.create_room("Elsewhere")
+    guest.join(elsewhere)
     mine = guest.post_gif(elsewhere, gif(frames=2)).json["gif"]
     theirs = owner.post_gif(room_id, gif()).json["gif"]
     response = recent(guest, room_id)
@@ -62,8 +64,9 @@ def test_sent_again_live_without_uploading(visitor, room, store):
 def test_my_own_gif_from_another_room_outlives_that_room(visitor, room):
     owner, room_id = room
     guest = visitor()
-    guest.enter(room_id)
+    guest.join(room_id)
     elsewhere = guest.create_room("Elsewhere")
+    guest.join(elsewhere)
     mine = guest.post_gif(elsewhere, gif(frames=2)).json["gif"]
     chat = reuse(guest, room_id, mine).json
     assert guest.delete_room(elsewhere).status_code == 204
@@ -75,6 +78,7 @@ def test_someone_elses_gif_from_another_room_is_not_mine_to_send(visitor, room, 
     owner, room_id = room
     stranger = visitor()
     elsewhere = stranger.create_room("Elsewhere")
+    stranger.join(elsewhere)
     theirs = stranger.post_gif(elsewhere, gif()).json["gif"]
     before = store.chats(room_id, limit=50)
     response = reuse(owner, room_id, theirs)
@@ -108,6 +112,9 @@ def test_not_admitted_and_unknown_rooms(visitor, room):
     name = owner.post_gif(room_id, gif()).json["gif"]
     stranger = visitor()
     assert recent(stranger, room_id).status_code == 403
+    assert reuse(stranger, room_id, name).status_code == 403
+    stranger.enter(room_id)  # admitted, but without the page's socket: not in the room
+    assert recent(stranger, room_id).status_code == 200
     assert reuse(stranger, room_id, name).status_code == 403
     assert recent(owner, "0" * 24).status_code == 404
     assert recent(owner, "nope").status_code == 404

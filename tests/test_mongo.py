@@ -193,10 +193,10 @@ def real_client():
     client.close()
 
 
-def test_sessions_default_to_files(app):
+def test_sessions_default_to_sqlite(app):
     chosen = session_config(app)
-    assert chosen["SESSION_TYPE"] == "cachelib"
-    assert chosen["SESSION_CACHELIB"]._path.startswith(app.instance_path)
+    assert chosen["SESSION_TYPE"] == "sqlite"
+    assert chosen["SESSION_SQLITE_PATH"].startswith(app.instance_path)
 
 
 def test_sessions_go_to_mongodb_through_the_stores_client(app, real_client):
@@ -216,10 +216,10 @@ def test_an_explicit_session_type_wins(app, real_client):
     assert session_config(app)["SESSION_TYPE"] == "cachelib"
 
 
-def test_sessions_stay_in_files_beside_a_stand_in_client(app, mock_store):
+def test_sessions_stay_in_sqlite_beside_a_stand_in_client(app, mock_store):
     app.config["MONGO_URI"] = "mongodb://localhost/chatdb"
     app.extensions["store"] = mock_store
-    assert session_config(app)["SESSION_TYPE"] == "cachelib"
+    assert session_config(app)["SESSION_TYPE"] == "sqlite"
 
 
 def test_mongodb_sessions_refuse_a_client_that_is_not_pymongos(app, mock_store):
@@ -235,11 +235,11 @@ def test_mongodb_sessions_need_a_client(app):
         session_config(app)
 
 
-def test_the_mongomock_app_config_keeps_sessions_in_files(app, mock_store):
+def test_the_mongomock_app_config_keeps_sessions_in_sqlite(app, mock_store):
     app.config.update(mongomock_config())
     app.extensions["store"] = mock_store
     init_sessions(app)
-    assert type(app.session_interface).__name__ == "CacheLibSessionInterface"
+    assert type(app.session_interface).__name__ == "SQLiteSessionInterface"
 
 
 def test_session_indexes(mock_store):

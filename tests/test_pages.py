@@ -67,6 +67,7 @@ def test_no_page_has_inline_styles_or_scripts(visitor):
 def test_a_page_open_for_hours_can_still_post(visitor, monkeypatch):
     alice = visitor()
     room_id = alice.create_room()
+    alice.join(room_id)
     hours_later = time.time() + 3 * 3600
     # The clock the CSRF token's signature is checked against (itsdangerous's signer).
     monkeypatch.setattr(itsdangerous.timed, "time", SimpleNamespace(time=lambda: hours_later))

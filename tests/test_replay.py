@@ -85,6 +85,7 @@ def test_before_and_after_together_are_400(room):
 def test_catching_up_is_for_admitted_sessions_only(visitor):
     alice, bob = visitor(), visitor()
     room_id = alice.create_room("Secret", password="pw")
+    alice.join(room_id)
     start = alice.post_chat(room_id, "start").json["_id"]
     alice.post_chat(room_id, "private")
     response = after(bob, room_id, start)

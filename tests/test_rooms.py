@@ -133,6 +133,7 @@ def test_right_password_admits(visitor):
     response = bob.enter(room_id, password="sesame")
     assert response.status_code == 302 and response.headers["Location"] == f"/room/{room_id}"
     assert 'id="chat-list"' in bob.enter(room_id).text
+    bob.join(room_id)
     assert bob.post_chat(room_id, "hi").status_code == 201
 
 

@@ -3,6 +3,7 @@
 from flask import request
 from flask_babel import gettext as _
 
+from .. import socket_limits
 from ..errors import Refused
 from ..identity import VisitorNamespace
 from ..rooms import participants
@@ -12,6 +13,7 @@ from . import typing_indicator
 class ChatNamespace(VisitorNamespace):
     def on_join(self, room_id=None, *_extra):
         """Join a room's feed: refused for unknown, full, or secret rooms not entered."""
+        socket_limits.check_join(request.sid)
         if not isinstance(room_id, str):
             raise Refused(_("That room does not exist."), 404)
         room = participants.join(room_id, request.sid)

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 
+from .. import limits
 from ..errors import Refused, json_error, json_only
 from ..identity import user_key
 from ..payload import fields
@@ -30,11 +31,14 @@ def chats(room_id):
 
 
 @bp.post("/room/<room_id>/chat")
+@limits.chat_per_address
+@limits.chat_posts
 def post_chat(room_id):
     """Post a text message, JSON {"chat": ...} or the form field; with "to", a whisper."""
     payload = fields()
     to = payload.get("to")
     room = rooms.require_admitted(room_id)
+    rooms.require_present(room)
     chat = service.post_chat(room, payload.get("chat"), to=None if to == "" else to)
     return chat.to_json(), 201
 
@@ -44,6 +48,7 @@ def post_chat(room_id):
 def delete_chat(room_id, chat_id):
     """Its author or the room's owner deletes a message for everyone."""
     room = rooms.require_admitted(room_id)
+    rooms.require_present(room)
     actions.delete_chat(room, chat_id)
     return "", 204
 
@@ -54,18 +59,20 @@ def react(room_id, chat_id):
     """Toggle this visitor's reaction {"emoji": ...} to a message; the counts after it."""
     emoji = fields().get("emoji")
     room = rooms.require_admitted(room_id)
+    rooms.require_present(room)
     return actions.toggle_reaction(room, chat_id, emoji)
 
 
 @bp.post("/room/<room_id>/gif")
+@limits.gif_per_address
+@limits.gif_uploads
 def post_gif(room_id):
     """Upload a GIF to the room, or send one again: JSON {"reuse": "<name>"}."""
-    if request.is_json:
-        reuse = fields().get("reuse")
-        room = rooms.require_admitted(room_id)
-        return gifs.send_again(room, reuse).to_json(), 201
-    upload = request.files.get("gif")
     room = rooms.require_admitted(room_id)
+    rooms.require_present(room)
+    if request.is_json:
+        return gifs.send_again(room, fields().get("reuse")).to_json(), 201
+    upload = request.files.get("gif")
     chat = service.post_gif(room, upload.read() if upload else b"")
     return chat.to_json(), 201
 

@@ -8,7 +8,7 @@ from ..extensions import socketio
 from ..identity import current_color, user_key
 from ..presence import get_presence
 from ..store import Chat, Room, get_store
-from .media import InvalidGif, check_gif
+from .media import InvalidGif, check_upload
 
 
 def post_chat(room: Room, text, to=None) -> Chat:
@@ -46,17 +46,10 @@ def store_chat(room: Room, **fields) -> Chat:
 
 def post_gif(room: Room, data: bytes) -> Chat:
     """Check and store a GIF from this visitor and send it to the room."""
-    config = current_app.config
     try:
-        check_gif(
-            data,
-            max_bytes=config["GIF_MAX_BYTES"],
-            max_pixels=config["GIF_MAX_PIXELS"],
-            max_frames=config["GIF_MAX_FRAMES"],
-            max_total_pixels=config["GIF_MAX_TOTAL_PIXELS"],
-        )
+        check_upload(data)  # decoded in a worker thread, a few at a time
     except InvalidGif as error:
-        raise Refused(str(error), 400) from error
+        raise Refused(str(error), error.status) from error
     name = get_store().save_media(room.id, data)
     return deliver(store_chat(room, gif=name))
 

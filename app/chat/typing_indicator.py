@@ -15,7 +15,12 @@ clock = time.monotonic  # tests stop it
 
 
 class SocketBudget:
-    """A token bucket per socket: `rate` events a second, bursts of up to `burst`."""
+    """A token bucket per socket: `rate` events a second, bursts of up to `burst`.
+
+    Kept in the process that holds the socket, not in the rate limits' shared storage
+    (app.socket_limits): a keystroke's event is not worth a Redis round trip, and a socket
+    lives in one process anyway.
+    """
 
     def __init__(self, rate: float, burst: float):
         self.rate = rate

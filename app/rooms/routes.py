@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from .. import limits
 from ..chat import service as chat
 from ..errors import back_to_lobby, json_only
 from ..identity import user_key
@@ -28,6 +29,8 @@ def room_list():
 
 
 @bp.route("/room", methods=["GET", "POST"])
+@limits.rooms_per_address
+@limits.rooms_per_visitor
 def create():
     """The create-room form; a valid one creates the room and enters it."""
     form = RoomForm()
@@ -53,6 +56,7 @@ def room(room_id):
 
 @bp.post("/room/<room_id>/password")
 @back_to_lobby
+@limits.password_attempts
 def password(room_id):
     """Check a secret room's password and let the visitor in."""
     form = PasswordForm()

@@ -8,13 +8,14 @@ from ..deadlines import get_deadlines
 from ..errors import Refused
 from ..extensions import socketio
 from ..identity import current_color, user_key
+from ..offload import run_blocking
 from ..presence import get_presence
 from ..store import Room, get_store
 
 
 def create_room(title: str, capacity: int, password: str | None) -> Room:
     """Create a room owned by this visitor, let them in and show it in every lobby."""
-    password_hash = generate_password_hash(password) if password else None
+    password_hash = run_blocking(generate_password_hash, password) if password else None
     room = get_store().create_room(title, capacity, current_color(), password_hash, user_key())
     admit(room)
     socketio.emit("newRoom", lobby_json(room), namespace="/room")
@@ -54,7 +55,7 @@ def check_capacity(room: Room) -> None:
 
 
 def password_matches(room: Room, password: str) -> bool:
-    return room.secret and check_password_hash(room.password_hash, password)
+    return room.secret and run_blocking(check_password_hash, room.password_hash, password)
 
 
 def check_not_banned(room: Room) -> None:
@@ -78,6 +79,15 @@ def require_admitted(room_id: str) -> Room:
     if not is_admitted(room):
         raise Refused(_("Enter the room first."))
     return room
+
+
+def require_present(room: Room) -> None:
+    """Only someone in the room may post: capacity, kicks and bans then hold for every post.
+
+    In the room means a socket joined to it, or one that left less than the exit debounce ago.
+    """
+    if not get_presence().has(room.id, user_key()):
+        raise Refused(_("Join the room first: open its page to take part."))
 
 
 def announce_occupancy(room_id: str) -> None:

@@ -1,0 +1,183 @@
+"""Bounded work before any check: body sizes, body read time, and connections per address.
+
+What one client sends must not cost the server more than it is worth before it is refused:
+a body is refused by its declared size and its CSRF token before anything parses it, no read
+of a body waits longer than BODY_TIMEOUT for data, and no address may hold more than
+MAX_CONNECTIONS_PER_ADDRESS requests (websockets and long-polls included) at once.
+"""
+
+import json
+import socket
+import threading
+from contextlib import suppress
+from functools import partial
+
+from flask import current_app, request, session
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, validate_csrf
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import ClosingIterator
+from wtforms import ValidationError
+
+from .errors import error_response
+
+LARGE_BODIES = {"chat.post_gif"}  # endpoints that take a body of up to MAX_CONTENT_LENGTH
+
+
+def check_body() -> Response | None:
+    """Refuse a body too large for its endpoint, or one whose CSRF check must fail, unread."""
+    config = current_app.config
+    if request.endpoint not in LARGE_BODIES:
+        # Applies to bodies of unknown length too, as they are read.
+        request.max_content_length = config["BODY_MAX_BYTES"]
+        if (request.content_length or 0) > config["BODY_MAX_BYTES"]:
+            return error_response(_("The request is too large."), 413)
+    elif (request.content_length or 0) > config["MAX_CONTENT_LENGTH"]:
+        raise RequestEntityTooLarge()
+    _check_csrf_unread()
+    return None
+
+
+def _check_csrf_unread() -> None:
+    """What Flask-WTF would refuse after reading the form, refused before: no body is read."""
+    config = current_app.config
+    if request.method not in config["WTF_CSRF_METHODS"]:
+        return
+    if not (config["WTF_CSRF_ENABLED"] and config["WTF_CSRF_CHECK_DEFAULT"]):
+        return  # Flask-WTF does not check every request: neither does this
+    if request.endpoint is None:
+        return  # 404 and 405 answer without reading the body
+    for header in config["WTF_CSRF_HEADERS"]:
+        token = request.headers.get(header)
+        if token:
+            try:
+                validate_csrf(token)
+            except ValidationError as error:
+                raise CSRFError(error.args[0]) from error
+            return
+    # The form's token is checked against one kept in the session: without it, none passes.
+    if config["WTF_CSRF_FIELD_NAME"] not in session:
+        raise CSRFError("The CSRF session token is missing.")
+
+
+class Guard:
+    """WSGI middleware: a cap on concurrent requests per address, and a body read time-out."""
+
+    def __init__(self, wsgi_app, flask_app, per_address: int, body_timeout: float):
+        self.wsgi_app = wsgi_app
+        self.flask_app = flask_app
+        self.per_address = per_address
+        self.body_timeout = body_timeout
+        self._lock = threading.Lock()
+        self._open: dict[str, int] = {}  # address -> requests in progress
+
+    def __call__(self, environ, start_response):
+        sock = _raw_socket(environ)
+        if sock is None:  # not served by a pool of connections (tests, the development server)
+            return self.wsgi_app(environ, start_response)
+        address = environ.get("REMOTE_ADDR") or ""
+        with self._lock:
+            held = self._open.get(address, 0)
+            if held >= self.per_address:
+                return self._refuse(environ, start_response)
+            self._open[address] = held + 1
+        websocket = environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+        self._bound_reads(environ, sock, websocket)
+        try:
+            result = self.wsgi_app(environ, start_response)
+        except BaseException:
+            self._release(address)
+            raise
+        if websocket:
+            # The call returns when the websocket has ended; gunicorn then skips close().
+            self._release(address)
+            return result
+        return ClosingIterator(result, partial(self._release, address))
+
+    def _release(self, address: str) -> None:
+        with self._lock:
+            held = self._open.pop(address) - 1
+            if held:
+                self._open[address] = held
+
+    def _bound_reads(self, environ, sock, websocket: bool) -> None:
+        if websocket:
+            # A websocket waits for its next message as long as it lives, whatever the server's
+            # socket_timeout says.
+            sock.settimeout(None)
+        else:
+            environ["wsgi.input"] = _TimedInput(environ["wsgi.input"], sock, self.body_timeout)
+
+    def _refuse(self, environ, start_response):
+        incoming = Request(environ)
+        languages = self.flask_app.config["LANGUAGES"]
+        language = incoming.accept_languages.best_match(languages) or languages[0]
+        with self.flask_app.app_context(), force_locale(language):
+            message = _("Too many connections from your address. Close some tabs and try again.")
+        best = incoming.accept_mimetypes.best_match(["text/html", "application/json"])
+        if incoming.is_json or best == "application/json":
+            response = Response(json.dumps({"error": message}), mimetype="application/json")
+        else:
+            response = Response(message, mimetype="text/plain")
+        response.status_code = 429
+        response.headers["Retry-After"] = "5"
+        return response(environ, start_response)
+
+
+class _TimedInput:
+    """wsgi.input whose reads give up, as at a dropped connection, after a wait too long."""
+
+    def __init__(self, stream, sock, timeout: float):
+        self._stream = stream
+        self._sock = sock
+        self._timeout = timeout
+        self._given_up = False
+
+    def _bounded(self, read, *args):
+        if self._given_up:
+            return b""
+        before = self._sock.gettimeout()
+        self._sock.settimeout(self._timeout)  # for reading the body only, not for answering
+        try:
+            return read(*args)
+        except TimeoutError:
+            # The app sees the body end early (a 400); the server, the connection's end.
+            self._given_up = True
+            with suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RD)
+            return b""
+        finally:
+            with suppress(OSError):
+                self._sock.settimeout(before)
+
+    def read(self, *args):
+        return self._bounded(self._stream.read, *args)
+
+    def readline(self, *args):
+        return self._bounded(self._stream.readline, *args)
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+
+def _raw_socket(environ):
+    """The client's socket under gunicorn or eventlet's server; None elsewhere."""
+    if "gunicorn.socket" in environ:
+        return environ["gunicorn.socket"]
+    source = environ.get("eventlet.input")
+    return source.get_socket() if source is not None else None
+
+
+def init_app(app) -> None:
+    """Check bodies before anything else reads them, and guard the server's connections."""
+    # First of all before_request functions: Flask-WTF's reads the whole form.
+    app.before_request_funcs.setdefault(None, []).insert(0, check_body)
+    config = app.config
+    guard = Guard(app.wsgi_app, app, config["MAX_CONNECTIONS_PER_ADDRESS"], config["BODY_TIMEOUT"])
+    # Outside Socket.IO's middleware, so that its requests count too; behind proxies the
+    # address counted is the client's, as ProxyFix gives it (applied twice, it gives the same).
+    count = config["PROXY_COUNT"]
+    app.wsgi_app = ProxyFix(guard, x_for=count) if count else guard

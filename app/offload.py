@@ -1,0 +1,48 @@
+"""Blocking work off the event loop: real OS threads when the server provides them."""
+
+import threading
+from contextlib import contextmanager
+
+from flask import current_app
+
+_slots_lock = threading.Lock()
+
+
+class Busy(Exception):
+    """Every slot for this kind of work stayed taken for the whole wait."""
+
+
+def run_blocking(fn, *args):
+    """fn(*args) in a real OS thread when the entry point installed one, else right here.
+
+    wsgi.py installs eventlet's thread pool as app.extensions["offload"]; tests and the
+    threading server call fn directly, as they have no event loop to keep free.
+    """
+    offload = current_app.extensions.get("offload")
+    if offload is None:
+        return fn(*args)
+    return offload(fn, *args)
+
+
+@contextmanager
+def slot(kind: str, size: int, wait: float):
+    """Hold one of `size` slots for `kind` of work; Busy when none frees up within `wait` s.
+
+    Threads run in parallel on the cores there are: more of them at once only share the
+    same CPU and add memory, so a few at a time, and a quick "busy" beyond that.
+    """
+    semaphore = _semaphore(kind, size)
+    if not semaphore.acquire(timeout=wait):
+        raise Busy(kind)
+    try:
+        yield
+    finally:
+        semaphore.release()
+
+
+def _semaphore(kind: str, size: int) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        slots = current_app.extensions.setdefault("offload_slots", {})
+        if kind not in slots:
+            slots[kind] = threading.BoundedSemaphore(max(1, size))
+        return slots[kind]

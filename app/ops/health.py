@@ -1,0 +1,37 @@
+"""Liveness and readiness, for load balancers and orchestrators."""
+
+import logging
+
+from flask import Blueprint, current_app
+
+bp = Blueprint("health", __name__)
+log = logging.getLogger(__name__)
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@bp.get("/healthz")
+def healthz():
+    """The process answers."""
+    return {"status": "ok"}, 200, NO_STORE
+
+
+@bp.get("/readyz")
+def readyz():
+    """The process can serve: its database answers, and its Redis where one is configured."""
+    down = []
+    for name, check in _checks():
+        try:
+            check()
+        except Exception as error:  # any failure means "not ready", never a 500
+            log.warning("not ready: %s: %s", name, error)
+            down.append(name)
+    if down:
+        return {"status": "unavailable", "down": down}, 503, NO_STORE
+    return {"status": "ready"}, 200, NO_STORE
+
+
+def _checks():
+    yield "store", current_app.extensions["store"].ping
+    if "redis" in current_app.extensions:  # set up by app.redis_cluster when REDIS_URL is set
+        yield "redis", current_app.extensions["redis"].ping

@@ -1,0 +1,71 @@
+"""Log lines an operator can use: a request id on each, as text or as JSON lines."""
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+
+from flask import has_request_context, request
+from flask.logging import default_handler
+
+REQUEST_ID = "gifchat.request_id"  # where the request id waits in the WSGI environ
+FORMATS = ("text", "json")
+TEXT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamp each record with the id of the request (or socket) it was logged for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            found = has_request_context() and request.environ.get(REQUEST_ID)
+            record.request_id = found or "-"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line; the traceback, if any, inside it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
+            "message": record.getMessage(),
+            **getattr(record, "fields", {}),
+        }
+        if record.exc_info:
+            line["exc_info"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            line["stack_info"] = self.formatStack(record.stack_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+class _Handler(logging.StreamHandler):
+    """The one handler this app puts on the root logger."""
+
+
+def init_app(app) -> None:
+    """Send every log record through one handler on the root logger, in LOG_FORMAT."""
+    kind = app.config.get("LOG_FORMAT", "text")
+    if kind not in FORMATS:
+        raise RuntimeError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {kind!r}")
+    handler = _Handler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if kind == "json" else logging.Formatter(TEXT))
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    # Logging is the process's: the latest app's settings win, and no record is written twice.
+    for old in [each for each in root.handlers if isinstance(each, _Handler)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    # Flask's handler, and the ones python-socketio and python-engineio give their loggers,
+    # would each write again what the root one writes.
+    logging.getLogger(app.name).removeHandler(default_handler)
+    for name in ("socketio.server", "engineio.server"):
+        library = logging.getLogger(name)
+        for each in list(library.handlers):
+            library.removeHandler(each)
+    app.extensions["log_handler"] = handler

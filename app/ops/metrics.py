@@ -1,0 +1,187 @@
+"""Prometheus metrics: counters kept per app, gauges read when scraped."""
+
+import hmac
+import ipaddress
+
+from flask import Blueprint, Response, current_app, request
+from flask_babel import gettext as _
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+
+from ..errors import json_error
+from ..store import StoreUnavailable
+
+bp = Blueprint("metrics", __name__)
+
+NAMESPACES = ("/chat", "/room")
+
+
+class Metrics:
+    """One app's counters, in a registry of its own: apps and tests never share one."""
+
+    def __init__(self):
+        disable_created_metrics()  # a *_created series per counter is noise here
+        self.registry = registry = CollectorRegistry(auto_describe=True)
+        self.messages = Counter(
+            "gifchat_messages", "Text messages posted, whispers included", registry=registry
+        )
+        self.gifs = Counter("gifchat_gifs", "GIFs posted", registry=registry)
+        self.deliveries = Counter(
+            "gifchat_deliveries",
+            "Socket.IO events sent to sockets by this process",
+            registry=registry,
+        )
+        self.rate_limited = Counter(
+            "gifchat_rate_limited",
+            "Requests and socket events refused by a rate limit",
+            ["limit"],
+            registry=registry,
+        )
+        self.store_errors = Counter(
+            "gifchat_store_errors",
+            "Requests and socket events answered 'unavailable' (503)",
+            registry=registry,
+        )
+        self.request_seconds = Histogram(
+            "gifchat_http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            ["endpoint"],
+            registry=registry,
+        )
+
+
+def get_metrics() -> Metrics:
+    return current_app.extensions["metrics"]
+
+
+def count_rate_limited(limit: str) -> None:
+    """Count one refusal by the rate limit named `limit` (e.g. "chat")."""
+    get_metrics().rate_limited.labels(limit=limit).inc()
+
+
+class _Now:
+    """Gauges computed at scrape time from the sockets, the store and presence."""
+
+    def __init__(self, app, server):
+        self.app = app
+        self.server = server
+
+    def describe(self):
+        return []  # names are not known until collected; nothing to clash with
+
+    def collect(self):
+        sockets = GaugeMetricFamily(
+            "gifchat_sockets", "Socket.IO connections open on this process", labels=["namespace"]
+        )
+        for namespace in NAMESPACES:
+            count = sum(1 for _ in self.server.manager.get_participants(namespace, None))
+            sockets.add_metric([namespace], count)
+        yield sockets
+        try:
+            rooms = self.app.extensions["store"].list_rooms()
+        except StoreUnavailable:
+            return  # the rest would be guesses; /readyz says why
+        presence = self.app.extensions["presence"]
+        yield GaugeMetricFamily("gifchat_rooms", "Rooms that exist", value=len(rooms))
+        yield GaugeMetricFamily(
+            "gifchat_people_in_rooms",
+            "People in rooms (a visitor with two tabs counts once), all processes",
+            value=sum(presence.count(room.id) for room in rooms),
+        )
+
+
+class _CountingServer:
+    """The Socket.IO server as its client manager sees it: each event sent is counted.
+
+    Deliveries are counted where the manager hands packets to sockets, so an emit that
+    reaches this process through a message queue counts here too.
+    """
+
+    def __init__(self, server, counter):
+        self._server = server
+        self._counter = counter
+
+    def __getattr__(self, name):
+        return getattr(self._server, name)
+
+    def _send_eio_packet(self, eio_sid, eio_pkt):
+        if isinstance(eio_pkt.data, str):  # not a binary attachment of the same event
+            self._counter.inc()
+        return self._server._send_eio_packet(eio_sid, eio_pkt)
+
+    def _send_packet(self, eio_sid, pkt):
+        self._counter.inc()  # an event with an ack id: the manager sends nothing else here
+        return self._server._send_packet(eio_sid, pkt)
+
+
+def _count_posts(server, metrics: Metrics) -> None:
+    """Count messages and GIFs as they are sent out: each stored chat is emitted once."""
+    emit = server.emit
+
+    def counted(event, *args, **kwargs):
+        data = args[0] if args else kwargs.get("data")
+        if event == "chat" and kwargs.get("namespace") == "/chat" and isinstance(data, dict):
+            (metrics.gifs if "gif" in data else metrics.messages).inc()
+        return emit(event, *args, **kwargs)
+
+    server.emit = counted
+
+
+def _count_socket_store_errors(socketio) -> None:
+    answer = socketio.default_exception_handler
+
+    def counted(error):
+        if isinstance(error, StoreUnavailable):
+            get_metrics().store_errors.inc()
+        return answer(error)
+
+    if answer is not None:
+        socketio.default_exception_handler = counted
+
+
+def init_app(app, socketio) -> Metrics:
+    """Count what this app's Socket.IO server sends; serve /metrics."""
+    metrics = app.extensions["metrics"] = Metrics()
+    server = socketio.server
+    metrics.registry.register(_Now(app, server))
+    server.manager.server = _CountingServer(server, metrics.deliveries)
+    _count_posts(server, metrics)
+    _count_socket_store_errors(socketio)
+    app.register_blueprint(bp)
+    return metrics
+
+
+def _from_this_machine() -> bool:
+    # Behind a proxy that ProxyFix does not unwrap, every request seems to come from it.
+    if request.headers.get("X-Forwarded-For") and not current_app.config["PROXY_COUNT"]:
+        return False
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
+
+
+def _has_token() -> bool:
+    token = current_app.config.get("METRICS_TOKEN")
+    scheme, _space, given = request.headers.get("Authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode(), str(token).encode())
+
+
+@bp.get("/metrics")
+def metrics():
+    """Prometheus text format, to this machine or to whoever has the metrics token."""
+    if not (_from_this_machine() or _has_token()):
+        return json_error(_("Metrics are served to this machine, or with the metrics token."), 403)
+    body = generate_latest(get_metrics().registry)
+    return Response(body, content_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})

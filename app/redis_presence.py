@@ -1,0 +1,197 @@
+"""Presence shared by every process through Redis: MemoryPresence's methods, one Redis for all.
+
+Keys, under the prefix: `room:<id>:since` (sorted set: user key by order of arrival),
+`room:<id>:colors` (hash: user key -> color), `room:<id>:sids:<key>` (set: that person's
+sockets there), `sid:<sid>` (hash: room, key, host), `host:<host>:sids` (set), `host:<host>:alive`
+(the heartbeat, with a TTL), `hosts` (set of processes that have held sockets), `joins` (counter).
+As in MemoryPresence, a visitor whose last socket left keeps their place until `drop`.
+The scripts build keys from the prefix, so one Redis (or a Sentinel pair) serves, not a Cluster.
+"""
+
+from .presence import Departure, RoomFull
+from .redis_cluster import PREFIX, unavailable_on_error
+
+_JOIN = """
+local p, room, sid, key, color, limit, host, alive = unpack(ARGV)
+local since = p .. 'room:' .. room .. ':since'
+local first = redis.call('ZSCORE', since, key) == false
+if first then
+  if limit ~= '' and redis.call('ZCARD', since) >= tonumber(limit) then return -1 end
+  redis.call('ZADD', since, redis.call('INCR', p .. 'joins'), key)
+  redis.call('HSET', p .. 'room:' .. room .. ':colors', key, color)
+end
+redis.call('SADD', p .. 'room:' .. room .. ':sids:' .. key, sid)
+redis.call('HSET', p .. 'sid:' .. sid, 'room', room, 'key', key, 'host', host)
+redis.call('SADD', p .. 'host:' .. host .. ':sids', sid)
+redis.call('SADD', p .. 'hosts', host)
+-- A process that holds sockets but never beats (no watch loop) is taken for dead.
+redis.call('SET', p .. 'host:' .. host .. ':alive', 1, 'EX', alive, 'NX')
+if first then return 1 end
+return 0
+"""
+
+_LEAVE = """
+local p, sid = ARGV[1], ARGV[2]
+local place = redis.call('HMGET', p .. 'sid:' .. sid, 'room', 'key', 'host')
+local room, key, host = place[1], place[2], place[3]
+if not room then return false end
+redis.call('DEL', p .. 'sid:' .. sid)
+redis.call('SREM', p .. 'host:' .. host .. ':sids', sid)
+local sids = p .. 'room:' .. room .. ':sids:' .. key
+redis.call('SREM', sids, sid)
+local color = redis.call('HGET', p .. 'room:' .. room .. ':colors', key) or ''
+local last_tab = 0
+if redis.call('SCARD', sids) == 0 then last_tab = 1 end
+return {room, key, color, last_tab}
+"""
+
+_DROP = """
+local p, room, key = ARGV[1], ARGV[2], ARGV[3]
+local since = p .. 'room:' .. room .. ':since'
+local colors = p .. 'room:' .. room .. ':colors'
+if redis.call('ZSCORE', since, key) == false then return false end
+if redis.call('SCARD', p .. 'room:' .. room .. ':sids:' .. key) > 0 then return false end
+local color = redis.call('HGET', colors, key) or ''
+redis.call('ZREM', since, key)
+redis.call('HDEL', colors, key)
+return color
+"""
+
+_FORGET = """
+local p, room = ARGV[1], ARGV[2]
+local since = p .. 'room:' .. room .. ':since'
+local gone = {}
+for _, key in ipairs(redis.call('ZRANGE', since, 0, -1)) do
+  local sids = p .. 'room:' .. room .. ':sids:' .. key
+  for _, sid in ipairs(redis.call('SMEMBERS', sids)) do
+    local host = redis.call('HGET', p .. 'sid:' .. sid, 'host')
+    if host then redis.call('SREM', p .. 'host:' .. host .. ':sids', sid) end
+    redis.call('DEL', p .. 'sid:' .. sid)
+    table.insert(gone, sid)
+  end
+  redis.call('DEL', sids)
+end
+redis.call('DEL', since, p .. 'room:' .. room .. ':colors')
+return gone
+"""
+
+
+class RedisPresence:
+    """Presence for any number of processes; `host` names this one in the records."""
+
+    def __init__(self, client, host: str, heartbeat_seconds: float = 5, prefix: str = PREFIX):
+        self.redis = client
+        self.host = host
+        self.prefix = prefix
+        # Three missed beats and the process is taken for dead.
+        self.alive_seconds = max(1, round(3 * heartbeat_seconds))
+        self._join = client.register_script(_JOIN)
+        self._leave = client.register_script(_LEAVE)
+        self._forget = client.register_script(_FORGET)
+        self._drop = client.register_script(_DROP)
+
+    def _room(self, room: str, part: str) -> str:
+        return f"{self.prefix}room:{room}:{part}"
+
+    @unavailable_on_error
+    def join(
+        self, room: str, sid: str, user_key: str, color: str, limit: int | None = None
+    ) -> bool:
+        """Put socket sid of user_key in room; True if the visitor had no place there yet.
+
+        Raises RoomFull, checked in the same script, if a newcomer would pass limit.
+        """
+        limit = "" if limit is None else str(limit)
+        args = [self.prefix, room, sid, user_key, color, limit, self.host, self.alive_seconds]
+        result = self._join(args=args)
+        if result == -1:
+            raise RoomFull(room)
+        return result == 1
+
+    @unavailable_on_error
+    def leave(self, sid: str) -> Departure | None:
+        """Take socket sid out of its room on any process, keeping the place; None if in none."""
+        result = self._leave(args=[self.prefix, sid])
+        if not result:
+            return None
+        room, user_key, color, last_tab = result
+        return Departure(room, user_key, color, bool(last_tab))
+
+    @unavailable_on_error
+    def drop(self, room: str, user_key: str) -> str | None:
+        """Give up the place of a visitor who has no socket in room; their color, or None."""
+        return self._drop(args=[self.prefix, room, user_key])
+
+    @unavailable_on_error
+    def room_of(self, sid: str) -> str | None:
+        return self.redis.hget(f"{self.prefix}sid:{sid}", "room")
+
+    @unavailable_on_error
+    def has(self, room: str, user_key: str) -> bool:
+        return self.redis.zscore(self._room(room, "since"), user_key) is not None
+
+    @unavailable_on_error
+    def count(self, room: str) -> int:
+        return self.redis.zcard(self._room(room, "since"))
+
+    @unavailable_on_error
+    def participants(self, room: str) -> list[tuple[str, str]]:
+        """(user key, color) of everyone in room, longest present first."""
+        with self.redis.pipeline() as pipe:  # MULTI: both read at one moment
+            pipe.zrange(self._room(room, "since"), 0, -1)
+            pipe.hgetall(self._room(room, "colors"))
+            keys, colors = pipe.execute()
+        return [(key, colors[key]) for key in keys if key in colors]
+
+    def members(self, room: str) -> list[str]:
+        """The colors in room, longest present first."""
+        return [color for _, color in self.participants(room)]
+
+    def keys_of(self, room: str, color: str) -> list[str]:
+        """The people in room who have this color: usually one, rarely more."""
+        return [key for key, each in self.participants(room) if each == color]
+
+    @unavailable_on_error
+    def sockets_of(self, room: str, user_key: str) -> list[str]:
+        return sorted(self.redis.smembers(self._room(room, f"sids:{user_key}")))
+
+    @unavailable_on_error
+    def forget(self, room: str) -> list[str]:
+        """Drop a deleted room; returns the sockets that were in it, on every process."""
+        return list(self._forget(args=[self.prefix, room]))
+
+    # Heartbeats: a process that stops beating takes its people with it.
+
+    @unavailable_on_error
+    def beat(self) -> None:
+        """Say this process is alive for the next alive_seconds."""
+        self.redis.set(f"{self.prefix}host:{self.host}:alive", 1, ex=self.alive_seconds)
+
+    @unavailable_on_error
+    def lapsed_hosts(self) -> list[str]:
+        """Processes that held sockets and stopped beating."""
+        hosts = sorted(self.redis.smembers(f"{self.prefix}hosts"))
+        with self.redis.pipeline(transaction=False) as pipe:
+            for host in hosts:
+                pipe.exists(f"{self.prefix}host:{host}:alive")
+            alive = pipe.execute()
+        return [host for host, beating in zip(hosts, alive, strict=True) if not beating]
+
+    @unavailable_on_error
+    def claim_host(self, host: str) -> list[str] | None:
+        """The sockets of a lapsed process, for one caller only; None if another has it.
+
+        The claim expires: if its claimant dies too, a third process finishes the job.
+        """
+        claim = f"{self.prefix}host:{host}:reaper"
+        if not self.redis.set(claim, self.host, nx=True, ex=60):
+            return None
+        return sorted(self.redis.smembers(f"{self.prefix}host:{host}:sids"))
+
+    @unavailable_on_error
+    def drop_host(self, host: str) -> None:
+        """Forget a lapsed process once its sockets have left."""
+        with self.redis.pipeline() as pipe:
+            pipe.srem(f"{self.prefix}hosts", host)
+            pipe.delete(f"{self.prefix}host:{host}:sids", f"{self.prefix}host:{host}:reaper")
+            pipe.execute()

@@ -1,0 +1,97 @@
+"""Rate limits on Socket.IO: joins per socket and per visitor, handshakes per address.
+
+Flask-Limiter guards routes only; these use its engine (limits, moving windows) on its storage.
+"""
+
+import logging
+from urllib.parse import parse_qs
+
+from flask import Flask, current_app, jsonify
+from flask_babel import gettext as _
+from limits import parse_many
+from limits.strategies import MovingWindowRateLimiter
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .errors import Refused
+from .identity import user_key
+from .limits import limiter, on_refusal, seconds_until, wait_text
+
+log = logging.getLogger(__name__)
+
+
+def _wait(setting: str, *keys: str, app: Flask | None = None) -> int:
+    """Count one more event under `setting`; 0 when allowed, else the seconds to wait."""
+    app = app or current_app
+    counter = app.extensions.get("socket_limits")
+    if counter is None:  # rate limits are off
+        return 0
+    try:
+        for item in sorted(parse_many(app.config[setting])):
+            if not counter.hit(item, setting, *keys):
+                return seconds_until(counter.get_window_stats(item, setting, *keys).reset_time)
+    except counter.storage.base_exceptions:
+        # An unreachable Redis must not stop the chat: the event goes through, uncounted.
+        log.warning("rate limit storage unreachable; %s not counted", setting)
+    return 0
+
+
+def check_join(sid: str) -> None:
+    """Refuse a socket switching rooms faster than a person would, with the wait."""
+    wait = _wait("RATELIMIT_JOIN_PER_SOCKET", sid) or _wait(
+        "RATELIMIT_JOIN_PER_VISITOR", user_key() or sid
+    )
+    if wait:
+        on_refusal("join")
+        reason = _("You are switching rooms too fast.")
+        raise Refused(f"{reason} {wait_text(wait)}", 429)
+
+
+def _echo_address(environ, _start_response) -> str | None:
+    return environ.get("REMOTE_ADDR")
+
+
+class HandshakeLimit:
+    """WSGI middleware: new Engine.IO connections past the address's limit get a 429, unmade."""
+
+    # Outside Flask-SocketIO's middleware, in front of anything Engine.IO keeps for a connection.
+
+    def __init__(self, app: Flask, wsgi_app, path: str):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.path = path
+        count = app.config["PROXY_COUNT"]
+        # Engine.IO requests never reach the app's own ProxyFix: read the address the same way.
+        self.address = ProxyFix(_echo_address, x_for=count) if count else _echo_address
+
+    def __call__(self, environ, start_response):
+        if self._is_handshake(environ):
+            address = self.address(dict(environ), None) or "unknown"
+            wait = _wait("RATELIMIT_HANDSHAKE", address, app=self.app)
+            if wait:
+                return self._refuse(environ, wait)(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def _is_handshake(self, environ) -> bool:
+        """A request for Engine.IO that names no session opens a new one."""
+        if not environ.get("PATH_INFO", "").startswith(self.path):
+            return False
+        return "sid" not in parse_qs(environ.get("QUERY_STRING", ""))
+
+    def _refuse(self, environ, wait: int):
+        on_refusal("handshake")
+        with self.app.request_context(environ):  # the message in the visitor's language
+            reason = _("Too many connections from your address.")
+            response = jsonify(error=f"{reason} {wait_text(wait)}")
+        response.status_code = 429
+        response.headers["Retry-After"] = str(wait)
+        return response
+
+
+def init_app(app: Flask) -> None:
+    """Count on Flask-Limiter's storage, and guard handshakes in front of Socket.IO."""
+    if not app.config["RATELIMIT_ENABLED"]:
+        return
+    app.extensions["socket_limits"] = MovingWindowRateLimiter(limiter.storage)
+    # Flask-SocketIO's middleware is the app's outermost so far; this goes in front of it.
+    path = getattr(app.wsgi_app, "engineio_path", "/socket.io/")
+    app.wsgi_app = HandshakeLimit(app, app.wsgi_app, path)

@@ -1,0 +1,143 @@
+"""Bounded work before checks, on the real servers: bodies refused unread, cut off, and capped."""
+
+import json
+import socket
+import time
+from contextlib import closing
+
+import pytest
+
+from .live_server import WAIT, LiveServer, People, WsgiServer, running
+from .required import require
+from .waiting import wait_for
+
+require("requests", "requests")
+
+pytestmark = pytest.mark.server
+
+BODY_TIMEOUT = 1  # GIFCHAT_BODY_TIMEOUT of the servers under test
+PER_ADDRESS = 3  # GIFCHAT_MAX_CONNECTIONS_PER_ADDRESS
+PAUSE = BODY_TIMEOUT * 0.4  # between pieces of a slow body: well within one wait
+
+
+def guarded(server_class):
+    class Guarded(server_class):
+        def environment(self) -> dict:
+            env = super().environment()
+            env["GIFCHAT_BODY_TIMEOUT"] = str(BODY_TIMEOUT)
+            env["GIFCHAT_MAX_CONNECTIONS_PER_ADDRESS"] = str(PER_ADDRESS)
+            return env
+
+    return Guarded
+
+
+@pytest.fixture(scope="module", params=[LiveServer, WsgiServer], ids=["gunicorn", "eventlet"])
+def server(request, tmp_path_factory):
+    with running(tmp_path_factory.mktemp("guards"), 3600, guarded(request.param)) as live:
+        yield live
+
+
+@pytest.fixture
+def people(server):
+    made = People(server)
+    yield made
+    made.close()
+
+
+def connect(server, source="127.0.0.1") -> socket.socket:
+    sock = socket.socket()
+    sock.settimeout(WAIT)
+    sock.bind((source, 0))
+    sock.connect(("127.0.0.1", server.port))
+    return sock
+
+
+def start_post(server, path, length, headers=(), sent=b"", source="127.0.0.1"):
+    """Send a POST's headers announcing `length` bytes of body, and only `sent` of them."""
+    sock = connect(server, source)
+    lines = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{server.port}", *headers]
+    lines.append(f"Content-Length: {length}")
+    sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + sent)
+    return sock
+
+
+def status_of(sock) -> int:
+    """The status of the answer on sock; AssertionError if none comes within WAIT."""
+    try:
+        head = sock.recv(4096)
+    except TimeoutError:
+        raise AssertionError(f"no answer within {WAIT}s") from None
+    assert head.startswith(b"HTTP/1."), head
+    return int(head.split(b" ", 2)[1])
+
+
+def get_status(server, path="/rooms", source="127.0.0.1") -> int:
+    with closing(connect(server, source)) as sock:
+        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        sock.sendall(request.encode())
+        return status_of(sock)
+
+
+def visitor_headers(person, content_type="application/json"):
+    return [
+        f"Cookie: {person.cookie}",
+        f"X-CSRFToken: {person.csrf}",
+        f"Content-Type: {content_type}",
+        "Accept: application/json",
+    ]
+
+
+def test_an_oversized_form_is_answered_413_before_it_is_sent(server):
+    form = ["Content-Type: application/x-www-form-urlencoded"]
+    with closing(start_post(server, "/room", 5_000_000, form, b"title=" + b"A" * 60_000)) as sock:
+        assert status_of(sock) == 413  # with 4.9 MB still unsent
+
+
+def test_an_oversized_chat_is_answered_413_before_it_is_sent(server, people):
+    alice = people()
+    room_id = alice.create_room()
+    alice.join(room_id, "websocket")
+    headers = visitor_headers(alice)
+    with closing(start_post(server, f"/room/{room_id}/chat", 1_000_000, headers, b"{")) as sock:
+        assert status_of(sock) == 413
+    assert alice.post_chat(room_id, "still here").status_code == 201
+
+
+def test_a_body_that_never_arrives_is_cut_off(server, people):
+    alice = people()
+    room_id = alice.create_room()
+    alice.join(room_id, "websocket")
+    body = json.dumps({"chat": "never finished"}).encode()
+    path = f"/room/{room_id}/chat"
+    with closing(start_post(server, path, len(body), visitor_headers(alice), body[:5])) as sock:
+        assert status_of(sock) == 400  # after BODY_TIMEOUT, well within WAIT
+    history = alice.get(f"/room/{room_id}/chats").json()["chats"]
+    assert "never finished" not in json.dumps(history)
+    assert alice.post_chat(room_id, "after").status_code == 201
+
+
+def test_one_address_cannot_hold_more_than_its_share(server, people):
+    alice = people()
+    # Each websocket is a request in progress for as long as it lives.
+    sockets = [alice.socket("/chat", "websocket") for _ in range(PER_ADDRESS)]
+    assert get_status(server) == 429
+    assert get_status(server, source="127.0.0.2") == 200  # another address is served
+    for sock in sockets:
+        sock.close()
+    # Bounded: the server notices the closed websockets in its own time.
+    assert wait_for(lambda: get_status(server) == 200, WAIT)
+
+
+def test_a_slow_but_steady_body_goes_through(server, people):
+    alice = people()
+    room_id = alice.create_room()
+    alice.join(room_id, "websocket")
+    body = json.dumps({"chat": "slow and steady"}).encode()
+    pieces = [body[i : i + 8] for i in range(0, len(body), 8)]
+    assert len(pieces) * PAUSE > BODY_TIMEOUT  # the whole body takes longer than any one wait
+    path = f"/room/{room_id}/chat"
+    with closing(start_post(server, path, len(body), visitor_headers(alice))) as sock:
+        for piece in pieces:
+            time.sleep(PAUSE)
+            sock.sendall(piece)
+        assert status_of(sock) == 201
