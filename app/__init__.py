@@ -54,7 +54,7 @@ def create_app(config=None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from . import errors, identity, limits, socket_limits
+    from . import errors, identity, limits, me, socket_limits
     from .chat import events as chat_events
     from .chat.routes import bp as chat_bp
     from .rooms import events as room_events
@@ -64,6 +64,7 @@ def create_app(config=None) -> Flask:
     app.before_request(identity.ensure_color)
     app.register_blueprint(rooms_bp)
     app.register_blueprint(chat_bp)
+    app.register_blueprint(me.bp)
     i18n.init_app(app)
     pages.init_app(app)
     errors.init_app(app)

@@ -1,5 +1,6 @@
-"""The color identity of a session: its name in every page and event."""
+"""The identity of a session: its color (its name), its public handle and its private key."""
 
+import re
 import secrets
 
 from colorhash import ColorHash
@@ -9,13 +10,16 @@ from flask_socketio import ConnectionRefusedError, Namespace
 # Files and unknown paths need no identity: a session made for them would only pile up.
 _NO_SESSION = {None, "static", "chat.gif", "health.healthz", "health.readyz", "metrics.metrics"}
 
+# A handle is random, never derived from the user key: showing it reveals nothing private.
+HANDLE = re.compile(r"[0-9a-f]{16}")
+
 
 def color_for(session_id: str) -> str:
     return ColorHash(session_id).hex
 
 
 def ensure_color() -> None:
-    """Give a new session its color and key; every later request reads the same ones."""
+    """Give a new session its color, handle and key; every later request reads the same ones."""
     if request.endpoint in _NO_SESSION:
         return
     if "color" not in session:
@@ -23,6 +27,8 @@ def ensure_color() -> None:
     if "user_key" not in session:
         # Sessions made before the key had its name keep it under "uid": it moves over.
         session["user_key"] = session.pop("uid", None) or secrets.token_hex(16)
+    if "handle" not in session:
+        session["handle"] = secrets.token_hex(8)
 
 
 def has_identity(session) -> bool:
@@ -34,12 +40,26 @@ def current_color() -> str | None:
     return session.get("color")
 
 
+def current_handle() -> str | None:
+    """The public handle: what others aim a whisper or a kick at, as colors can be shared."""
+    return session.get("handle")
+
+
+def current_name() -> str | None:
+    """The display name the visitor chose, if any; the color stands in for it otherwise."""
+    return session.get("name")
+
+
 def user_key() -> str | None:
     """What tells two visitors apart, where colors cannot: a color may be shared by two.
 
     Two tabs of one visitor share it. It never leaves the server.
     """
     return session.get("user_key")
+
+
+def is_handle(value) -> bool:
+    return isinstance(value, str) and HANDLE.fullmatch(value) is not None
 
 
 class VisitorNamespace(Namespace):

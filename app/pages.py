@@ -37,6 +37,7 @@ SCRIPT_STRINGS = {
     "pauseGif": _l("Pause GIF"),
     "whisperTo": _l("Whisper to %(color)s"),
     "whisperToMe": _l("Whispered to you"),
+    "whisperBanner": _l("Whispering to %(name)s: only they will see your message."),
     "whisper": _l("Whisper"),
     "kickButton": _l("Remove"),
     "kickLabel": _l("Remove %(color)s"),

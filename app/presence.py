@@ -10,6 +10,7 @@ reconnect comes back to it, and only a visitor who stays away is dropped.
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask import current_app
 
@@ -26,11 +27,22 @@ class Departure:
     last_tab: bool  # the visitor has no socket left in the room
 
 
+class Person(NamedTuple):
+    """Someone in a room as the others may know them: all but the key goes on the wire."""
+
+    user_key: str
+    color: str
+    handle: str | None
+    name: str | None
+
+
 @dataclass
 class _Member:
     color: str
     since: float
     sids: set = field(default_factory=set)
+    handle: str | None = None
+    name: str | None = None
 
 
 class MemoryPresence:
@@ -42,7 +54,15 @@ class MemoryPresence:
         self._sockets: dict[str, tuple[str, str]] = {}  # sid -> (room, user key)
 
     def join(
-        self, room: str, sid: str, user_key: str, color: str, limit: int | None = None
+        self,
+        room: str,
+        sid: str,
+        user_key: str,
+        color: str,
+        limit: int | None = None,
+        *,
+        handle: str | None = None,
+        name: str | None = None,
     ) -> bool:
         """Put socket sid of user_key in room; True if the visitor had no place there yet.
 
@@ -58,6 +78,7 @@ class MemoryPresence:
                 raise RoomFull(room)
             if first:
                 member = members[user_key] = _Member(color, time.monotonic())
+            member.handle, member.name = handle, name  # a tab that joins brings the latest
             member.sids.add(sid)
             self._sockets[sid] = (room, user_key)
             return first
@@ -104,13 +125,36 @@ class MemoryPresence:
             members = sorted(self._rooms.get(room, {}).items(), key=lambda item: item[1].since)
             return [(user_key, member.color) for user_key, member in members]
 
+    def people(self, room: str) -> list[Person]:
+        """Everyone in room, longest present first."""
+        with self._lock:
+            members = sorted(self._rooms.get(room, {}).items(), key=lambda item: item[1].since)
+            return [Person(key, m.color, m.handle, m.name) for key, m in members]
+
+    def person(self, room: str, user_key: str) -> Person | None:
+        with self._lock:
+            member = self._rooms.get(room, {}).get(user_key)
+            return member and Person(user_key, member.color, member.handle, member.name)
+
+    def key_of(self, room: str, handle: str) -> str | None:
+        """The user key of the person in room with this handle, or None."""
+        with self._lock:
+            for user_key, member in self._rooms.get(room, {}).items():
+                if member.handle == handle:
+                    return user_key
+            return None
+
+    def rename(self, user_key: str, name: str | None) -> list[str]:
+        """Give the visitor a new display name wherever they are; the rooms they are in."""
+        with self._lock:
+            rooms = [room for room, members in self._rooms.items() if user_key in members]
+            for room in rooms:
+                self._rooms[room][user_key].name = name
+            return rooms
+
     def members(self, room: str) -> list[str]:
         """The colors in room, longest present first."""
         return [color for _, color in self.participants(room)]
-
-    def keys_of(self, room: str, color: str) -> list[str]:
-        """The people in room who have this color: usually one, rarely more."""
-        return [user_key for user_key, each in self.participants(room) if each == color]
 
     def sockets_of(self, room: str, user_key: str) -> list[str]:
         with self._lock:

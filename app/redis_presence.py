@@ -1,25 +1,31 @@
 """Presence shared by every process through Redis: MemoryPresence's methods, one Redis for all.
 
 Keys, under the prefix: `room:<id>:since` (sorted set: user key by order of arrival),
-`room:<id>:colors` (hash: user key -> color), `room:<id>:sids:<key>` (set: that person's
+`room:<id>:colors`, `room:<id>:handles`, `room:<id>:names` (hashes: user key -> color, public
+handle, display name), `user:<key>:rooms` (set: the rooms a visitor has a place in),
+`room:<id>:sids:<key>` (set: that person's
 sockets there), `sid:<sid>` (hash: room, key, host), `host:<host>:sids` (set), `host:<host>:alive`
 (the heartbeat, with a TTL), `hosts` (set of processes that have held sockets), `joins` (counter).
 As in MemoryPresence, a visitor whose last socket left keeps their place until `drop`.
 The scripts build keys from the prefix, so one Redis (or a Sentinel pair) serves, not a Cluster.
 """
 
-from .presence import Departure, RoomFull
+from .presence import Departure, Person, RoomFull
 from .redis_cluster import PREFIX, unavailable_on_error
 
 _JOIN = """
-local p, room, sid, key, color, limit, host, alive = unpack(ARGV)
+local p, room, sid, key, color, limit, host, alive, handle, name = unpack(ARGV)
 local since = p .. 'room:' .. room .. ':since'
 local first = redis.call('ZSCORE', since, key) == false
 if first then
   if limit ~= '' and redis.call('ZCARD', since) >= tonumber(limit) then return -1 end
   redis.call('ZADD', since, redis.call('INCR', p .. 'joins'), key)
   redis.call('HSET', p .. 'room:' .. room .. ':colors', key, color)
+  redis.call('SADD', p .. 'user:' .. key .. ':rooms', room)
 end
+-- A tab that joins brings the latest handle and name.
+redis.call('HSET', p .. 'room:' .. room .. ':handles', key, handle)
+redis.call('HSET', p .. 'room:' .. room .. ':names', key, name)
 redis.call('SADD', p .. 'room:' .. room .. ':sids:' .. key, sid)
 redis.call('HSET', p .. 'sid:' .. sid, 'room', room, 'key', key, 'host', host)
 redis.call('SADD', p .. 'host:' .. host .. ':sids', sid)
@@ -54,6 +60,9 @@ if redis.call('SCARD', p .. 'room:' .. room .. ':sids:' .. key) > 0 then return 
 local color = redis.call('HGET', colors, key) or ''
 redis.call('ZREM', since, key)
 redis.call('HDEL', colors, key)
+redis.call('HDEL', p .. 'room:' .. room .. ':handles', key)
+redis.call('HDEL', p .. 'room:' .. room .. ':names', key)
+redis.call('SREM', p .. 'user:' .. key .. ':rooms', room)
 return color
 """
 
@@ -70,8 +79,10 @@ for _, key in ipairs(redis.call('ZRANGE', since, 0, -1)) do
     table.insert(gone, sid)
   end
   redis.call('DEL', sids)
+  redis.call('SREM', p .. 'user:' .. key .. ':rooms', room)
 end
-redis.call('DEL', since, p .. 'room:' .. room .. ':colors')
+local r = p .. 'room:' .. room
+redis.call('DEL', since, r .. ':colors', r .. ':handles', r .. ':names')
 return gone
 """
 
@@ -95,7 +106,15 @@ class RedisPresence:
 
     @unavailable_on_error
     def join(
-        self, room: str, sid: str, user_key: str, color: str, limit: int | None = None
+        self,
+        room: str,
+        sid: str,
+        user_key: str,
+        color: str,
+        limit: int | None = None,
+        *,
+        handle: str | None = None,
+        name: str | None = None,
     ) -> bool:
         """Put socket sid of user_key in room; True if the visitor had no place there yet.
 
@@ -103,6 +122,7 @@ class RedisPresence:
         """
         limit = "" if limit is None else str(limit)
         args = [self.prefix, room, sid, user_key, color, limit, self.host, self.alive_seconds]
+        args += [handle or "", name or ""]
         result = self._join(args=args)
         if result == -1:
             raise RoomFull(room)
@@ -147,9 +167,36 @@ class RedisPresence:
         """The colors in room, longest present first."""
         return [color for _, color in self.participants(room)]
 
-    def keys_of(self, room: str, color: str) -> list[str]:
-        """The people in room who have this color: usually one, rarely more."""
-        return [key for key, each in self.participants(room) if each == color]
+    @unavailable_on_error
+    def people(self, room: str) -> list[Person]:
+        """Everyone in room, longest present first."""
+        with self.redis.pipeline() as pipe:  # MULTI: all read at one moment
+            pipe.zrange(self._room(room, "since"), 0, -1)
+            for part in ("colors", "handles", "names"):
+                pipe.hgetall(self._room(room, part))
+            keys, colors, handles, names = pipe.execute()
+        return [
+            Person(key, colors[key], handles.get(key) or None, names.get(key) or None)
+            for key in keys
+            if key in colors
+        ]
+
+    def person(self, room: str, user_key: str) -> Person | None:
+        return next((each for each in self.people(room) if each.user_key == user_key), None)
+
+    def key_of(self, room: str, handle: str) -> str | None:
+        """The user key of the person in room with this handle, or None."""
+        return next((each.user_key for each in self.people(room) if each.handle == handle), None)
+
+    @unavailable_on_error
+    def rename(self, user_key: str, name: str | None) -> list[str]:
+        """Give the visitor a new display name wherever they are; the rooms they are in."""
+        rooms = sorted(self.redis.smembers(f"{self.prefix}user:{user_key}:rooms"))
+        with self.redis.pipeline() as pipe:
+            for room in rooms:
+                pipe.hset(self._room(room, "names"), user_key, name or "")
+            pipe.execute()
+        return rooms
 
     @unavailable_on_error
     def sockets_of(self, room: str, user_key: str) -> list[str]:

@@ -120,6 +120,7 @@ class Visitor:
         self.csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
         with self.client.session_transaction() as session:
             self.color = session["color"]
+            self.handle = session["handle"]  # what others aim whispers and kicks at
 
     def create_room(self, title="room", max=10, password=""):
         """Create a room through the form; returns the new room's id."""
@@ -147,10 +148,15 @@ class Visitor:
         return self.send(f"/room/{room_id}/chat", {"chat": text}, **kwargs)
 
     def whisper(self, room_id, to, text="psst"):
+        """Whisper to the person with handle `to`."""
         return self.send(f"/room/{room_id}/chat", {"chat": text, "to": to})
 
     def kick(self, room_id, user):
+        """Remove the person with handle `user`."""
         return self.send(f"/room/{room_id}/kick", {"user": user})
+
+    def rename(self, name):
+        return self.send("/me", {"name": name})
 
     def post_gif(self, room_id, data: bytes, filename="a.gif", content_type="image/gif"):
         # Encoded here: the test client spools large bodies to a file it never closes.

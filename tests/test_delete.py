@@ -109,7 +109,7 @@ def test_someone_elses_whisper_is_unknown_even_to_the_owner(visitor, room, store
     owner, guest, room_id = room
     third = visitor()
     third.join(room_id)
-    chat_id = guest.whisper(room_id, third.color).json["_id"]
+    chat_id = guest.whisper(room_id, third.handle).json["_id"]
     assert delete(owner, room_id, chat_id).status_code == 404
     assert store.get_chat(chat_id) is not None
 
@@ -119,7 +119,7 @@ def test_a_deleted_whisper_is_announced_to_its_two_people_only(visitor, room):
     third = visitor()
     sockets = {name: person.join(room_id) for name, person in
                [("owner", owner), ("guest", guest), ("third", third)]}  # fmt: skip
-    chat_id = guest.whisper(room_id, third.color).json["_id"]
+    chat_id = guest.whisper(room_id, third.handle).json["_id"]
     for sock in sockets.values():
         sock.get_received("/chat")
     assert delete(guest, room_id, chat_id).status_code == 204

@@ -17,6 +17,7 @@ REQUESTS = 300
 EVENTS = 200
 # What each field usually holds: a case breaks one or two of them and keeps the rest plausible.
 PLAUSIBLE = {"chat": "hi", "title": "t", "max": 5, "password": "sesame", "lang": "en", "next": "/"}
+PLAUSIBLE["name"] = "Sam"
 FIELDS = [*PLAUSIBLE, "to", "user", "csrf_token", "gif"]
 WENT_WRONG = {"error": "문제가 발생했습니다."}  # socket_error's answer to an exception
 
@@ -36,6 +37,7 @@ def hostile(rng: random.Random, people, rooms, depth=0):
         lambda: rng.choice(["0" * 24, "f" * 24, "G" * 24, "0" * 23, "0" * 25, "nope"]),
         lambda: rng.choice(rooms),
         lambda: rng.choice([p.color for p in people] + ["#000000", "#ZZZZZZ", "#fff"]),
+        lambda: rng.choice([p.handle for p in people] + ["0" * 16, "F" * 16, "0" * 15]),
         lambda: rng.choice(["ko", "en", "xx", "EN", "ko-KR"]),
     ]
     if depth < 3:
@@ -101,7 +103,7 @@ def request_of(rng, app, people, rooms):
         headers["X-CSRFToken"] = rng.choice(["x", "", "0" * 100, rng.randbytes(40).hex(), "ü"])
     headers["Accept"] = rng.choice(["application/json", "text/html", "*/*", "image/gif"])
     shape = rng.choice(["json", "json", "form", "raw", "multipart", "none"])
-    body = {**PLAUSIBLE, "to": people[1].color, "user": people[1].color}
+    body = {**PLAUSIBLE, "to": people[1].handle, "user": people[1].handle}
     for _ in range(rng.randint(0, 2)):
         body.pop(rng.choice(FIELDS), None)
     for _ in range(rng.randint(1, 2)):

@@ -43,7 +43,7 @@ def every_page(visitor) -> dict[str, str]:
     alice.post_chat(room_id, "hello")
     alice.client.post(
         f"/room/{room_id}/chat",
-        json={"chat": "psst", "to": bob.color},
+        json={"chat": "psst", "to": bob.handle},
         headers={"X-CSRFToken": alice.csrf},
     )
     secret_id = alice.create_room("secret", password="pw")

@@ -7,6 +7,10 @@ from .pages import page_data
 from .waiting import wait_for
 
 
+def colors(members):
+    return [member["color"] for member in members]
+
+
 @pytest.fixture
 def trio(visitor):
     """Alice owns a room; Bob and Carol are in it."""
@@ -27,7 +31,15 @@ def test_join_ack_tells_the_owner_and_who_is_present(visitor):
     alice.join(room_id)
     bob.enter(room_id)
     ack = bob.socket().emit("join", room_id, namespace="/chat", callback=True)
-    assert ack == {"ok": True, "owner": alice.color, "members": [alice.color, bob.color]}
+    assert ack == {
+        "ok": True,
+        "owner": alice.color,
+        "members": [
+            {"handle": alice.handle, "color": alice.color, "name": None, "owner": True},
+            {"handle": bob.handle, "color": bob.color, "name": None, "owner": False},
+        ],
+        "me": bob.handle,
+    }
 
 
 def test_two_tabs_are_one_participant(visitor):
@@ -37,7 +49,7 @@ def test_two_tabs_are_one_participant(visitor):
     bob.join(room_id)
     bob.enter(room_id)
     ack = bob.socket().emit("join", room_id, namespace="/chat", callback=True)
-    assert ack["members"] == [alice.color, bob.color]
+    assert colors(ack["members"]) == [alice.color, bob.color]
 
 
 # 2. Notices are history
@@ -61,7 +73,7 @@ def test_notices_are_stored_and_shown_on_entry(visitor, store):
 
 def test_a_whisper_reaches_only_its_two_people(trio):
     room_id, (alice, bob, carol), (a, b, c) = trio
-    response = alice.whisper(room_id, bob.color, "for bob only")
+    response = alice.whisper(room_id, bob.handle, "for bob only")
     assert response.status_code == 201
     chat = response.json
     assert (chat["to"], chat["user"], chat["chat"]) == (bob.color, alice.color, "for bob only")
@@ -72,7 +84,7 @@ def test_a_whisper_reaches_only_its_two_people(trio):
 
 def test_a_whisper_is_in_the_histories_of_its_two_people_only(trio):
     room_id, (alice, bob, carol), _ = trio
-    alice.whisper(room_id, bob.color, "secret plan")
+    alice.whisper(room_id, bob.handle, "secret plan")
     for person, sees in ((alice, True), (bob, True), (carol, False)):
         page = person.enter(room_id).text
         history = person.client.get(f"/room/{room_id}/chats").text
@@ -83,8 +95,9 @@ def test_a_whisper_is_in_the_histories_of_its_two_people_only(trio):
 @pytest.mark.parametrize(
     "to, status",
     [
-        pytest.param("#000000", 400, id="stranger"),
-        pytest.param("not a color", 400, id="malformed"),
+        pytest.param("0" * 16, 400, id="stranger"),
+        pytest.param("#000000", 400, id="color"),
+        pytest.param("not a handle", 400, id="malformed"),
         pytest.param(42, 400, id="number"),
         pytest.param(["#000000"], 400, id="list"),
     ],
@@ -100,15 +113,15 @@ def test_whisper_to_someone_not_in_the_room_is_refused(trio, store, to, status):
 
 def test_whisper_to_oneself_is_refused(trio):
     room_id, (alice, *_), _ = trio
-    assert alice.whisper(room_id, alice.color).status_code == 400
+    assert alice.whisper(room_id, alice.handle).status_code == 400
 
 
 def test_whisper_to_someone_who_left_is_refused(trio):
     room_id, (alice, bob, _), (_, b, _) = trio
     b.disconnect(namespace="/chat")
-    response = alice.whisper(room_id, bob.color)
+    response = alice.whisper(room_id, bob.handle)
     assert response.status_code == 400
-    assert bob.color in response.json["error"]
+    assert response.json["error"] == "방에 없는 사람입니다."
 
 
 # 4. Owners
@@ -124,10 +137,12 @@ def test_ownership_passes_to_the_longest_present_when_the_owner_leaves(
     events = [e for e in c.get_received("/chat") if e["name"] == "owner"]
     assert len(events) == 1
     assert events[0]["args"][0]["who"] == bob.color
-    assert events[0]["args"][0]["members"] == [bob.color, carol.color]
+    assert colors(events[0]["args"][0]["members"]) == [bob.color, carol.color]
+    assert [m["owner"] for m in events[0]["args"][0]["members"]] == [True, False]
     assert wait_for(
         lambda: any(
-            e["name"] == "owner" and e["args"][0] == {"_id": room_id, "owner": bob.color}
+            e["name"] == "owner"
+            and e["args"][0] == {"_id": room_id, "owner": bob.color, "ownerName": None}
             for e in lobby.get_received("/room")
         )
     )
@@ -155,7 +170,7 @@ def test_the_owner_kicks_a_participant(trio, store, visitor):
     room_id, (alice, bob, carol), (a, b, c) = trio
     lobby = visitor().socket("/room")
     lobby.get_received("/room")
-    response = alice.kick(room_id, bob.color)
+    response = alice.kick(room_id, bob.handle)
     assert response.status_code == 204
     assert [(e["name"], e["args"]) for e in b.get_received("/chat")] == [
         ("kicked", [{"room": room_id}])
@@ -163,7 +178,7 @@ def test_the_owner_kicks_a_participant(trio, store, visitor):
     events = c.get_received("/chat")
     assert [e["name"] for e in events] == ["kick"]
     assert events[0]["args"][0]["who"] == bob.color
-    assert events[0]["args"][0]["members"] == [alice.color, carol.color]
+    assert colors(events[0]["args"][0]["members"]) == [alice.color, carol.color]
     # Bob's socket is out of the room at once: he hears nothing more.
     alice.post_chat(room_id, "after")
     assert b.get_received("/chat") == []
@@ -173,7 +188,7 @@ def test_the_owner_kicks_a_participant(trio, store, visitor):
 
 def test_a_kicked_visitor_cannot_come_back_any_way(trio):
     room_id, (alice, bob, _), (_, b, _) = trio
-    alice.kick(room_id, bob.color)
+    alice.kick(room_id, bob.handle)
     page = bob.enter(room_id)
     assert page.status_code == 302 and page.headers["Location"] == "/"
     assert "강퇴" in bob.client.get("/").text
@@ -192,7 +207,7 @@ def test_a_kicked_visitor_of_a_secret_room_cannot_use_the_password(visitor):
     alice.join(room_id)
     bob.enter(room_id, password="pw")
     bob.join(room_id)
-    alice.kick(room_id, bob.color)
+    alice.kick(room_id, bob.handle)
     response = bob.enter(room_id, password="pw")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "error" in bob.socket().emit("join", room_id, namespace="/chat", callback=True)
@@ -200,7 +215,7 @@ def test_a_kicked_visitor_of_a_secret_room_cannot_use_the_password(visitor):
 
 def test_only_the_owner_may_kick(trio, store):
     room_id, (alice, bob, carol), socks = trio
-    response = bob.kick(room_id, carol.color)
+    response = bob.kick(room_id, carol.handle)
     assert response.status_code == 403 and response.json["error"]
     assert store.get_room(room_id).banned == frozenset()
     assert all(sock.get_received("/chat") == [] for sock in socks)
@@ -208,12 +223,12 @@ def test_only_the_owner_may_kick(trio, store):
 
 def test_the_owner_cannot_be_kicked(trio, store):
     room_id, (alice, *_), _ = trio
-    response = alice.kick(room_id, alice.color)
+    response = alice.kick(room_id, alice.handle)
     assert response.status_code == 400 and response.json["error"]
     assert store.get_room(room_id).banned == frozenset()
 
 
-@pytest.mark.parametrize("user", ["#000000", "", None, 42, ["#000000"], "<script>"])
+@pytest.mark.parametrize("user", ["0" * 16, "#000000", "", None, 42, ["0" * 16], "<script>"])
 def test_kicking_someone_not_in_the_room_is_refused(trio, store, user):
     room_id, (alice, *_), socks = trio
     response = alice.kick(room_id, user)
@@ -228,7 +243,7 @@ def test_kick_in_an_unknown_room_is_404(visitor, room_id):
 
 def test_kick_without_csrf_token_is_refused(trio, store):
     room_id, (alice, bob, _), _ = trio
-    response = alice.client.post(f"/room/{room_id}/kick", json={"user": bob.color})
+    response = alice.client.post(f"/room/{room_id}/kick", json={"user": bob.handle})
     assert response.status_code == 400
     assert store.get_room(room_id).banned == frozenset()
 
@@ -252,7 +267,7 @@ def test_sharing_the_owners_color_gives_no_power_over_the_room(visitor, same_col
     alice.join(room_id)
     eve.join(room_id)
     assert eve.delete_room(room_id).status_code == 403
-    assert eve.kick(room_id, alice.color).status_code == 403
+    assert eve.kick(room_id, alice.handle).status_code == 403
     assert store.get_room(room_id) is not None and store.get_room(room_id).banned == frozenset()
     assert 'id="delete-room"' not in eve.enter(room_id).text
     assert 'id="delete-room"' in alice.enter(room_id).text
@@ -272,8 +287,8 @@ def test_whispers_between_others_stay_hidden_from_someone_of_the_same_color(
     e = eve.join(room_id)
     for sock in (b, e):
         sock.get_received("/chat")
-    assert bob.whisper(room_id, "#aaaaaa").status_code == 400  # which of the two?
-    alice.whisper(room_id, bob.color, "for bob")
+    assert bob.whisper(room_id, "#aaaaaa").status_code == 400  # a color names nobody
+    alice.whisper(room_id, bob.handle, "for bob")
     assert e.get_received("/chat") == []
     assert "for bob" not in eve.enter(room_id).text
     assert "for bob" not in eve.client.get(f"/room/{room_id}/chats").text
@@ -291,6 +306,6 @@ def test_a_kick_does_not_ban_people_of_the_removed_persons_color_who_were_not_th
     room_id = alice.create_room()
     alice.join(room_id)
     bob.join(room_id)
-    assert alice.kick(room_id, bob.color).status_code == 204
+    assert alice.kick(room_id, bob.handle).status_code == 204
     assert bob.enter(room_id).status_code == 302
     assert later.enter(room_id).status_code == 200

@@ -67,13 +67,24 @@ def test_members_longest_present_first():
     assert presence.participants("r") == [("alice", "#a"), ("bob", "#b")]
 
 
-def test_two_people_may_share_a_color():
+def test_two_people_may_share_a_color_and_are_told_apart_by_handle():
     presence = MemoryPresence()
-    presence.join("r", "s1", "alice", "#a")
-    presence.join("r", "s2", "eve", "#a")
+    presence.join("r", "s1", "alice", "#a", handle="h1")
+    presence.join("r", "s2", "eve", "#a", handle="h2")
     assert presence.count("r") == 2
-    assert presence.keys_of("r", "#a") == ["alice", "eve"]
+    assert presence.key_of("r", "h2") == "eve"
+    assert presence.key_of("r", "h3") is None
     assert presence.sockets_of("r", "eve") == ["s2"]
+
+
+def test_a_rename_reaches_every_room_the_visitor_is_in():
+    presence = MemoryPresence()
+    presence.join("r", "s1", "alice", "#a", handle="h1")
+    presence.join("q", "s2", "alice", "#a", handle="h1")
+    presence.join("q", "s3", "bob", "#b", handle="h2", name="Bob")
+    assert sorted(presence.rename("alice", "Al")) == ["q", "r"]
+    assert presence.people("q") == [("alice", "#a", "h1", "Al"), ("bob", "#b", "h2", "Bob")]
+    assert presence.person("r", "alice").name == "Al"
 
 
 def test_leaving_an_unknown_socket_is_nothing():

@@ -101,7 +101,7 @@ def test_reactions_to_a_whisper_reach_its_two_people_only(visitor, room):
     owner, room_id, _chat_id = room
     guest, third = visitor(), visitor()
     sockets = [person.join(room_id) for person in (owner, guest, third)]
-    chat_id = owner.whisper(room_id, guest.color).json["_id"]
+    chat_id = owner.whisper(room_id, guest.handle).json["_id"]
     for sock in sockets:
         sock.get_received("/chat")
     assert react(guest, room_id, chat_id).status_code == 200

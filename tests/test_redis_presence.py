@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from app.presence import MemoryPresence, RoomFull
+from app.presence import MemoryPresence, Person, RoomFull
 from app.store import StoreUnavailable
 
 from .cluster import RedisServer, redis_server  # noqa: F401 (a fixture)
@@ -84,11 +84,29 @@ def test_a_socket_leaves_through_any_process(make_presence):
 
 def test_two_people_may_share_a_color(make_presence):
     presence = make_presence()
-    presence.join("r", "s1", "alice", "#a")
-    presence.join("r", "s2", "eve", "#a")
+    presence.join("r", "s1", "alice", "#a", handle="h-alice", name="Alice")
+    presence.join("r", "s2", "eve", "#a", handle="h-eve", name="Alice")
     assert presence.count("r") == 2
-    assert presence.keys_of("r", "#a") == ["alice", "eve"]
+    assert presence.key_of("r", "h-eve") == "eve"  # told apart by handle, never by color
+    assert presence.key_of("r", "h-nobody") is None
     assert presence.sockets_of("r", "eve") == ["s2"]
+
+
+def test_people_carry_handle_and_name_and_follow_a_rename(make_presence):
+    presence = make_presence()
+    presence.join("r", "s1", "alice", "#a", handle="h-alice", name="Alice")
+    presence.join("q", "s2", "alice", "#a", handle="h-alice", name="Alice")
+    presence.join("r", "s3", "bob", "#b", handle="h-bob")
+    assert presence.people("r") == [
+        Person("alice", "#a", "h-alice", "Alice"),
+        Person("bob", "#b", "h-bob", None),
+    ]
+    assert sorted(presence.rename("alice", "Ally")) == ["q", "r"]
+    assert presence.person("q", "alice") == Person("alice", "#a", "h-alice", "Ally")
+    presence.leave("s2")
+    presence.drop("q", "alice")
+    assert presence.person("q", "alice") is None
+    assert presence.rename("alice", "Al") == ["r"]
 
 
 def test_a_full_room_refuses_newcomers_not_those_inside(make_presence):

@@ -53,7 +53,7 @@ def test_catching_up_never_includes_other_peoples_whispers(room, visitor):
     start = owner.post_chat(room_id, "start").json["_id"]
     whisper = owner.client.post(
         f"/room/{room_id}/chat",
-        json={"chat": "for bob", "to": bob.color},
+        json={"chat": "for bob", "to": bob.handle},
         headers={"X-CSRFToken": owner.csrf},
     )
     assert whisper.status_code == 201, whisper.text

@@ -11,7 +11,10 @@ def notice(event):
     """The parts of a notice that do not change from run to run."""
     payload = event["args"][0]
     fields = ("user", "chat", "kind", "who", "members")
-    return event["name"], {key: payload[key] for key in fields if key in payload}
+    found = {key: payload[key] for key in fields if key in payload}
+    if "members" in found:
+        found["members"] = [member["color"] for member in found["members"]]
+    return event["name"], found
 
 
 def test_join_notices_go_to_the_others_with_kind_and_who(visitor, store):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from .. import socket_limits
 from ..errors import Refused
-from ..identity import VisitorNamespace
+from ..identity import VisitorNamespace, current_handle
 from ..rooms import participants
 from . import typing_indicator
 
@@ -17,7 +17,8 @@ class ChatNamespace(VisitorNamespace):
         if not isinstance(room_id, str):
             raise Refused(_("That room does not exist."), 404)
         room = participants.join(room_id, request.sid)
-        return {"ok": True, "owner": room.owner, "members": participants.members(room.id)}
+        members = participants.members(room.id)
+        return {"ok": True, "owner": room.owner, "members": members, "me": current_handle()}
 
     def on_typing(self, data=None, *_extra):
         """{"on": true} when this visitor starts typing, false when they stop."""

@@ -5,8 +5,10 @@ from flask_babel import gettext as _
 
 from ..errors import Refused
 from ..extensions import socketio
-from ..identity import current_color, user_key
+from ..identity import current_color, current_handle, current_name, user_key
 from ..presence import get_presence
+from ..rooms.participants import find_person
+from ..rooms.service import is_owner
 from ..store import Chat, Room, get_store
 from .media import InvalidGif, check_upload
 
@@ -28,20 +30,36 @@ def post_chat(room: Room, text, to=None) -> Chat:
 
 def _whisper(room: Room, text: str, to) -> Chat:
     """A message only its sender and its addressee receive, live and in their histories."""
-    if not isinstance(to, str):
+    # `to` is the addressee's handle: a color may be shared, a handle never is.
+    addressee = find_person(room, to)
+    if addressee.user_key == user_key():
         raise Refused(_("Choose someone in the room."), 400)
+    chat = store_chat(
+        room,
+        chat=text,
+        to=addressee.color,
+        to_key=addressee.user_key,
+        to_name=addressee.name,
+        to_handle=addressee.handle,
+    )
     presence = get_presence()
-    keys = [key for key in presence.keys_of(room.id, to) if key != user_key()]
-    if len(keys) != 1:  # nobody of that color here, oneself, or (rarely) two who share it
-        raise Refused(_("%(color)s is not in the room.", color=to), 400)
-    chat = store_chat(room, chat=text, to=to, to_key=keys[0])
-    listeners = presence.sockets_of(room.id, keys[0]) + presence.sockets_of(room.id, user_key())
+    listeners = presence.sockets_of(room.id, addressee.user_key)
+    listeners += presence.sockets_of(room.id, user_key())
     socketio.emit("chat", chat.to_json(), namespace="/chat", to=listeners)
     return chat
 
 
 def store_chat(room: Room, **fields) -> Chat:
-    return get_store().add_chat(room.id, current_color(), user_key=user_key(), **fields)
+    """Store a message from this visitor with their name, handle and, if theirs, the owner mark."""
+    return get_store().add_chat(
+        room.id,
+        current_color(),
+        user_key=user_key(),
+        name=current_name(),
+        handle=current_handle(),
+        owner=is_owner(room),
+        **fields,
+    )
 
 
 def post_gif(room: Room, data: bytes) -> Chat:

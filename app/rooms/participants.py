@@ -1,7 +1,5 @@
 """Who is in a room: joining, leaving, notices, the owner's hand-over and kicks."""
 
-import re
-
 from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -9,8 +7,8 @@ from flask_babel import gettext as _
 from ..deadlines import get_deadlines
 from ..errors import Refused
 from ..extensions import socketio
-from ..identity import current_color, user_key
-from ..presence import RoomFull, get_presence
+from ..identity import current_color, current_handle, current_name, is_handle, user_key
+from ..presence import Person, RoomFull, get_presence
 from ..store import Room, get_store
 from .service import (
     announce_occupancy,
@@ -22,7 +20,10 @@ from .service import (
     watch_empty,
 )
 
-COLOR = re.compile(r"#[0-9a-f]{6}")
+
+def me() -> Person:
+    """This visitor as the others in a room know them."""
+    return Person(user_key(), current_color(), current_handle(), current_name())
 
 
 def join(room_id, sid: str) -> Room:
@@ -34,14 +35,22 @@ def join(room_id, sid: str) -> Room:
     if get_presence().room_of(sid) not in (None, room.id):
         leave(sid, at_once=True)
     try:
-        first_tab = get_presence().join(room.id, sid, user_key(), current_color(), room.capacity)
+        first_tab = get_presence().join(
+            room.id,
+            sid,
+            user_key(),
+            current_color(),
+            room.capacity,
+            handle=current_handle(),
+            name=current_name(),
+        )
     except RoomFull:
         raise Refused(_("The room is full.")) from None
     socketio.server.enter_room(sid, room.id, namespace="/chat")
     get_deadlines().cancel("delete-if-empty", room.id)
     get_deadlines().cancel("exit", room.id, user_key())  # back within the debounce: a blip
     if first_tab:
-        announce(room.id, "join", current_color(), skip_sid=sid)
+        announce(room.id, "join", me(), skip_sid=sid)
         announce_occupancy(room.id)
     return room
 
@@ -66,10 +75,10 @@ def leave(sid: str, *, at_once: bool = False) -> None:
 def finish_exit(room_id: str, departed_key: str) -> None:
     """The "exit" deadline: a visitor who stayed away leaves for good, and is announced."""
     # The empty-room grace and the owner's hand-over count from here, not from the last socket.
-    color = get_presence().drop(room_id, departed_key)
-    if color is None:  # back meanwhile, kicked, or the room is gone
-        return
-    announce(room_id, "exit", color)
+    person = get_presence().person(room_id, departed_key)
+    if person is None or get_presence().drop(room_id, departed_key) is None:
+        return  # back meanwhile, kicked, or the room is gone
+    announce(room_id, "exit", person)
     announce_occupancy(room_id)
     if get_presence().count(room_id) == 0:
         watch_empty(room_id)
@@ -80,15 +89,34 @@ def finish_exit(room_id: str, departed_key: str) -> None:
         get_deadlines().schedule("hand-over", room_id, grace, arg=departed_key)
 
 
-def members(room_id: str) -> list[str]:
-    return get_presence().members(room_id)
+def members(room_id: str) -> list[dict]:
+    """Who is present, longest first, as the wire shows them: the owner marked by the server."""
+    room = get_store().get_room(room_id)
+    owner_key = room.owner_key if room else None
+    return [
+        {"handle": p.handle, "color": p.color, "name": p.name, "owner": p.user_key == owner_key}
+        for p in get_presence().people(room_id)
+    ]
 
 
-def announce(room_id: str, kind: str, color: str, skip_sid: str | None = None) -> None:
+def label(person: Person) -> str:
+    """How a notice names someone: their name beside their color, or the color alone."""
+    return f"{person.name} ({person.color})" if person.name else person.color
+
+
+def announce(room_id: str, kind: str, person: Person, skip_sid: str | None = None) -> None:
     """Store a system notice in the room's history and send it with who is present."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = _notice_text(kind, color)
-    chat = get_store().add_chat(room_id, "system", chat=text, kind=kind, who=color)
+        text = _notice_text(kind, label(person))
+    chat = get_store().add_chat(
+        room_id,
+        "system",
+        chat=text,
+        kind=kind,
+        who=person.color,
+        name=person.name,
+        handle=person.handle,
+    )
     payload = {**chat.to_json(), "members": members(room_id)}
     socketio.emit(kind, payload, namespace="/chat", to=room_id, skip_sid=skip_sid)
 
@@ -107,38 +135,52 @@ def hand_over(room_id: str, owner_key: str) -> None:
     """The "hand-over" deadline: the room passes to the longest present, unless reclaimed."""
     # Its owner may have come back, or the room changed hands meanwhile.
     room = get_store().get_room(room_id)
-    present = get_presence().participants(room_id)
+    present = get_presence().people(room_id)
     if room is None or room.owner_key != owner_key or not present:
         return
-    if any(key == owner_key for key, _color in present):
+    if any(person.user_key == owner_key for person in present):
         return
-    successor_key, successor = present[0]
-    get_store().set_owner(room_id, successor, successor_key)
+    successor = present[0]
+    get_store().set_owner(room_id, successor.color, successor.user_key, successor.name)
     announce(room_id, "owner", successor)
-    socketio.emit("owner", {"_id": room_id, "owner": successor}, namespace="/room")
+    announce_owner(room_id, successor.color, successor.name)
 
 
-def kick(room_id: str, color) -> None:
+def announce_owner(room_id: str, color: str, name: str | None) -> None:
+    """Tell every lobby who owns the room now, or the owner's new name."""
+    payload = {"_id": room_id, "owner": color, "ownerName": name}
+    socketio.emit("owner", payload, namespace="/room")
+
+
+def find_person(room: Room, handle) -> Person:
+    """The person in room with this handle; a 400 for a malformed handle or someone not there."""
+    if not is_handle(handle):
+        raise Refused(_("Choose someone in the room."), 400)
+    key = get_presence().key_of(room.id, handle)
+    person = key and get_presence().person(room.id, key)
+    if not person:
+        raise Refused(_("That person is not in the room."), 400)
+    return person
+
+
+def kick(room_id: str, handle) -> None:
     """The owner removes a participant, who may not come back while the room lives."""
+    # Aimed by handle, never by color: someone who took the color of another cannot get
+    # them removed, and removing them never bans the other.
     room = find_room(room_id)
     if not is_owner(room):
         raise Refused(_("Only the owner can remove people."))
-    if not isinstance(color, str) or not COLOR.fullmatch(color):
-        raise Refused(_("Choose someone in the room."), 400)
-    presence = get_presence()
-    keys = presence.keys_of(room.id, color)
-    if room.owner_key in keys:
+    person = find_person(room, handle)
+    if person.user_key == room.owner_key:
         raise Refused(_("The owner cannot be removed."), 400)
-    if not keys:
-        raise Refused(_("%(color)s is not in the room.", color=color), 400)
-    for key in keys:
-        get_store().ban(room.id, key)
-        for sid in presence.sockets_of(room.id, key):
-            presence.leave(sid)
-            socketio.server.leave_room(sid, room.id, namespace="/chat")
-            socketio.emit("kicked", {"room": room.id}, namespace="/chat", to=sid)
-        presence.drop(room.id, key)
-    announce(room.id, "kick", color)
+    presence = get_presence()
+    get_store().ban(room.id, person.user_key)
+    for sid in presence.sockets_of(room.id, person.user_key):
+        presence.leave(sid)
+        socketio.server.leave_room(sid, room.id, namespace="/chat")
+        socketio.emit("kicked", {"room": room.id}, namespace="/chat", to=sid)
+    presence.drop(room.id, person.user_key)
+    announce(room.id, "kick", person)
     announce_occupancy(room.id)
     if presence.count(room.id) == 0:
         watch_empty(room.id)

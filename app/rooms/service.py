@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..deadlines import get_deadlines
 from ..errors import Refused
 from ..extensions import socketio
-from ..identity import current_color, user_key
+from ..identity import current_color, current_name, user_key
 from ..offload import run_blocking
 from ..presence import get_presence
 from ..store import Room, get_store
@@ -16,7 +16,9 @@ from ..store import Room, get_store
 def create_room(title: str, capacity: int, password: str | None) -> Room:
     """Create a room owned by this visitor, let them in and show it in every lobby."""
     password_hash = run_blocking(generate_password_hash, password) if password else None
-    room = get_store().create_room(title, capacity, current_color(), password_hash, user_key())
+    room = get_store().create_room(
+        title, capacity, current_color(), password_hash, user_key(), current_name()
+    )
     admit(room)
     socketio.emit("newRoom", lobby_json(room), namespace="/room")
     watch_empty(room.id)  # a room nobody ever enters goes the way of an emptied one

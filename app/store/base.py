@@ -45,8 +45,18 @@ class Store(ABC):
         owner: str,
         password_hash: str | None,
         owner_key: str | None = None,
+        owner_name: str | None = None,
     ) -> Room:
-        room = Room(new_id(), title, capacity, owner, password_hash, utcnow(), owner_key=owner_key)
+        room = Room(
+            new_id(),
+            title,
+            capacity,
+            owner,
+            password_hash,
+            utcnow(),
+            owner_key=owner_key,
+            owner_name=owner_name,
+        )
         self._insert_room(room)
         return room
 
@@ -60,8 +70,15 @@ class Store(ABC):
         return self._find_rooms()
 
     @guarded
-    def set_owner(self, room_id: str, owner: str, owner_key: str | None = None) -> Room | None:
-        return self._set_owner(room_id, owner, owner_key) if is_id(room_id) else None
+    def set_owner(
+        self,
+        room_id: str,
+        owner: str,
+        owner_key: str | None = None,
+        owner_name: str | None = None,
+    ) -> Room | None:
+        """Give the room to owner (a color), or record its owner's new display name."""
+        return self._set_owner(room_id, owner, owner_key, owner_name) if is_id(room_id) else None
 
     @guarded
     def ban(self, room_id: str, user_key: str) -> Room | None:
@@ -86,10 +103,30 @@ class Store(ABC):
         to: str | None = None,
         user_key: str | None = None,
         to_key: str | None = None,
+        name: str | None = None,
+        handle: str | None = None,
+        owner: bool = False,
+        to_name: str | None = None,
+        to_handle: str | None = None,
     ) -> Chat:
         # Any room_id is kept as given, so a chat never needs its room read first.
         message = Chat(
-            new_id(), room_id, user, utcnow(), chat, gif, kind, who, to, user_key, to_key
+            new_id(),
+            room_id,
+            user,
+            utcnow(),
+            chat,
+            gif,
+            kind,
+            who,
+            to,
+            user_key,
+            to_key,
+            name,
+            handle,
+            bool(owner),
+            to_name,
+            to_handle,
         )
         self._insert_chat(message)
         return message
@@ -210,7 +247,9 @@ class Store(ABC):
         """Every room, oldest first (by creation, then id)."""
 
     @abstractmethod
-    def _set_owner(self, room_id: str, owner: str, owner_key: str | None) -> Room | None:
+    def _set_owner(
+        self, room_id: str, owner: str, owner_key: str | None, owner_name: str | None
+    ) -> Room | None:
         """The room after the change; None if unknown."""
 
     @abstractmethod

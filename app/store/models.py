@@ -39,6 +39,7 @@ class Room:
     created_at: datetime
     banned: frozenset = frozenset()  # the user keys kept out
     owner_key: str | None = None  # who the owner is; `owner` is only their color
+    owner_name: str | None = None  # the owner's display name, if they chose one
 
     @property
     def secret(self) -> bool:
@@ -53,7 +54,12 @@ class Room:
             "owner": self.owner,
             "password": self.secret,
             "createdAt": iso(self.created_at),
-        }
+        } | ({"ownerName": self.owner_name} if self.owner_name is not None else {})
+
+
+# A chat's optional public fields: their names on the wire, and in the record.
+_PUBLIC = {"kind": "kind", "who": "who", "to": "to", "name": "name", "handle": "handle"}
+_PUBLIC |= {"toName": "to_name", "toHandle": "to_handle"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,13 @@ class Chat:
     # Private: who sent it and whom it is for, as colors can be shared by two people.
     user_key: str | None = None
     to_key: str | None = None
+    # Public: the sender's (a notice: its subject's) display name and handle, whether the
+    # room's owner sent it, and a whisper addressee's name and handle.
+    name: str | None = None
+    handle: str | None = None
+    owner: bool = False
+    to_name: str | None = None
+    to_handle: str | None = None
     # (emoji, user key) pairs, oldest first: private; to_json gives counts and the viewer's own.
     reactions: tuple = ()
 
@@ -97,9 +110,11 @@ class Chat:
             data["gif"] = self.gif
         else:
             data["chat"] = self.chat
-        for key in ("kind", "who", "to"):
-            if getattr(self, key) is not None:
-                data[key] = getattr(self, key)
+        for key, field in _PUBLIC.items():
+            if getattr(self, field) is not None:
+                data[key] = getattr(self, field)
+        if self.owner:
+            data["owner"] = True
         data["createdAt"] = iso(self.created_at)
         if self.reactions:
             data["reactions"] = self.reaction_counts()

@@ -26,13 +26,14 @@ def _room(doc) -> Room | None:
     if doc is None:
         return None
     fields = (doc.get("passwordHash"), _utc(doc["createdAt"]), frozenset(doc.get("banned", ())))
-    return Room(
-        str(doc["_id"]), doc["title"], doc["max"], doc["owner"], *fields, doc.get("ownerKey")
-    )
+    owner = (doc.get("ownerKey"), doc.get("ownerName"))
+    return Room(str(doc["_id"]), doc["title"], doc["max"], doc["owner"], *fields, *owner)
 
 
 def _chat(doc) -> Chat:
     fields = [doc.get(key) for key in ("chat", "gif", "kind", "who", "to", "userKey", "toKey")]
+    fields += [doc.get("name"), doc.get("handle"), bool(doc.get("owner"))]
+    fields += [doc.get("toName"), doc.get("toHandle")]
     reactions = tuple((each["e"], each["k"]) for each in doc.get("reactions", ()))
     return Chat(
         str(doc["_id"]), doc["room"], doc["user"], _utc(doc["createdAt"]), *fields, reactions
@@ -100,6 +101,8 @@ class MongoStore(Store):
         doc = {"_id": ObjectId(room.id), "title": room.title, "max": room.capacity}
         # The hash never leaves the server: Room.to_json says only whether there is one.
         doc.update(owner=room.owner, ownerKey=room.owner_key, passwordHash=room.password_hash)
+        if room.owner_name is not None:
+            doc["ownerName"] = room.owner_name
         self._rooms.insert_one({**doc, "createdAt": room.created_at, "banned": []})
 
     def _find_room(self, room_id):
@@ -115,8 +118,9 @@ class MongoStore(Store):
         )
         return _room(found)
 
-    def _set_owner(self, room_id, owner, owner_key):
-        return self._update_room(room_id, {"$set": {"owner": owner, "ownerKey": owner_key}})
+    def _set_owner(self, room_id, owner, owner_key, owner_name):
+        changes = {"owner": owner, "ownerKey": owner_key, "ownerName": owner_name}
+        return self._update_room(room_id, {"$set": changes})
 
     def _add_ban(self, room_id, user_key):
         return self._update_room(room_id, {"$addToSet": {"banned": user_key}})
@@ -132,6 +136,8 @@ class MongoStore(Store):
     def _insert_chat(self, chat):
         optional = {"chat": chat.chat, "gif": chat.gif, "kind": chat.kind, "who": chat.who}
         optional.update(to=chat.to, userKey=chat.user_key, toKey=chat.to_key)
+        optional.update(name=chat.name, handle=chat.handle, owner=chat.owner or None)
+        optional.update(toName=chat.to_name, toHandle=chat.to_handle)
         # Chats and media keep their room's hex id, as the API gives it.
         doc = {"_id": ObjectId(chat.id), "room": chat.room, "user": chat.user}
         doc.update(createdAt=chat.created_at)

@@ -32,19 +32,27 @@ CREATE TABLE IF NOT EXISTS reactions (room TEXT NOT NULL, chat TEXT NOT NULL,
     emoji TEXT NOT NULL, user_key TEXT NOT NULL, UNIQUE (chat, emoji, user_key));
 CREATE INDEX IF NOT EXISTS reactions_by_room ON reactions (room);
 """
+# Columns added since, to a database made before them too (all may be NULL).
+ADDED = {
+    "rooms": ["owner_name TEXT"],
+    "chats": ["name TEXT", "handle TEXT", "owner INTEGER", "to_name TEXT", "to_handle TEXT"],
+}
 CHAT_COLUMNS = "id, room, user, chat, gif, kind, who, recipient, user_key, to_key, created_at"
+CHAT_COLUMNS += ", name, handle, owner, to_name, to_handle"
 
 
 def _room(row) -> Room:
     created_at = datetime.fromisoformat(row["created_at"])
     fields = (row["password_hash"], created_at, frozenset(json.loads(row["banned"])))
-    return Room(row["id"], row["title"], row["max"], row["owner"], *fields, row["owner_key"])
+    owner = (row["owner_key"], row["owner_name"])
+    return Room(row["id"], row["title"], row["max"], row["owner"], *fields, *owner)
 
 
 def _chat(row, reactions=()) -> Chat:
     created_at = datetime.fromisoformat(row["created_at"])
     fields = (row[key] for key in ("chat", "gif", "kind", "who", "recipient", "user_key", "to_key"))
-    return Chat(row["id"], row["room"], row["user"], created_at, *fields, tuple(reactions))
+    people = (row["name"], row["handle"], bool(row["owner"]), row["to_name"], row["to_handle"])
+    return Chat(row["id"], row["room"], row["user"], created_at, *fields, *people, tuple(reactions))
 
 
 def _with_reactions(query, rows) -> list[Chat]:
@@ -77,6 +85,11 @@ class SQLiteStore(Store):
     def _create_schema(self) -> None:
         with self.db.transaction() as db:
             db.executescript(SCHEMA)
+            for table, columns in ADDED.items():
+                present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+                for column in columns:
+                    if column.split()[0] not in present:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
     def _is_outage(self, error):
         # OSError: the media folder is full, read-only or gone.
@@ -87,10 +100,10 @@ class SQLiteStore(Store):
 
     def _insert_room(self, room):
         self.db.write(
-            "INSERT INTO rooms (id, title, max, owner, password_hash, created_at, owner_key)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO rooms (id, title, max, owner, password_hash, created_at, owner_key,"
+            " owner_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (room.id, room.title, room.capacity, room.owner, room.password_hash)
-            + (room.created_at.isoformat(), room.owner_key),
+            + (room.created_at.isoformat(), room.owner_key, room.owner_name),
         )
 
     def _find_room(self, room_id):
@@ -106,9 +119,9 @@ class SQLiteStore(Store):
             row = db.execute("SELECT * FROM rooms WHERE id = ?", (room_id,)).fetchone()
         return None if row is None else _room(row)
 
-    def _set_owner(self, room_id, owner, owner_key):
-        sql = "UPDATE rooms SET owner = ?, owner_key = ? WHERE id = ?"
-        return self._update_room(room_id, sql, (owner, owner_key, room_id))
+    def _set_owner(self, room_id, owner, owner_key, owner_name):
+        sql = "UPDATE rooms SET owner = ?, owner_key = ?, owner_name = ? WHERE id = ?"
+        return self._update_room(room_id, sql, (owner, owner_key, owner_name, room_id))
 
     def _add_ban(self, room_id, user_key):
         # One statement, so two bans at once both count; UNION keeps each key once.
@@ -135,9 +148,10 @@ class SQLiteStore(Store):
 
     def _insert_chat(self, chat):
         self.db.write(
-            f"INSERT INTO chats ({CHAT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO chats ({CHAT_COLUMNS}) VALUES ({', '.join('?' * 16)})",
             (chat.id, chat.room, chat.user, chat.chat, chat.gif, chat.kind, chat.who, chat.to)
-            + (chat.user_key, chat.to_key, chat.created_at.isoformat()),
+            + (chat.user_key, chat.to_key, chat.created_at.isoformat(), chat.name, chat.handle)
+            + (int(chat.owner), chat.to_name, chat.to_handle),
         )
 
     def _find_chats(self, room_id, limit, cursor, newer, viewer_key):

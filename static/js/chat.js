@@ -6,12 +6,14 @@ import { setupPicker, setupViewer } from "./gifs.js";
 import { loadPage, replay } from "./history.js";
 import { createMessageList } from "./messages.js";
 import { createOwnerControls } from "./owner.js";
-import { me, pageData, t } from "./page.js";
+import { pageData, t } from "./page.js";
 import { createParticipants } from "./participants.js";
+import { myHandle } from "./people.js";
 import { setupReactions } from "./reactions.js";
 import { setupTyping } from "./typing.js";
 import { setupUnread } from "./unread.js";
 import { setupUploads } from "./upload.js";
+import { createWhisper } from "./whisper.js";
 
 const root = document.getElementById("room");
 const input = document.getElementById("chat");
@@ -34,22 +36,21 @@ messages.add(pageData("chats-data"));
 // Announced from now on: new messages, not the history the page opened with.
 document.getElementById("chat-list").setAttribute("aria-live", "polite");
 
-const placeholder = input.placeholder;
+const whisper = createWhisper({ input });
 const participants = createParticipants({
   root,
-  input,
   onError: showError,
-  onRecipient(color) {
-    input.placeholder = color ? t("whisperTo", { color }) : placeholder;
-  },
+  onWhisper: whisper.choose,
+  onMembers: whisper.setPeople,
 });
 const composer = createComposer({
   form: document.getElementById("chat-form"),
   input,
   url: root.dataset.chatUrl,
-  recipient: participants.recipient,
-  onSent: (chat) => {
+  recipient: whisper.recipient,
+  onSent(chat) {
     messages.add([chat], true);
+    whisper.sent(chat);
     typing.sent();
   },
   showError,
@@ -77,10 +78,11 @@ setupPicker({
   showError,
 });
 
-function setOwner(color) {
-  root.classList.toggle("i-own", color === me); // the owner may delete anyone's message
-  participants.setOwner(color);
-  ownerControls.update(color === me);
+/** Who is here, and who owns the room, as the server marks them. */
+function setMembers(members) {
+  participants.setMembers(members);
+  ownerControls.update(participants.amOwner());
+  root.classList.toggle("i-own", participants.amOwner()); // the owner may delete any message
 }
 
 const socket = io("/chat");
@@ -110,8 +112,7 @@ socket.on("connect", () => {
   const shownBefore = resumeFrom ?? messages.newestId();
   socket.emit("join", root.dataset.id, async (answer) => {
     if (!answer || answer.error) return leave((answer && answer.error) || t("failed"));
-    if (answer.owner) setOwner(answer.owner);
-    participants.setMembers(answer.members);
+    setMembers(answer.members);
     try {
       await replay(historyUrl, messages, shownBefore);
       // Back after a gap: deletions and reactions made meanwhile, from the latest page.
@@ -126,17 +127,17 @@ socket.on("connect", () => {
   });
 });
 socket.on("chat", (chat) => {
-  if (messages.add([chat], chat.user === me)) unread.arrived(chat);
+  if (messages.add([chat], chat.handle === myHandle)) unread.arrived(chat);
   typing.heard(chat);
 });
 for (const kind of ["join", "exit", "owner", "kick"]) {
   socket.on(kind, (notice) => {
     messages.add([notice]);
-    if (kind === "owner") setOwner(notice.who);
     if (kind === "exit" || kind === "kick") typing.heard({ user: notice.who }); // gone, not typing
-    participants.setMembers(notice.members);
+    setMembers(notice.members);
   });
 }
+socket.on("name", (data) => setMembers(data && data.members));
 socket.on("kicked", (data) => {
   if (!data || !data.room || data.room === root.dataset.id) leave(t("kicked"));
 });

@@ -1,9 +1,9 @@
 // The lobby: rooms appear, fill up, change hands and disappear as it happens; after a lost
 // connection it reads the whole list again.
 import { read } from "./api.js";
-import { colorName } from "./colors.js";
 import { watchConnection } from "./connection.js";
 import { pageData, t } from "./page.js";
+import { personName } from "./people.js";
 
 const tbody = document.querySelector("#room-list tbody");
 const empty = document.getElementById("no-rooms");
@@ -30,7 +30,7 @@ function row(room) {
   count.className = "count";
   capacity.append(count, "/" + room.max);
   const owner = cell("owner", t("ownerLabel"));
-  owner.append(colorName(room.owner));
+  owner.append(personName({ color: room.owner, name: room.ownerName }));
   const enter = cell("enter");
   const link = document.createElement("a");
   link.className = "button";
@@ -74,7 +74,8 @@ const handlers = {
     if (tr) setCount(tr, data.count);
   },
   owner(data) {
-    find(data._id)?.querySelector(".owner").replaceChildren(colorName(data.owner));
+    const owner = personName({ color: data.owner, name: data.ownerName });
+    find(data._id)?.querySelector(".owner").replaceChildren(owner);
   },
 };
 

@@ -1,87 +1,70 @@
-// Who is in the room: the participants panel, the whisper recipient menu and the owner's kicks.
+// Who is in the room: the participants panel and the owner's kicks, everyone by handle.
 import { send } from "./api.js";
-import { colorName } from "./colors.js";
 import { me, t } from "./page.js";
+import { label, myHandle, personName, setPresent } from "./people.js";
 
-
-export function createParticipants({ root, input, onError, onRecipient }) {
+export function createParticipants({ root, onError, onWhisper, onMembers }) {
   const list = document.getElementById("participant-list");
   const count = document.getElementById("participant-count");
-  const select = document.getElementById("whisper-to");
-  let members = [me];
+  const myName = document.getElementById("my-name");
+  // Before the join ack: just me, as the page knows me.
+  let members = [{ handle: myHandle, color: me, name: null, owner: false }];
 
-  function owner() {
-    return root.dataset.owner;
+  function amOwner() {
+    return members.some((person) => person.owner && person.handle === myHandle);
   }
 
-  function button(className, color, text, label) {
+  function button(className, person, text, aria) {
     const b = document.createElement("button");
     b.type = "button";
     b.className = className;
-    b.dataset.color = color;
+    b.dataset.handle = person.handle;
+    b.dataset.color = person.color;
     b.textContent = text;
-    b.setAttribute("aria-label", label);
+    b.setAttribute("aria-label", aria);
     return b;
   }
 
-  function item(color) {
+  function item(person) {
     const li = document.createElement("li");
-    li.dataset.color = color;
+    li.dataset.handle = person.handle;
+    li.dataset.color = person.color;
     const who = document.createElement("span");
     who.className = "who";
-    who.append(colorName(color));
-    if (color === me) {
+    who.append(personName(person, { owner: person.owner, others: members }));
+    if (person.handle === myHandle) {
       li.classList.add("me");
       const you = document.createElement("span");
       you.className = "tag";
       you.textContent = "(" + t("you") + ")";
       who.append(" ", you);
     }
-    if (color === owner()) {
-      li.classList.add("owner");
-      const badge = document.createElement("span");
-      badge.className = "owner-badge";
-      badge.textContent = t("ownerBadge");
-      who.append(" ", badge);
-    }
+    if (person.owner) li.classList.add("owner");
     li.append(who);
-    if (color !== me) {
+    if (person.handle !== myHandle) {
       const actions = document.createElement("span");
       actions.className = "actions";
-      actions.append(button("whisper", color, t("whisper"), t("whisperLabel", { color })));
-      if (owner() === me) {
-        actions.append(button("kick danger", color, t("kickButton"), t("kickLabel", { color })));
+      const name = label(person);
+      actions.append(button("whisper", person, t("whisper"), t("whisperTo", { color: name })));
+      if (amOwner()) {
+        actions.append(button("kick danger", person, t("kickButton"), t("kickLabel", { color: name })));
       }
       li.append(actions);
     }
     return li;
   }
 
-  function syncSelect() {
-    const chosen = select.value;
-    while (select.options.length > 1) select.remove(1);
-    for (const color of members) {
-      if (color !== me) select.add(new Option(color, color));
-    }
-    select.value = members.includes(chosen) && chosen !== me ? chosen : "";
-    chose();
-  }
-
-  function chose() {
-    select.classList.toggle("active", select.value !== "");
-    onRecipient(select.value);
-  }
-
   function draw() {
     // Keep keyboard focus on the same control (or its neighbour) when the list is redrawn.
     const focused = list.contains(document.activeElement) ? document.activeElement : null;
-    const kind = focused && focused.dataset.color ? "button." + focused.classList[0] : null;
+    const kind = focused && focused.dataset.handle ? "button." + focused.classList[0] : null;
     const index = focused ? Array.from(list.children).indexOf(focused.closest("li")) : -1;
+    setPresent(members);
     list.replaceChildren(...members.map(item));
     count.textContent = String(members.length);
-    syncSelect();
+    onMembers(members);
     if (!kind) return;
-    const same = list.querySelector(kind + '[data-color="' + CSS.escape(focused.dataset.color) + '"]');
+    const same = list.querySelector(kind + '[data-handle="' + CSS.escape(focused.dataset.handle) + '"]');
     const buttons = Array.from(list.querySelectorAll(kind));
     const neighbour = buttons.find((b) => Array.from(list.children).indexOf(b.closest("li")) >= index);
     (same || neighbour || buttons.at(-1) || list.closest("details").querySelector("summary")).focus();
@@ -91,7 +74,7 @@ export function createParticipants({ root, input, onError, onRecipient }) {
     if (target.getAttribute("aria-disabled")) return;
     target.setAttribute("aria-disabled", "true"); // not disabled: that would drop keyboard focus
     try {
-      await send("POST", root.dataset.kickUrl, { user: target.dataset.color });
+      await send("POST", root.dataset.kickUrl, { user: target.dataset.handle });
     } catch (error) {
       onError(error.message);
     } finally {
@@ -100,33 +83,29 @@ export function createParticipants({ root, input, onError, onRecipient }) {
   }
 
   list.addEventListener("click", (event) => {
-    const target = event.target.closest("button[data-color]");
+    const target = event.target.closest("button[data-handle]");
     if (!target) return;
-    if (target.classList.contains("kick")) {
-      kick(target);
-    } else {
-      select.value = target.dataset.color;
-      chose();
-      input.focus();
-    }
+    if (target.classList.contains("kick")) kick(target);
+    else onWhisper(target.dataset.handle);
   });
-  select.addEventListener("change", chose);
 
   draw();
   return {
-    /** The colors present, longest present first (from the join ack or a notice). */
-    setMembers(colors) {
-      if (!Array.isArray(colors)) return;
-      members = colors.includes(me) ? colors.slice() : [...colors, me];
+    /** Who is present, longest first: {handle, color, name, owner} from the server. */
+    setMembers(people) {
+      if (!Array.isArray(people)) return;
+      members = people.slice();
+      const mine = members.find((person) => person.handle === myHandle);
+      if (mine) {
+        myName.textContent = mine.name || mine.color; // a rename in another tab, too
+        document.getElementById("my-color").hidden = !mine.name;
+      } else {
+        members.push({ handle: myHandle, color: me, name: null, owner: false });
+      }
+      root.dataset.owner = members.find((person) => person.owner)?.color || root.dataset.owner;
       draw();
     },
-    setOwner(color) {
-      if (!color || color === owner()) return;
-      root.dataset.owner = color;
-      draw();
-    },
-    recipient() {
-      return select.value;
-    },
+    /** Whether the server marks me as the owner. */
+    amOwner,
   };
 }

@@ -3,6 +3,7 @@
 import { paint } from "./colors.js";
 import { deleteButton } from "./deleting.js";
 import { lang, me, notice, t } from "./page.js";
+import { label, menuLabel, myHandle, personName } from "./people.js";
 import { moreButton, reactionBar } from "./reactions.js";
 import { appendRichText } from "./richtext.js";
 import { myNames, rt } from "./room-strings.js";
@@ -14,7 +15,8 @@ const full = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "medi
 
 /** A notice in the viewer's language, from its kind and who; the stored text otherwise. */
 function systemText(chat) {
-  return (chat.kind && chat.who && notice(chat.kind, chat.who)) || chat.chat || "";
+  const who = chat.who && menuLabel({ handle: chat.handle, name: chat.name, color: chat.who });
+  return (chat.kind && who && notice(chat.kind, who)) || chat.chat || "";
 }
 
 /** Show a <time datetime> in the viewer's time zone: the time today, the date otherwise. */
@@ -27,10 +29,12 @@ function formatTime(time) {
 }
 
 function whisperLabel(chat) {
-  const label = document.createElement("span");
-  label.className = "whisper-label";
-  label.textContent = chat.to === me ? t("whisperToMe") : t("whisperTo", { color: chat.to });
-  return label;
+  const span = document.createElement("span");
+  span.className = "whisper-label";
+  const toMe = chat.toHandle ? chat.toHandle === myHandle : chat.to === me;
+  const to = label({ name: chat.toName, color: chat.to });
+  span.textContent = toMe ? t("whisperToMe") : t("whisperTo", { color: to });
+  return span;
 }
 
 /** The list item for a chat from the server (the page's data, an event or a history page). */
@@ -44,14 +48,14 @@ export function renderChat(chat, gifBase) {
     li.textContent = systemText(chat);
     return li;
   }
-  li.className = "message " + (chat.user === me ? "mine" : "other");
+  const mine = chat.handle ? chat.handle === myHandle : chat.user === me;
+  li.className = "message " + (mine ? "mine" : "other");
   paint(li, chat.user);
+  if (chat.owner) li.classList.add("by-owner"); // the server's mark: no color can fake it
   const meta = document.createElement("div");
   meta.className = "meta";
-  const name = document.createElement("span");
-  name.className = "color-name";
-  name.textContent = chat.user;
-  meta.append(name);
+  const sender = { handle: chat.handle, color: chat.user, name: chat.name };
+  meta.append(personName(sender, { owner: chat.owner }));
   if (chat.to) {
     li.classList.add("whisper");
     li.dataset.to = chat.to;
@@ -60,7 +64,7 @@ export function renderChat(chat, gifBase) {
   const bubble = document.createElement("div");
   bubble.className = "bubble";
   if (chat.gif) {
-    bubble.append(gifImage(chat, gifBase));
+    bubble.append(gifImage(chat, gifBase, t("gifFrom", { color: label(sender) })));
     holdStill(bubble.querySelector("img"));
   } else {
     const p = document.createElement("p");
@@ -80,12 +84,12 @@ export function renderChat(chat, gifBase) {
 }
 
 /** A GIF in the feed: capped in height by CSS, opened large (gifs.js) by click or Enter. */
-function gifImage(chat, gifBase) {
+function gifImage(chat, gifBase, alt) {
   const img = document.createElement("img");
   img.className = "gif";
   img.loading = "lazy";
   img.src = gifBase + encodeURIComponent(chat.gif);
-  img.alt = t("gifFrom", { color: chat.user });
+  img.alt = alt;
   img.dataset.gif = chat.gif;
   img.tabIndex = 0;
   img.setAttribute("role", "button");

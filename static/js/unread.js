@@ -1,10 +1,16 @@
 // Bringing people back: "(3) Room" in the tab's title while it is hidden, and, for those who
 // switch them on, browser notifications of whispers and mentions that arrive meanwhile.
 import { me } from "./page.js";
+import { myHandle } from "./people.js";
 import { mentions } from "./richtext.js";
 import { myNames, rt } from "./room-strings.js";
 
 const STORED = "gifchat-notify"; // the choice, kept in this browser
+
+/** Whether a chat is a whisper to me (by handle; by color from a server without handles). */
+function toMe(chat) {
+  return chat.toHandle ? chat.toHandle === myHandle : Boolean(chat.to) && chat.to === me;
+}
 
 export function setupUnread({ toggle, showError }) {
   const title = document.title;
@@ -50,7 +56,7 @@ export function setupUnread({ toggle, showError }) {
 
   function notify(chat) {
     if (!wanted || Notification.permission !== "granted") return;
-    const whisper = chat.to === me;
+    const whisper = toMe(chat);
     const body = chat.gif ? "GIF" : String(chat.chat || "");
     const heading = rt(whisper ? "whisperFrom" : "mentionedBy", { who: chat.user });
     try {
@@ -67,10 +73,11 @@ export function setupUnread({ toggle, showError }) {
   return {
     /** A message arrived live: counted while the tab is hidden, and maybe worth a notification. */
     arrived(chat) {
-      if (!chat || chat.user === me || chat.user === "system" || !hidden()) return;
+      if (!chat || chat.user === "system" || !hidden()) return;
+      if (chat.handle ? chat.handle === myHandle : chat.user === me) return; // my own
       unread += 1;
       setTitle();
-      if ((chat.to === me || mentions(chat.chat, myNames()))) notify(chat);
+      if ((toMe(chat) || mentions(chat.chat, myNames()))) notify(chat);
     },
   };
 }

@@ -106,6 +106,18 @@ class Person:
             assert self._color and self._color.startswith("#"), f"{self.name} has no color yet"
         return self._color
 
+    @property
+    def handle(self) -> str:
+        """My public handle (body[data-handle]): what whispers and kicks are aimed at."""
+        return self.page.locator("body").get_attribute("data-handle")
+
+    def set_name(self, name: str) -> None:
+        """Choose a display name with the header's form, and wait until the header shows it."""
+        self.page.locator("#name-edit > summary").click()
+        self.page.locator("#name-input").fill(name)
+        self.page.locator("#name-form button[type=submit]").click()
+        expect(self.page.locator("#my-name")).to_have_text(name.strip())
+
     # Pages
 
     def open_lobby(self) -> Person:

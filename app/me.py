@@ -1,0 +1,70 @@
+"""Display names: what a visitor chooses to be called, beside the color that stays theirs."""
+
+import unicodedata
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+from .errors import Refused
+from .extensions import socketio
+from .i18n import is_local_path
+from .identity import current_color, current_handle, current_name, user_key
+from .payload import fields
+from .presence import get_presence
+from .rooms.participants import announce_owner, members
+from .store import get_store
+
+bp = Blueprint("me", __name__)
+
+# Direction overrides make a name read as another; other format characters (the joiner in
+# emoji sequences, for one) stay allowed.
+BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_name(value) -> str:
+    """The name as it will be shown: trimmed text of 1 to NAME_MAX_LENGTH characters."""
+    if not isinstance(value, str) or not value.strip():
+        raise Refused(_("Write a name."), 400)
+    name = value.strip()
+    limit = current_app.config["NAME_MAX_LENGTH"]
+    if len(name) > limit:
+        raise Refused(_("A name can be at most %(max)d characters.", max=limit), 400)
+    if any(unicodedata.category(c) in ("Cc", "Cs") or c in BIDI_CONTROLS for c in name):
+        raise Refused(_("The text contains a character that is not allowed."), 400)
+    return name
+
+
+def whoami() -> dict:
+    return {"handle": current_handle(), "color": current_color(), "name": current_name()}
+
+
+@bp.get("/me")
+def show():
+    """This visitor as others see them: handle, color and name (null when none chosen)."""
+    return whoami()
+
+
+@bp.post("/me")
+def rename():
+    """Choose a display name (JSON or form field `name`); rooms and lobbies hear of it live."""
+    payload = fields()
+    name = clean_name(payload.get("name"))
+    session["name"] = name
+    announce_name(name)
+    if request.is_json:
+        return whoami()
+    target = payload.get("next", "")
+    target = target if isinstance(target, str) and is_local_path(target) else None
+    return redirect(target or url_for("rooms.lobby"))
+
+
+def announce_name(name: str) -> None:
+    """Tell the rooms the visitor is in, and the lobbies of the rooms they own, the new name."""
+    for room_id in get_presence().rename(user_key(), name):
+        payload = {**whoami(), "members": members(room_id)}
+        socketio.emit("name", payload, namespace="/chat", to=room_id)
+    store = get_store()
+    for room in store.list_rooms():
+        if room.owner_key == user_key():
+            store.set_owner(room.id, room.owner, room.owner_key, name)
+            announce_owner(room.id, room.owner, name)

@@ -1,0 +1,36 @@
+// Choosing a display name from the header of any page, without leaving it.
+import { send } from "./api.js";
+
+const form = document.getElementById("name-form");
+const details = document.getElementById("name-edit");
+const error = document.getElementById("name-error");
+const input = document.getElementById("name-input");
+
+function showError(message) {
+  error.textContent = message;
+  error.hidden = !message;
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    const me = await send("POST", form.action, { name: input.value });
+    document.getElementById("my-name").textContent = me.name;
+    document.getElementById("my-color").hidden = false;
+    input.value = me.name;
+    showError("");
+    details.open = false;
+    details.querySelector("summary").focus();
+  } catch (failure) {
+    showError(failure.message);
+    input.focus();
+  }
+});
+details.addEventListener("toggle", () => {
+  if (details.open) input.select();
+});
+details.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || !details.open) return;
+  details.open = false;
+  details.querySelector("summary").focus();
+});
