@@ -296,6 +296,7 @@ class Person:
         page = self.get(path)
         assert page.status_code == 200, (page.status_code, page.text)
         self.color = re.search(r'<body data-me="([^"]*)"', page.text).group(1)
+        self.handle = re.search(r'<body [^>]*data-handle="([^"]*)"', page.text).group(1)
         self.csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text).group(1)
         return page
 

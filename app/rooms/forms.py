@@ -55,7 +55,7 @@ class RoomForm(Form):
         ],
     )
     max = IntegerField(  # the room's capacity; "max" on the wire, as the original app named it
-        _l("Capacity (at least 2)"),
+        _l("Capacity"),  # its bounds are the input's min and max, from configuration
         filters=[_default_capacity],
         validators=[
             Optional(),

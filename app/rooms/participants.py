@@ -8,6 +8,7 @@ from ..deadlines import get_deadlines
 from ..errors import Refused
 from ..extensions import socketio
 from ..identity import current_color, current_handle, current_name, is_handle, user_key
+from ..pages import NOTICES
 from ..presence import Person, RoomFull, get_presence
 from ..store import Room, get_store
 from .service import (
@@ -122,13 +123,8 @@ def announce(room_id: str, kind: str, person: Person, skip_sid: str | None = Non
 
 
 def _notice_text(kind: str, color: str) -> str:
-    if kind == "join":
-        return _("%(color)s joined.", color=color)
-    if kind == "exit":
-        return _("%(color)s left.", color=color)
-    if kind == "owner":
-        return _("%(color)s is now the owner.", color=color)
-    return _("%(color)s was removed from the room.", color=color)
+    # The one table of notice texts, which pages also hand their scripts.
+    return str(NOTICES[kind]) % {"color": color}
 
 
 def hand_over(room_id: str, owner_key: str) -> None:

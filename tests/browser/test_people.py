@@ -1,9 +1,11 @@
 """Names people choose, seen by the others; whispers that end when they should."""
 
 import re
+import sqlite3
+from contextlib import closing
 
+import msgspec
 import pytest
-from cachelib import FileSystemCache
 
 from .people import expect
 
@@ -112,9 +114,15 @@ def test_whisper_mode_ends_after_one_message_and_esc_leaves_it(person):
 def take_color(someone, color, server) -> None:
     """Give someone's session this color, as reloading without a cookie until it came up would."""
     sid = next(c["value"] for c in someone.context.cookies() if c["name"] == "session")
-    sessions = FileSystemCache(str(server.folder / "instance" / "sessions"), mode=0o600)
-    data = sessions.get(f"session:{sid}")
-    sessions.set(f"session:{sid}", {**data, "color": color}, timeout=3600)
+    with closing(sqlite3.connect(server.folder / "instance" / "sessions.sqlite3")) as db, db:
+        (data,) = db.execute(
+            "SELECT data FROM sessions WHERE id = ?", (f"session:{sid}",)
+        ).fetchone()
+        changed = {**msgspec.msgpack.decode(data), "color": color}
+        db.execute(
+            "UPDATE sessions SET data = ? WHERE id = ?",
+            (msgspec.msgpack.encode(changed), f"session:{sid}"),
+        )
     someone.page.reload()
     someone._color = None
     assert someone.color == color

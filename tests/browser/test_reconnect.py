@@ -85,6 +85,8 @@ def test_after_a_lost_connection_the_page_shows_everything_said_meanwhile_once(
 
     server.stop()
     server.start()  # the same port, database, sessions and GIFs
+    # B's page rejoins by itself; only the rejoined B is listed (A is still cut off).
+    expect(b.page.locator("#participant-list > li")).to_have_count(1, timeout=BACK_MS)
     b.page.evaluate(SEED, [SENT_MEANWHILE])  # seven pages of messages A has not seen
     d.page.locator("#delete-room").click()
     d.page.locator("#delete-room-confirm").click()
