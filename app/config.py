@@ -27,12 +27,17 @@ NAME_MAX_LENGTH = 30  # a display name, after trimming
 TITLE_MAX_LENGTH = 100
 ROOM_CAPACITY_MIN, ROOM_CAPACITY_MAX, ROOM_CAPACITY_DEFAULT = 2, 100, 10
 PASSWORD_MAX_LENGTH = 100
+# The reactions a message can get, in the order they are offered.
+REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🎉"]
+# Typing indicators a socket may send a second; more are dropped without a word.
+TYPING_EVENTS_PER_SECOND = 3  # in bursts of up to twice that
 
 # GIF uploads: the file size cap, and caps on what a small file may decode into.
 GIF_MAX_BYTES = 5 * 1024 * 1024
 GIF_MAX_PIXELS = 4096 * 4096
 GIF_MAX_FRAMES = 1000
 GIF_MAX_TOTAL_PIXELS = 400_000_000  # summed over frames, each counted at its canvas size
+GIF_RECENT_LIMIT = 24  # GIFs the picker offers to send again
 GIF_DECODE_SECONDS = 20  # one GIF's decoding budget in CPU seconds, checked between frames
 # GIFs decode in worker threads, this many at once; an upload waits this long for one.
 GIF_DECODERS = 2

@@ -176,7 +176,7 @@ def test_no_request_answers_500(app, scene):
 def test_no_socket_event_goes_wrong(scene):
     people, rooms = scene.people, scene.rooms
     tabs = [(person.socket(ns), ns) for person in people for ns in ("/chat", "/room")]
-    events = ["join", "join", "join", "leave", "chat", "kick", "message"]
+    events = ["join", "join", "join", "leave", "chat", "kick", "message", "typing"]
     for n in range(EVENTS):
         rng = random.Random(SEED + n)
         sock, namespace = rng.choice(tabs)

@@ -172,8 +172,10 @@ def test_indexes_at_start_up(mock_store):
     assert keys(mock_store.db.chats)["chats_by_room"] == [("room", 1), ("_id", 1)]
     assert keys(mock_store.db.rooms)["rooms_by_created"] == [("createdAt", 1), ("_id", 1)]
     assert keys(mock_store.db.media)["media_by_room"] == [("room", 1)]
+    assert keys(mock_store.db.chats)["chats_by_gif"] == [("gif", 1)]
+    assert keys(mock_store.db.chats)["chats_gifs_by_user"] == [("userKey", 1), ("_id", 1)]
     mock_store.create_indexes()  # again, as every process start does
-    assert len(mock_store.db.chats.index_information()) == 2
+    assert len(mock_store.db.chats.index_information()) == 4
 
 
 @pytest.fixture

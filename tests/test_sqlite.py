@@ -76,3 +76,17 @@ def test_a_gif_file_that_cannot_be_removed_does_not_keep_its_room(store, monkeyp
     assert store.delete_room(room.id) is True
     assert store.get_room(room.id) is None and store.open_media(name) is None
     assert name in caplog.text
+
+
+@pytest.mark.parametrize(
+    "call, index",
+    [
+        (lambda store: store.recent_gifs(new_id(), "k", limit=10), "chats_gifs_by_room"),
+        (lambda store: store.recent_gifs(new_id(), "k", limit=10), "chats_gifs_by_user"),
+        (lambda store: store.reuse_gif(new_id() + ".gif", new_id(), "k"), "chats_by_gif"),
+    ],
+)
+def test_gif_lookups_use_their_index(store, monkeypatch, call, index):
+    """So the GIF picker costs the same however long a room's history."""
+    plans = plans_of(store, monkeypatch, lambda: call(store))
+    assert any(f"USING INDEX {index}" in plan for plan in plans), plans

@@ -297,3 +297,123 @@ def test_returned_types(store, room):
 
 def test_ping(store):
     store.ping()
+
+
+# Deleting messages: removed for good, nothing left in their place.
+
+
+def test_delete_chat_removes_it_and_its_reactions(store, room):
+    kept = store.add_chat(room.id, "#bf4082", chat="stays", user_key="k1")
+    gone = store.add_chat(room.id, "#bf4082", chat="regret", user_key="k1")
+    store.toggle_reaction(gone.id, "👍", "k2")
+    deleted = store.delete_chat(gone.id)
+    assert (deleted.id, deleted.chat, deleted.user_key) == (gone.id, "regret", "k1")
+    assert store.get_chat(gone.id) is None
+    assert [chat.id for chat in store.chats(room.id, limit=10)] == [kept.id]
+    assert store.delete_chat(gone.id) is None
+    assert store.toggle_reaction(gone.id, "👍", "k2") is None
+
+
+def test_delete_gif_chat_removes_its_file_unless_another_shows_it(store, room):
+    name = store.save_media(room.id, GIF)
+    first = store.add_chat(room.id, "#bf4082", gif=name, user_key="k1")
+    again = store.add_chat(room.id, "#bf4082", gif=name, user_key="k1")
+    store.delete_chat(first.id)
+    assert store.open_media(name).data == GIF
+    store.delete_chat(again.id)
+    assert store.open_media(name) is None
+
+
+def test_get_chat_keeps_its_fields(store, room):
+    chat = store.add_chat(room.id, "#bf4082", chat="psst", to="#000000", user_key="a", to_key="b")
+    assert store.get_chat(chat.id) == chat
+    assert store.get_chat(new_id()) is None
+
+
+# Reactions: one per person and emoji, toggled, counted in the order first given.
+
+
+def test_reactions_toggle_per_person(store, room):
+    chat = store.add_chat(room.id, "#bf4082", chat="hello", user_key="k1")
+    store.toggle_reaction(chat.id, "👍", "k1")
+    store.toggle_reaction(chat.id, "😂", "k2")
+    after = store.toggle_reaction(chat.id, "👍", "k2")
+    assert after.reaction_counts() == {"👍": 2, "😂": 1}
+    assert after.to_json("k2")["reactions"] == {"👍": 2, "😂": 1}
+    assert sorted(after.to_json("k2")["mine"]) == ["👍", "😂"]
+    assert after.to_json("k1")["mine"] == ["👍"]
+    assert after.to_json()["mine"] == []
+    undone = store.toggle_reaction(chat.id, "👍", "k1")
+    assert undone.reaction_counts() == {"😂": 1, "👍": 1}
+    assert undone.to_json("k1")["mine"] == []
+
+
+def test_reactions_are_kept_in_history(store, room):
+    chat = store.add_chat(room.id, "#bf4082", chat="hello")
+    plain = store.add_chat(room.id, "#bf4082", chat="no reactions")
+    store.toggle_reaction(chat.id, "❤️", "k1")
+    later, first = store.chats(room.id, limit=10)
+    assert first.reaction_counts() == {"❤️": 1} and later.reactions == ()
+    assert "reactions" not in plain.to_json() and "mine" not in plain.to_json()
+    assert store.get_chat(chat.id).reactions == (("❤️", "k1"),)
+
+
+def test_reactions_never_show_whose_they_are(store, room):
+    chat = store.add_chat(room.id, "#bf4082", chat="hello")
+    json_text = json.dumps(store.toggle_reaction(chat.id, "👍", "secret-key").to_json("other"))
+    assert "secret-key" not in json_text
+
+
+def test_delete_room_takes_its_reactions(store, room):
+    chat = store.add_chat(room.id, "#bf4082", chat="hello")
+    store.toggle_reaction(chat.id, "👍", "k1")
+    store.delete_room(room.id)
+    assert store.get_chat(chat.id) is None
+
+
+# Recent GIFs: the room's and the visitor's own, to send again.
+
+
+def test_recent_gifs_of_the_room_and_my_own_newest_first(store, room):
+    other = store.create_room("Dogs", 10, "#000000", None)
+    mine_elsewhere = store.save_media(other.id, GIF)
+    store.add_chat(other.id, "#bf4082", gif=mine_elsewhere, user_key="me")
+    theirs_elsewhere = store.save_media(other.id, GIF)
+    store.add_chat(other.id, "#000000", gif=theirs_elsewhere, user_key="them")
+    here = store.save_media(room.id, GIF)
+    store.add_chat(room.id, "#000000", gif=here, user_key="them")
+    store.add_chat(room.id, "#000000", gif=here, user_key="them")
+    assert store.recent_gifs(room.id, "me", limit=10) == [here, mine_elsewhere]
+    assert store.recent_gifs(room.id, "me", limit=1) == [here]
+    assert store.recent_gifs(room.id, None, limit=10) == [here]
+    assert store.recent_gifs(other.id, "nobody", limit=10) == [theirs_elsewhere, mine_elsewhere]
+
+
+def test_reuse_gif_only_of_the_room_or_my_own(store, room):
+    other = store.create_room("Dogs", 10, "#000000", None)
+    here = store.save_media(room.id, GIF)
+    store.add_chat(room.id, "#000000", gif=here, user_key="them")
+    mine = store.save_media(other.id, GIF + b"mine")
+    store.add_chat(other.id, "#bf4082", gif=mine, user_key="me")
+    theirs = store.save_media(other.id, GIF)
+    store.add_chat(other.id, "#000000", gif=theirs, user_key="them")
+    assert store.reuse_gif(here, room.id, "me") == here
+    assert store.reuse_gif(theirs, room.id, "me") is None
+    assert store.reuse_gif(theirs, room.id, None) is None
+    assert store.reuse_gif(new_id() + ".gif", room.id, "me") is None
+    # Another room's GIF is copied, so deleting that room leaves this one's message whole.
+    copy = store.reuse_gif(mine, room.id, "me")
+    assert copy != mine and store.open_media(copy).data == GIF + b"mine"
+    store.delete_room(other.id)
+    assert store.open_media(copy).data == GIF + b"mine"
+
+
+@pytest.mark.parametrize("bad", MALFORMED, ids=repr)
+def test_malformed_ids_for_chats_are_unknown(store, room, bad):
+    chat = store.add_chat(room.id, "#bf4082", chat="hello")
+    assert store.get_chat(bad) is None
+    assert store.delete_chat(bad) is None
+    assert store.toggle_reaction(bad, "👍", "k1") is None
+    assert store.recent_gifs(bad, "k1", limit=5) == []
+    assert store.reuse_gif(bad, room.id, "k1") is None
+    assert store.get_chat(chat.id) == chat

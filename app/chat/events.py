@@ -7,6 +7,7 @@ from .. import socket_limits
 from ..errors import Refused
 from ..identity import VisitorNamespace, current_handle
 from ..rooms import participants
+from . import typing_indicator
 
 
 class ChatNamespace(VisitorNamespace):
@@ -19,5 +20,11 @@ class ChatNamespace(VisitorNamespace):
         members = participants.members(room.id)
         return {"ok": True, "owner": room.owner, "members": members, "me": current_handle()}
 
+    def on_typing(self, data=None, *_extra):
+        """{"on": true} when this visitor starts typing, false when they stop."""
+        typing_indicator.relay(data)
+        return {"ok": True}
+
     def on_disconnect(self, reason=None):
+        typing_indicator.forget(request.sid)
         participants.leave(request.sid)

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 
 from .. import limits
 from ..errors import Refused, json_error, json_only
+from ..identity import user_key
 from ..payload import fields
 from ..rooms import service as rooms
 from ..store import get_store, is_id
-from . import service
+from . import actions, gifs, service
 
 bp = Blueprint("chat", __name__)
 
@@ -26,7 +27,7 @@ def chats(room_id):
         raise Refused(_("That is not a message id."), 400)
     room = rooms.require_admitted(room_id)
     page = service.history(room, before=before, after=after)
-    return {"chats": [chat.to_json() for chat in page]}
+    return {"chats": [chat.to_json(user_key()) for chat in page]}
 
 
 @bp.post("/room/<room_id>/chat")
@@ -42,16 +43,46 @@ def post_chat(room_id):
     return chat.to_json(), 201
 
 
+@bp.delete("/room/<room_id>/chat/<chat_id>")
+@json_only
+def delete_chat(room_id, chat_id):
+    """Its author or the room's owner deletes a message for everyone."""
+    room = rooms.require_admitted(room_id)
+    rooms.require_present(room)
+    actions.delete_chat(room, chat_id)
+    return "", 204
+
+
+@bp.post("/room/<room_id>/chat/<chat_id>/reactions")
+@json_only
+def react(room_id, chat_id):
+    """Toggle this visitor's reaction {"emoji": ...} to a message; the counts after it."""
+    emoji = fields().get("emoji")
+    room = rooms.require_admitted(room_id)
+    rooms.require_present(room)
+    return actions.toggle_reaction(room, chat_id, emoji)
+
+
 @bp.post("/room/<room_id>/gif")
 @limits.gif_per_address
 @limits.gif_uploads
 def post_gif(room_id):
-    """Upload a GIF to the room."""
+    """Upload a GIF to the room, or send one again: JSON {"reuse": "<name>"}."""
     room = rooms.require_admitted(room_id)
     rooms.require_present(room)
+    if request.is_json:
+        return gifs.send_again(room, fields().get("reuse")).to_json(), 201
     upload = request.files.get("gif")
     chat = service.post_gif(room, upload.read() if upload else b"")
     return chat.to_json(), 201
+
+
+@bp.get("/room/<room_id>/gifs")
+@json_only
+def recent_gifs(room_id):
+    """The GIFs this visitor may send again: the room's recent ones and their own."""
+    room = rooms.require_admitted(room_id)
+    return {"gifs": gifs.recent(room)}
 
 
 @bp.get("/gif/<name>")

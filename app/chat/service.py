@@ -24,7 +24,7 @@ def post_chat(room: Room, text, to=None) -> Chat:
     if len(text) > limit:
         raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400)
     if to is None:
-        return _deliver(store_chat(room, chat=text))
+        return deliver(store_chat(room, chat=text))
     return _whisper(room, text, to)
 
 
@@ -69,7 +69,7 @@ def post_gif(room: Room, data: bytes) -> Chat:
     except InvalidGif as error:
         raise Refused(str(error), error.status) from error
     name = get_store().save_media(room.id, data)
-    return _deliver(store_chat(room, gif=name))
+    return deliver(store_chat(room, gif=name))
 
 
 def history(room: Room, before=None, after=None, limit: int | None = None) -> list[Chat]:
@@ -80,6 +80,7 @@ def history(room: Room, before=None, after=None, limit: int | None = None) -> li
     )
 
 
-def _deliver(chat: Chat) -> Chat:
+def deliver(chat: Chat) -> Chat:
+    """Send a stored chat to everyone in its room."""
     socketio.emit("chat", chat.to_json(), namespace="/chat", to=chat.room)
     return chat

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from .. import limits
 from ..chat import service as chat
 from ..errors import back_to_lobby, json_only
+from ..identity import user_key
 from ..payload import fields
 from ..store import get_store
 from . import participants, service
@@ -47,7 +48,7 @@ def room(room_id):
     room = service.enter_page(room_id)
     if not service.is_admitted(room):
         return render_template("password.html", room=room, form=PasswordForm())
-    chats = [each.to_json() for each in reversed(chat.history(room))]
+    chats = [each.to_json(user_key()) for each in reversed(chat.history(room))]
     return render_template(
         "chat.html", room=room.to_json(), chats=chats, is_owner=service.is_owner(room)
     )

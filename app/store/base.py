@@ -155,6 +155,57 @@ class Store(ABC):
         return self._find_chats(room_id, limit, cursor, after is not None, viewer_key)
 
     @guarded
+    def get_chat(self, chat_id: str) -> Chat | None:
+        """A chat with its reactions, whoever may see it (the caller checks that)."""
+        return self._find_chat(chat_id) if is_id(chat_id) else None
+
+    @guarded
+    def delete_chat(self, chat_id: str) -> Chat | None:
+        """Remove a chat and its reactions for good; its GIF too, unless another chat shows it.
+
+        Returns the chat that was removed; None if unknown. Nothing is left in its place.
+        """
+        return self._delete_chat(chat_id) if is_id(chat_id) else None
+
+    @guarded
+    def toggle_reaction(self, chat_id: str, emoji: str, user_key: str) -> Chat | None:
+        """Add user_key's emoji to the chat, or take it back if given; the chat after it."""
+        if not is_id(chat_id) or not isinstance(emoji, str) or not isinstance(user_key, str):
+            return None
+        return self._toggle_reaction(chat_id, emoji, user_key)
+
+    @guarded
+    def recent_gifs(self, room_id: str, user_key: str | None, *, limit: int) -> list[str]:
+        """The GIF names last shown in the room or sent by user_key anywhere, newest first."""
+        if not is_id(room_id) or limit < 1:
+            return []
+        # A few times the limit of each, so repeats of one GIF still leave `limit` names.
+        found = self._gif_chats("room", room_id, limit * 4)
+        if isinstance(user_key, str):
+            found += self._gif_chats("user_key", user_key, limit * 4)
+        names = []
+        for _id, name in sorted(found, reverse=True):
+            if name not in names:
+                names.append(name)
+        return names[:limit]
+
+    @guarded
+    def reuse_gif(self, name: str, room_id: str, user_key: str | None) -> str | None:
+        """The GIF name to send again in room_id, if shown there or sent by user_key; else None.
+
+        A GIF from another room is copied into this one, as a room takes its GIFs along when
+        it is deleted.
+        """
+        if not isinstance(name, str) or not MEDIA_NAME.fullmatch(name) or not is_id(room_id):
+            return None
+        if not self._gif_shown(name, room_id, user_key if isinstance(user_key, str) else None):
+            return None
+        media = self._find_media(name)
+        if media is None:
+            return None
+        return name if media.room == room_id else self.save_media(room_id, media.data)
+
+    @guarded
     def save_media(self, room_id: str, data: bytes) -> str:
         """Store a GIF that belongs to room_id; returns its new file name."""
         name = f"{new_id()}.gif"
@@ -220,6 +271,25 @@ class Store(ABC):
 
         Leave out whispers unless viewer_key is their sender's or addressee's key.
         """
+
+    @abstractmethod
+    def _find_chat(self, chat_id: str) -> Chat | None: ...
+
+    @abstractmethod
+    def _delete_chat(self, chat_id: str) -> Chat | None:
+        """Delete the chat and its reactions, then its GIF if no chat shows it any more."""
+
+    @abstractmethod
+    def _toggle_reaction(self, chat_id: str, emoji: str, user_key: str) -> Chat | None:
+        """Add or take back one reaction at once; the chat after it, None if unknown."""
+
+    @abstractmethod
+    def _gif_chats(self, field: str, value: str, limit: int) -> list[tuple[str, str]]:
+        """(chat id, GIF name) of the newest GIF chats whose field ("room", "user_key") is value."""
+
+    @abstractmethod
+    def _gif_shown(self, name: str, room_id: str, user_key: str | None) -> bool:
+        """Whether a chat shows the GIF in room_id, or was sent with it by user_key."""
 
     @abstractmethod
     def _insert_media(self, name: str, room_id: str, data: bytes, created_at: datetime) -> None:

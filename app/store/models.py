@@ -83,8 +83,28 @@ class Chat:
     owner: bool = False
     to_name: str | None = None
     to_handle: str | None = None
+    # (emoji, user key) pairs, oldest first: private; to_json gives counts and the viewer's own.
+    reactions: tuple = ()
 
-    def to_json(self) -> dict:
+    @property
+    def is_whisper(self) -> bool:
+        return self.to is not None
+
+    def visible_to(self, viewer_key: str | None) -> bool:
+        """Whether viewer_key may see it: everyone a room's chat, only its two people a whisper."""
+        return not self.is_whisper or (
+            viewer_key is not None and viewer_key in (self.user_key, self.to_key)
+        )
+
+    def reaction_counts(self) -> dict:
+        """{emoji: how many}, in the order each emoji was first given."""
+        counts = {}
+        for emoji, _key in self.reactions:
+            counts[emoji] = counts.get(emoji, 0) + 1
+        return counts
+
+    def to_json(self, viewer_key: str | None = None) -> dict:
+        """The chat as viewer_key sees it: reactions counted, and which of them are theirs."""
         data = {"_id": self.id, "room": self.room, "user": self.user}
         if self.gif is not None:
             data["gif"] = self.gif
@@ -96,6 +116,9 @@ class Chat:
         if self.owner:
             data["owner"] = True
         data["createdAt"] = iso(self.created_at)
+        if self.reactions:
+            data["reactions"] = self.reaction_counts()
+            data["mine"] = [e for e, key in self.reactions if viewer_key and key == viewer_key]
         return data
 
 
@@ -104,6 +127,7 @@ class Media:
     name: str
     data: bytes
     created_at: datetime
+    room: str | None = None  # the room it belongs to, which takes it along when deleted
 
     @property
     def etag(self) -> str:

@@ -34,7 +34,10 @@ def _chat(doc) -> Chat:
     fields = [doc.get(key) for key in ("chat", "gif", "kind", "who", "to", "userKey", "toKey")]
     fields += [doc.get("name"), doc.get("handle"), bool(doc.get("owner"))]
     fields += [doc.get("toName"), doc.get("toHandle")]
-    return Chat(str(doc["_id"]), doc["room"], doc["user"], _utc(doc["createdAt"]), *fields)
+    reactions = tuple((each["e"], each["k"]) for each in doc.get("reactions", ()))
+    return Chat(
+        str(doc["_id"]), doc["room"], doc["user"], _utc(doc["createdAt"]), *fields, reactions
+    )
 
 
 class MongoStore(Store):
@@ -81,6 +84,11 @@ class MongoStore(Store):
             [("createdAt", ASCENDING), ("_id", ASCENDING)], name="rooms_by_created"
         )
         self._media.create_index([("room", ASCENDING)], name="media_by_room")
+        gifs = {"partialFilterExpression": {"gif": {"$exists": True}}}
+        self._chats.create_index([("gif", ASCENDING)], name="chats_by_gif", **gifs)
+        self._chats.create_index(
+            [("userKey", ASCENDING), ("_id", ASCENDING)], name="chats_gifs_by_user", **gifs
+        )
 
     def _is_outage(self, error):
         # Other errors (a refused operation, a bad query) are faults of ours, not outages.
@@ -147,13 +155,48 @@ class MongoStore(Store):
         cursor = self._chats.find(query).sort("_id", ASCENDING if newer else DESCENDING)
         return [_chat(doc) for doc in cursor.limit(limit)]
 
+    def _find_chat(self, chat_id):
+        doc = self._chats.find_one({"_id": ObjectId(chat_id)})
+        return None if doc is None else _chat(doc)
+
+    def _delete_chat(self, chat_id):
+        doc = self._chats.find_one_and_delete({"_id": ObjectId(chat_id)})
+        if doc is None:
+            return None
+        gif = doc.get("gif")
+        if gif is not None and self._chats.find_one({"gif": gif}, {"_id": 1}) is None:
+            self._media.delete_one({"_id": ObjectId(gif.removesuffix(".gif"))})
+        return _chat(doc)
+
+    def _toggle_reaction(self, chat_id, emoji, user_key):
+        oid, reaction = ObjectId(chat_id), {"e": emoji, "k": user_key}
+        # Each update is atomic: add unless given, else take back what is there.
+        not_given = {"_id": oid, "reactions": {"$not": {"$elemMatch": reaction}}}
+        if not self._chats.update_one(not_given, {"$push": {"reactions": reaction}}).matched_count:
+            self._chats.update_one({"_id": oid}, {"$pull": {"reactions": reaction}})
+        return self._find_chat(chat_id)
+
+    def _gif_chats(self, field, value, limit):
+        query = {{"room": "room", "user_key": "userKey"}[field]: value, "gif": {"$exists": True}}
+        query["to"] = None
+        found = self._chats.find(query, {"gif": 1}).sort("_id", DESCENDING).limit(limit)
+        return [(str(doc["_id"]), doc["gif"]) for doc in found]
+
+    def _gif_shown(self, name, room_id, user_key):
+        query = {"gif": name, "to": None, "$or": [{"room": room_id}, {"userKey": user_key}]}
+        if user_key is None:
+            query = {"gif": name, "to": None, "room": room_id}
+        return self._chats.find_one(query, {"_id": 1}) is not None
+
     def _insert_media(self, name, room_id, data, created_at):
         oid = ObjectId(name.removesuffix(".gif"))
         self._media.insert_one({"_id": oid, "room": room_id, "data": data, "createdAt": created_at})
 
     def _find_media(self, name):
         doc = self._media.find_one({"_id": ObjectId(name.removesuffix(".gif"))})
-        return None if doc is None else Media(name, bytes(doc["data"]), _utc(doc["createdAt"]))
+        if doc is None:
+            return None
+        return Media(name, bytes(doc["data"]), _utc(doc["createdAt"]), doc.get("room"))
 
     def _ping(self):
         self.client.admin.command("ping")

@@ -25,6 +25,12 @@ CREATE INDEX IF NOT EXISTS chats_by_room ON chats (room, id);
 CREATE TABLE IF NOT EXISTS media (name TEXT PRIMARY KEY, room TEXT NOT NULL,
     created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS media_by_room ON media (room);
+CREATE INDEX IF NOT EXISTS chats_gifs_by_room ON chats (room, id) WHERE gif IS NOT NULL;
+CREATE INDEX IF NOT EXISTS chats_gifs_by_user ON chats (user_key, id) WHERE gif IS NOT NULL;
+CREATE INDEX IF NOT EXISTS chats_by_gif ON chats (gif) WHERE gif IS NOT NULL;
+CREATE TABLE IF NOT EXISTS reactions (room TEXT NOT NULL, chat TEXT NOT NULL,
+    emoji TEXT NOT NULL, user_key TEXT NOT NULL, UNIQUE (chat, emoji, user_key));
+CREATE INDEX IF NOT EXISTS reactions_by_room ON reactions (room);
 """
 # Columns added since, to a database made before them too (all may be NULL).
 ADDED = {
@@ -42,11 +48,27 @@ def _room(row) -> Room:
     return Room(row["id"], row["title"], row["max"], row["owner"], *fields, *owner)
 
 
-def _chat(row) -> Chat:
+def _chat(row, reactions=()) -> Chat:
     created_at = datetime.fromisoformat(row["created_at"])
     fields = (row[key] for key in ("chat", "gif", "kind", "who", "recipient", "user_key", "to_key"))
     people = (row["name"], row["handle"], bool(row["owner"]), row["to_name"], row["to_handle"])
-    return Chat(row["id"], row["room"], row["user"], created_at, *fields, *people)
+    return Chat(row["id"], row["room"], row["user"], created_at, *fields, *people, tuple(reactions))
+
+
+def _with_reactions(query, rows) -> list[Chat]:
+    """The chats of rows, each with its reactions: one more query, query(sql, params), a page."""
+    given = {row["id"]: [] for row in rows}
+    if given:
+        marks = ", ".join("?" * len(given))
+        sql = f"SELECT chat, emoji, user_key FROM reactions WHERE chat IN ({marks}) ORDER BY rowid"
+        for reaction in query(sql, list(given)):
+            given[reaction["chat"]].append((reaction["emoji"], reaction["user_key"]))
+    return [_chat(row, given[row["id"]]) for row in rows]
+
+
+def _reader(db):
+    """query(sql, params) inside a transaction already open."""
+    return lambda sql, params=(): db.execute(sql, params).fetchall()
 
 
 class SQLiteStore(Store):
@@ -111,14 +133,18 @@ class SQLiteStore(Store):
         with self.db.transaction(write=True) as db:
             media = db.execute("SELECT name FROM media WHERE room = ?", (room_id,)).fetchall()
             db.execute("DELETE FROM media WHERE room = ?", (room_id,))
+            db.execute("DELETE FROM reactions WHERE room = ?", (room_id,))
             db.execute("DELETE FROM chats WHERE room = ?", (room_id,))
             deleted = db.execute("DELETE FROM rooms WHERE id = ?", (room_id,)).rowcount
-        for row in media:
-            try:
-                (self.media_folder / row["name"]).unlink(missing_ok=True)
-            except OSError as error:  # the room is gone all the same; a stray file costs space
-                log.warning("could not remove GIF file %s: %s", row["name"], error)
+        self._unlink(row["name"] for row in media)
         return deleted > 0
+
+    def _unlink(self, names) -> None:
+        for name in names:
+            try:
+                (self.media_folder / name).unlink(missing_ok=True)
+            except OSError as error:  # the rows are gone all the same; a stray file costs space
+                log.warning("could not remove GIF file %s: %s", name, error)
 
     def _insert_chat(self, chat):
         self.db.write(
@@ -135,7 +161,52 @@ class SQLiteStore(Store):
             sql, params = sql + f" AND id {'>' if newer else '<'} ?", [*params, cursor]
         sql += " AND (recipient IS NULL OR user_key = ? OR to_key = ?)"
         sql += f" ORDER BY id {'ASC' if newer else 'DESC'} LIMIT ?"
-        return [_chat(row) for row in self.db.query(sql, [*params, viewer_key, viewer_key, limit])]
+        rows = self.db.query(sql, [*params, viewer_key, viewer_key, limit])
+        return _with_reactions(self.db.query, rows)
+
+    def _find_chat(self, chat_id):
+        rows = self.db.query("SELECT * FROM chats WHERE id = ?", (chat_id,))
+        return _with_reactions(self.db.query, rows)[0] if rows else None
+
+    def _delete_chat(self, chat_id):
+        unused = []
+        with self.db.transaction(write=True) as db:
+            rows = db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)).fetchall()
+            if not rows:
+                return None
+            chat = _with_reactions(_reader(db), rows)[0]
+            db.execute("DELETE FROM reactions WHERE chat = ?", (chat_id,))
+            db.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
+            shown = db.execute("SELECT 1 FROM chats WHERE gif = ? LIMIT 1", (chat.gif,)).fetchall()
+            if chat.gif is not None and not shown:
+                if db.execute("DELETE FROM media WHERE name = ?", (chat.gif,)).rowcount:
+                    unused.append(chat.gif)
+        self._unlink(unused)
+        return chat
+
+    def _toggle_reaction(self, chat_id, emoji, user_key):
+        with self.db.transaction(write=True) as db:
+            found = db.execute("SELECT room FROM chats WHERE id = ?", (chat_id,)).fetchone()
+            if found is None:
+                return None
+            given = (chat_id, emoji, user_key)
+            sql = "DELETE FROM reactions WHERE chat = ? AND emoji = ? AND user_key = ?"
+            if not db.execute(sql, given).rowcount:
+                sql = "INSERT INTO reactions (room, chat, emoji, user_key) VALUES (?, ?, ?, ?)"
+                db.execute(sql, (found["room"], *given))
+            rows = db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)).fetchall()
+            return _with_reactions(_reader(db), rows)[0]
+
+    def _gif_chats(self, field, value, limit):
+        column = {"room": "room", "user_key": "user_key"}[field]
+        sql = f"SELECT id, gif FROM chats WHERE {column} = ? AND gif IS NOT NULL"
+        sql += " AND recipient IS NULL ORDER BY id DESC LIMIT ?"
+        return [(row["id"], row["gif"]) for row in self.db.query(sql, (value, limit))]
+
+    def _gif_shown(self, name, room_id, user_key):
+        sql = "SELECT 1 FROM chats WHERE gif = ? AND recipient IS NULL"
+        sql += " AND (room = ? OR user_key = ?) LIMIT 1"
+        return bool(self.db.query(sql, (name, room_id, user_key)))
 
     def _insert_media(self, name, room_id, data, created_at):
         # Written under a temporary name, then renamed: a failed write leaves no file behind.
@@ -153,14 +224,14 @@ class SQLiteStore(Store):
             raise
 
     def _find_media(self, name):
-        rows = self.db.query("SELECT created_at FROM media WHERE name = ?", (name,))
+        rows = self.db.query("SELECT room, created_at FROM media WHERE name = ?", (name,))
         if not rows:
             return None
         try:
             data = (self.media_folder / name).read_bytes()
         except FileNotFoundError:
             return None
-        return Media(name, data, datetime.fromisoformat(rows[0]["created_at"]))
+        return Media(name, data, datetime.fromisoformat(rows[0]["created_at"]), rows[0]["room"])
 
     def _ping(self):
         # Taking the write lock tells a locked or read-only file from a healthy one.

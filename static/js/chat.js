@@ -1,12 +1,17 @@
 // A chat room: the live feed, sending text and GIFs, who is here; nothing lost on a reconnect.
 import { createComposer } from "./composer.js";
 import { watchConnection } from "./connection.js";
+import { setupDeleting } from "./deleting.js";
+import { setupPicker, setupViewer } from "./gifs.js";
 import { loadPage, replay } from "./history.js";
 import { createMessageList } from "./messages.js";
 import { createOwnerControls } from "./owner.js";
 import { pageData, t } from "./page.js";
 import { createParticipants } from "./participants.js";
 import { myHandle } from "./people.js";
+import { setupReactions } from "./reactions.js";
+import { setupTyping } from "./typing.js";
+import { setupUnread } from "./unread.js";
 import { setupUploads } from "./upload.js";
 import { createWhisper } from "./whisper.js";
 
@@ -46,6 +51,7 @@ const composer = createComposer({
   onSent(chat) {
     messages.add([chat], true);
     whisper.sent(chat);
+    typing.sent();
   },
   showError,
 });
@@ -58,7 +64,16 @@ setupUploads({
   url: root.dataset.gifUrl,
   input: document.getElementById("gif"),
   dropZone: document.getElementById("chat-viewport"),
-  progress: document.getElementById("upload-progress"),
+  status: document.getElementById("upload-status"),
+  onSent: (chat) => messages.add([chat], true),
+  showError,
+});
+setupPicker({
+  toggle: document.getElementById("gif-picker-toggle"),
+  panel: document.getElementById("gif-picker"),
+  listUrl: root.dataset.gifsUrl,
+  sendUrl: root.dataset.gifUrl,
+  gifBase: root.dataset.gifBase,
   onSent: (chat) => messages.add([chat], true),
   showError,
 });
@@ -67,10 +82,19 @@ setupUploads({
 function setMembers(members) {
   participants.setMembers(members);
   ownerControls.update(participants.amOwner());
+  root.classList.toggle("i-own", participants.amOwner()); // the owner may delete any message
 }
 
 const socket = io("/chat");
 const connection = watchConnection(socket);
+// Under each message: reactions, delete; GIFs open large; who is typing; unread while away.
+const list = document.getElementById("chat-list");
+const messageUrl = (id) => root.dataset.messageBase + encodeURIComponent(id);
+setupReactions({ list, url: (id) => messageUrl(id) + "/reactions", socket, onError: showError });
+setupDeleting({ list, url: messageUrl, socket, remove: messages.remove, onError: showError });
+setupViewer({ list, dialog: document.getElementById("gif-viewer") });
+const typing = setupTyping({ socket, input, indicator: document.getElementById("typing") });
+const unread = setupUnread({ toggle: document.getElementById("notify-toggle"), showError });
 
 /** Leave for the lobby after saying why (kicked, or the room is gone). */
 function leave(message) {
@@ -81,6 +105,7 @@ function leave(message) {
 }
 
 let resumeFrom = null; // where a replay that failed must start again
+let wasJoined = false; // the feed was on before: a connect is a reconnect
 
 socket.on("connect", () => {
   // What was shown before this join: the replay starts there, live events come after it.
@@ -90,6 +115,9 @@ socket.on("connect", () => {
     setMembers(answer.members);
     try {
       await replay(historyUrl, messages, shownBefore);
+      // Back after a gap: deletions and reactions made meanwhile, from the latest page.
+      if (wasJoined) messages.reconcile(await loadPage(historyUrl));
+      wasJoined = true;
       resumeFrom = null;
     } catch {
       resumeFrom = shownBefore; // the next reconnect replays from the same place
@@ -98,10 +126,14 @@ socket.on("connect", () => {
     root.dataset.joined = "true"; // for tests and tools: the live feed is on
   });
 });
-socket.on("chat", (chat) => messages.add([chat], chat.handle === myHandle));
+socket.on("chat", (chat) => {
+  if (messages.add([chat], chat.handle === myHandle)) unread.arrived(chat);
+  typing.heard(chat);
+});
 for (const kind of ["join", "exit", "owner", "kick"]) {
   socket.on(kind, (notice) => {
     messages.add([notice]);
+    if (kind === "exit" || kind === "kick") typing.heard({ user: notice.who }); // gone, not typing
     setMembers(notice.members);
   });
 }

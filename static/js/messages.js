@@ -1,5 +1,6 @@
 // The message list: every chat drawn once, in id (so time) order, following the newest
 // message unless the reader scrolled up to read; older pages as they scroll to the top.
+import { showReactions } from "./reactions.js";
 import { renderChat } from "./render.js";
 
 export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }) {
@@ -94,8 +95,36 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     list.focus();
   });
 
+  /** A deleted message goes; its id stays known, so no late copy of it is drawn again. */
+  function remove(id) {
+    const li = shown.get(id);
+    if (!li || !li.isConnected) return;
+    const hadFocus = li.contains(document.activeElement);
+    li.remove();
+    if (hadFocus) list.focus();
+  }
+
+  /**
+   * The latest page (newest first) read after a gap: a message in its range that it no
+   * longer has was deleted meanwhile, and its reactions are the ones to show now.
+   */
+  function reconcile(page) {
+    if (!page.length) return;
+    const ids = new Set(page.map((chat) => chat._id));
+    const [newest, oldest] = [page[0]._id, page.at(-1)._id];
+    for (const id of [...shown.keys()]) {
+      if (id >= oldest && id <= newest && !ids.has(id)) remove(id);
+    }
+    for (const chat of page) {
+      const li = shown.get(chat._id);
+      if (li) showReactions(li, chat.reactions || {}, chat.mine || []);
+    }
+  }
+
   return {
     add,
+    remove,
+    reconcile,
     /** The id of the newest chat shown, or "" before any. */
     newestId() {
       return list.lastElementChild?.dataset.id || "";

@@ -1,7 +1,12 @@
-// How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps.
+// How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps,
+// and under a message its reactions and (for its author or the owner) a delete button.
 import { paint } from "./colors.js";
+import { deleteButton } from "./deleting.js";
 import { lang, me, notice, t } from "./page.js";
 import { label, menuLabel, myHandle, personName } from "./people.js";
+import { moreButton, reactionBar } from "./reactions.js";
+import { appendRichText } from "./richtext.js";
+import { myNames, rt } from "./room-strings.js";
 
 const still = window.matchMedia("(prefers-reduced-motion: reduce)");
 const timeOnly = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
@@ -59,23 +64,37 @@ export function renderChat(chat, gifBase) {
   const bubble = document.createElement("div");
   bubble.className = "bubble";
   if (chat.gif) {
-    const img = document.createElement("img");
-    img.loading = "lazy";
-    img.src = gifBase + encodeURIComponent(chat.gif);
-    img.alt = t("gifFrom", { color: label(sender) });
-    bubble.append(img);
-    holdStill(img);
+    bubble.append(gifImage(chat, gifBase, t("gifFrom", { color: label(sender) })));
+    holdStill(bubble.querySelector("img"));
   } else {
     const p = document.createElement("p");
     p.className = "text";
-    p.textContent = chat.chat;
+    if (appendRichText(p, String(chat.chat ?? ""), myNames())) li.classList.add("mentions-me");
     bubble.append(p);
   }
   const time = document.createElement("time");
   time.dateTime = chat.createdAt;
   formatTime(time);
-  li.append(meta, bubble, time);
+  // A small toolbar over the message's corner: it never moves the messages around it.
+  const tools = document.createElement("div");
+  tools.className = "tools";
+  tools.append(moreButton(), deleteButton());
+  li.append(meta, bubble, time, reactionBar(chat), tools);
   return li;
+}
+
+/** A GIF in the feed: capped in height by CSS, opened large (gifs.js) by click or Enter. */
+function gifImage(chat, gifBase, alt) {
+  const img = document.createElement("img");
+  img.className = "gif";
+  img.loading = "lazy";
+  img.src = gifBase + encodeURIComponent(chat.gif);
+  img.alt = alt;
+  img.dataset.gif = chat.gif;
+  img.tabIndex = 0;
+  img.setAttribute("role", "button");
+  img.setAttribute("aria-label", img.alt + " · " + rt("openGif"));
+  return img;
 }
 
 /** For people who asked for less motion: the GIF's first frame, still, until they press play. */

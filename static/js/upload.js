@@ -11,9 +11,10 @@ function refusal(file) {
   return "";
 }
 
-function post(url, file, onProgress) {
+function post(url, file, onProgress, signal) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    signal.addEventListener("abort", () => xhr.abort());
     const body = new FormData();
     body.append("gif", file);
     xhr.open("POST", url);
@@ -36,7 +37,8 @@ function post(url, file, onProgress) {
       }
     });
     xhr.addEventListener("error", () => reject(failure(t("failed"), true)));
-    xhr.addEventListener("abort", () => reject(failure(t("failed"), true)));
+    // Cancelled on purpose: nothing to report and nothing to retry.
+    xhr.addEventListener("abort", () => reject(Object.assign(failure("", false), { cancelled: true })));
     xhr.send(body);
   });
 }
@@ -45,11 +47,15 @@ function hasFiles(event) {
   return Array.from(event.dataTransfer?.types || []).includes("Files");
 }
 
-export function setupUploads({ url, input, dropZone, progress, onSent, showError }) {
+export function setupUploads({ url, input, dropZone, status, onSent, showError }) {
   let busy = false;
+  let upload = null; // the AbortController of the upload under way
+  const progress = status.querySelector("progress");
+  const fileName = status.querySelector(".upload-name");
+  status.querySelector(".upload-cancel").addEventListener("click", () => upload?.abort());
 
   function setProgress(share) {
-    progress.hidden = share === null;
+    status.hidden = share === null;
     if (share !== null) {
       progress.value = Math.round(share * 100);
       progress.textContent = progress.value + "%";
@@ -64,13 +70,16 @@ export function setupUploads({ url, input, dropZone, progress, onSent, showError
     busy = true;
     input.disabled = true;
     showError("");
+    fileName.textContent = file.name;
     setProgress(0);
+    upload = new AbortController();
     try {
-      onSent(await post(url, file, setProgress));
+      onSent(await post(url, file, setProgress, upload.signal));
     } catch (error) {
-      showError(error.message);
+      if (!error.cancelled) showError(error.message);
       if (error.retryable) offerRetry(() => send(file)); // the file waits for Retry
     } finally {
+      upload = null;
       busy = false;
       input.disabled = false;
       setProgress(null);

@@ -1,0 +1,49 @@
+// Deleting a message: its author, or the room's owner, presses "Delete" and then confirms;
+// it goes from every page at once ("deleteChat" events).
+import { send } from "./api.js";
+import { rt } from "./room-strings.js";
+
+const CONFIRM_MS = 5000; // an unconfirmed "Delete?" turns back on its own
+
+/** The delete button of a message; shown (by CSS) to its author and the room's owner. */
+export function deleteButton() {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "delete-message";
+  b.textContent = rt("deleteMessage");
+  return b;
+}
+
+function reset(b) {
+  delete b.dataset.confirm;
+  b.textContent = rt("deleteMessage");
+}
+
+export function setupDeleting({ list, url, socket, remove, onError }) {
+  list.addEventListener("click", async (event) => {
+    const b = event.target.closest("button.delete-message");
+    const li = b && b.closest("li[data-id]");
+    if (!li) return;
+    if (!b.dataset.confirm) {
+      b.dataset.confirm = "true";
+      b.textContent = rt("confirmDeleteMessage");
+      setTimeout(() => b.isConnected && reset(b), CONFIRM_MS);
+      return;
+    }
+    b.disabled = true;
+    try {
+      await send("DELETE", url(li.dataset.id));
+      remove(li.dataset.id);
+    } catch (error) {
+      onError(error.message);
+      reset(b);
+    } finally {
+      b.disabled = false;
+    }
+  });
+  list.addEventListener("keydown", (event) => {
+    const b = event.target.closest?.("button.delete-message");
+    if (b && event.key === "Escape" && b.dataset.confirm) reset(b);
+  });
+  socket.on("deleteChat", (data) => data && data._id && remove(String(data._id)));
+}

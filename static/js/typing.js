@@ -1,0 +1,70 @@
+// "#abc is typing…": I tell the room while I type (a few events, never one per key), and
+// show who else is, summarised past two, gone a few seconds after they stop or send.
+import { rt } from "./room-strings.js";
+
+const RESEND_MS = 2500; // while typing, "still typing" this often
+const IDLE_MS = 4000; // no key for this long: I stopped
+const FORGET_MS = 6000; // someone unheard from for this long: they stopped
+
+export function setupTyping({ socket, input, indicator }) {
+  let sentAt = 0;
+  let idle = null;
+  let typing = false;
+
+  function tell(on) {
+    if (!socket.connected) return;
+    socket.emit("typing", { on });
+    typing = on;
+    sentAt = on ? Date.now() : 0;
+  }
+
+  function stop() {
+    clearTimeout(idle);
+    if (typing) tell(false);
+  }
+
+  input.addEventListener("input", () => {
+    if (!input.value.trim()) return stop();
+    if (!typing || Date.now() - sentAt > RESEND_MS) tell(true);
+    clearTimeout(idle);
+    idle = setTimeout(stop, IDLE_MS);
+  });
+  input.addEventListener("blur", stop);
+
+  const typists = new Map(); // "color name" → {label, timer}
+
+  function show() {
+    const labels = [...typists.values()].map((typist) => typist.label);
+    indicator.textContent =
+      labels.length === 0 ? "" :
+      labels.length === 1 ? rt("typingOne", { who: labels[0] }) :
+      labels.length === 2 ? rt("typingTwo", { first: labels[0], second: labels[1] }) :
+      rt("typingMany", { count: String(labels.length) });
+  }
+
+  function forget(key) {
+    const typist = typists.get(key);
+    if (!typist) return;
+    clearTimeout(typist.timer);
+    typists.delete(key);
+    show();
+  }
+
+  socket.on("typing", (data) => {
+    if (!data || typeof data.user !== "string") return;
+    const key = data.user + " " + (data.name || "");
+    forget(key);
+    if (data.on !== true) return;
+    const label = data.name ? `${data.name} (${data.user})` : data.user;
+    typists.set(key, { label, timer: setTimeout(() => forget(key), FORGET_MS) });
+    show();
+  });
+
+  return {
+    /** I sent my message; or someone's message arrived: they are no longer typing. */
+    sent: stop,
+    heard(chat) {
+      for (const key of typists.keys()) if (key.startsWith(chat.user + " ")) forget(key);
+    },
+  };
+}
