@@ -86,6 +86,21 @@ class _QuietWebSocketEnd:
             return []
 
 
+class _NoWebSocketDeflate:
+    """Declines permessage-deflate, as socket.io's own server does unless told otherwise."""
+
+    # Both eventlet and simple-websocket accept it whenever a client offers it (browsers always
+    # do), with no size threshold: every frame is then compressed once per socket, and each
+    # socket keeps a zlib state of over 100 KB. Chat frames are a few hundred bytes.
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return self.wsgi_app(environ, start_response)
+
+
 def _server_name() -> str:
     if FLASK_COMMAND is not None:
         return "Werkzeug's development server"
@@ -102,6 +117,8 @@ except StoreUnavailable as error:
     sys.exit(1)
 if FLASK_COMMAND is not None:
     app.wsgi_app = _QuietWebSocketEnd(app.wsgi_app)
+if not app.config["WEBSOCKET_DEFLATE"]:
+    app.wsgi_app = _NoWebSocketDeflate(app.wsgi_app)
 
 if FLASK_COMMAND is None or _flask_serves(FLASK_COMMAND):
     start_background_tasks(app)

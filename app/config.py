@@ -38,6 +38,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False  # also set for any request that arrived over HTTPS
 
+# Websockets: permessage-deflate costs CPU per frame and per socket, and a zlib state of over
+# 100 KB per socket, for chat frames of a few hundred bytes; set True to accept it when offered.
+WEBSOCKET_DEFLATE = False
+
 # Languages.
 LANGUAGES = ["ko", "en"]
 BABEL_DEFAULT_LOCALE = "ko"

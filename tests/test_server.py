@@ -174,3 +174,20 @@ def test_a_room_password_never_reaches_the_logs_pages_or_events(people, server):
     assert secret not in logs
     assert all(secret not in page for page in pages)
     assert secret not in str(seen)
+
+
+def test_websockets_are_not_compressed_even_when_offered(server):
+    """A browser offers permessage-deflate; the server declines it and the socket still works."""
+    import websocket
+
+    ws = websocket.create_connection(
+        server.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket",
+        header=["Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"],
+        timeout=WAIT,
+    )
+    try:
+        assert ws.getstatus() == 101
+        assert "sec-websocket-extensions" not in ws.getheaders()
+        assert ws.recv().startswith("0{")  # engine.io's open packet, uncompressed
+    finally:
+        ws.close()
