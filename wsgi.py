@@ -130,11 +130,31 @@ if FLASK_COMMAND is None or _flask_serves(FLASK_COMMAND):
         flush=True,
     )
 
+
+def _open_files_limit() -> int:
+    """Raise the soft open-file limit to the hard one, as Node does at start; return it."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 20
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft < wanted:
+        with suppress(ValueError, OSError):  # a kernel cap below the hard limit: keep the soft
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+    return soft
+
+
 if __name__ == "__main__":
-    # eventlet's pool caps concurrent connections; a chat server holds one per visitor.
+    # eventlet's pool caps concurrent connections; a chat server holds one per visitor, each a
+    # file descriptor, and needs a few more for its database, files and logs.
+    files = _open_files_limit()
     socketio.run(
         app,
         host=os.environ.get("GIFCHAT_HOST", "127.0.0.1"),
         port=int(os.environ.get("GIFCHAT_PORT", "8005")),
-        max_size=int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")),
+        max_size=min(
+            int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")), max(files - 100, files // 2)
+        ),
     )
