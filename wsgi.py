@@ -89,6 +89,21 @@ class _QuietWebSocketEnd:
             return []
 
 
+class _NoWebSocketDeflate:
+    """Declines permessage-deflate, as socket.io's own server does unless told otherwise."""
+
+    # Both eventlet and simple-websocket accept it whenever a client offers it (browsers always
+    # do), with no size threshold: every frame is then compressed once per socket, and each
+    # socket keeps a zlib state of over 100 KB. Chat frames are a few hundred bytes.
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return self.wsgi_app(environ, start_response)
+
+
 def _server_name() -> str:
     if FLASK_COMMAND is not None:
         return "Werkzeug's development server"
@@ -107,6 +122,8 @@ if FLASK_COMMAND is None:
     app.extensions["offload"] = tpool.execute  # GIF decoding, password hashing: OS threads
 else:
     app.wsgi_app = _QuietWebSocketEnd(app.wsgi_app)
+if not app.config["WEBSOCKET_DEFLATE"]:
+    app.wsgi_app = _NoWebSocketDeflate(app.wsgi_app)
 
 if FLASK_COMMAND is None or _flask_serves(FLASK_COMMAND):
     start_background_tasks(app)
@@ -118,15 +135,35 @@ if FLASK_COMMAND is None or _flask_serves(FLASK_COMMAND):
         flush=True,
     )
 
+
+def _open_files_limit() -> int:
+    """Raise the soft open-file limit to the hard one, as Node does at start; return it."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 20
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft < wanted:
+        with suppress(ValueError, OSError):  # a kernel cap below the hard limit: keep the soft
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+    return soft
+
+
 if __name__ == "__main__":
     serving = eventlet.getcurrent()
     close_on_sigterm(app, socketio, stop_serving=lambda: eventlet.kill(serving, SystemExit))
-    # eventlet's pool caps concurrent connections; a chat server holds one per visitor.
+    # eventlet's pool caps concurrent connections; a chat server holds one per visitor, each a
+    # file descriptor, and needs a few more for its database, files and logs.
+    files = _open_files_limit()
     socketio.run(
         app,
         host=os.environ.get("GIFCHAT_HOST", "127.0.0.1"),
         port=int(os.environ.get("GIFCHAT_PORT", "8005")),
-        max_size=int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")),
+        max_size=min(
+            int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")), max(files - 100, files // 2)
+        ),
         # A client that goes silent (in its headers, or between requests) is cut off; websockets
         # lift it for themselves, and app.guards bounds each wait for a body the same way.
         socket_timeout=app.config["BODY_TIMEOUT"],

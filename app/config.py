@@ -89,6 +89,10 @@ RATELIMIT_JOIN_PER_SOCKET = "5 per 10 seconds; 30 per minute"  # socket "join" e
 RATELIMIT_JOIN_PER_VISITOR = "20 per 10 seconds; 60 per minute"  # over all their tabs
 RATELIMIT_HANDSHAKE = "60 per 10 seconds; 300 per minute"  # new Socket.IO connections per address
 
+# Websockets: permessage-deflate costs CPU per frame and per socket, and a zlib state of over
+# 100 KB per socket, for chat frames of a few hundred bytes; set True to accept it when offered.
+WEBSOCKET_DEFLATE = False
+
 # Languages.
 LANGUAGES = ["ko", "en"]
 BABEL_DEFAULT_LOCALE = "ko"

@@ -3,10 +3,11 @@
 from flask_babel import Babel
 from flask_session import Session
 from flask_socketio import SocketIO
-from flask_wtf.csrf import CSRFProtect
+
+from .csrf import RememberingCSRFProtect
 
 # manage_session=False: HTTP and socket handlers share the one server-side session.
 socketio = SocketIO(manage_session=False)
 server_session = Session()
-csrf = CSRFProtect()
+csrf = RememberingCSRFProtect()
 babel = Babel()

@@ -177,3 +177,20 @@ def test_python_wsgi_py_serves_on_gifchat_port(tmp_path):
         finally:
             people.close()
         live.assert_healthy()
+
+
+def test_websockets_are_not_compressed_even_when_offered(server):
+    """A browser offers permessage-deflate; the server declines it and the socket still works."""
+    import websocket
+
+    ws = websocket.create_connection(
+        server.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket",
+        header=["Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"],
+        timeout=WAIT,
+    )
+    try:
+        assert ws.getstatus() == 101
+        assert "sec-websocket-extensions" not in ws.getheaders()
+        assert ws.recv().startswith("0{")  # engine.io's open packet, uncompressed
+    finally:
+        ws.close()
