@@ -12,7 +12,7 @@ from .live_server import People  # noqa: E402
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]
 
-PEOPLE = 6  # enough that, hashed by their cookies, some land on each process
+PEOPLE = 16  # hashed by their cookies, all on one process would be a 1-in-30,000 chance
 
 
 @pytest.fixture(scope="module")

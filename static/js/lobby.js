@@ -81,7 +81,7 @@ const handlers = {
 
 let heard = null; // events heard while the list is being read again, to apply on top of it
 
-/** Read the list again (after a lost connection), keeping what happened meanwhile. */
+/** Read the list again (once connected), keeping what happened meanwhile. */
 async function reread() {
   heard = [];
   try {
@@ -99,10 +99,10 @@ drawAll(pageData("rooms-data"));
 
 const socket = io("/room");
 const connection = watchConnection(socket);
-let connected = false;
+// On every connect, the first included: what changed between the page and its socket (a room
+// removed meanwhile, say) would otherwise never arrive.
 socket.on("connect", async () => {
-  if (connected) await reread();
-  connected = true;
+  await reread();
   connection.back();
 });
 for (const [name, handle] of Object.entries(handlers)) {
