@@ -37,7 +37,7 @@ def test_everyone_in_one_room_through_nginx(front, transport):
     try:
         everyone = [BrowserPerson(front) for _ in range(PEOPLE)]
         people.made += everyone  # closed with the others
-        room_id = everyone[0].create_room("behind nginx")
+        room_id = everyone[0].create_room("behind nginx", max=PEOPLE)
         sockets = [person.join(room_id, transport) for person in everyone]
         for number, person in enumerate(everyone):
             sent = person.post_chat(room_id, f"from {number}").json()
