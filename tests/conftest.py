@@ -224,6 +224,12 @@ def visitor(app):
 
 
 @pytest.fixture
+def english_first(config):
+    """Messages read in English unless a test asks otherwise; the Korean is the catalogs'."""
+    config["LANGUAGES"] = ["en", "ko"]
+
+
+@pytest.fixture
 def room(visitor):
     """A public room with its owner inside."""
     owner = visitor()

@@ -4,20 +4,13 @@ import pytest
 
 from .gifs import gif
 
-
-@pytest.fixture
-def config(config):
-    """Refusals read in English here; their Korean is the catalog's business."""
-    config["LANGUAGES"] = ["en", "ko"]
-    return config
+pytestmark = pytest.mark.usefixtures("english_first")  # refusals read in English here
 
 
 @pytest.fixture
-def room(visitor):
+def room(room, visitor):
     """A public room with its owner inside, and a guest who posted a message."""
-    owner, guest = visitor(), visitor()
-    room_id = owner.create_room("Chat")
-    owner.join(room_id)
+    (owner, room_id), guest = room, visitor()
     guest.join(room_id)
     return owner, guest, room_id
 

@@ -4,20 +4,7 @@ import pytest
 
 from .gifs import gif
 
-
-@pytest.fixture
-def config(config):
-    """Refusals read in English here; their Korean is the catalog's business."""
-    config["LANGUAGES"] = ["en", "ko"]
-    return config
-
-
-@pytest.fixture
-def room(visitor):
-    owner = visitor()
-    room_id = owner.create_room("Chat")
-    owner.join(room_id)
-    return owner, room_id
+pytestmark = pytest.mark.usefixtures("english_first")  # refusals read in English here
 
 
 def recent(person, room_id):

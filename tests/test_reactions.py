@@ -4,20 +4,13 @@ import pytest
 
 from .pages import page_data
 
-
-@pytest.fixture
-def config(config):
-    """Refusals read in English here; their Korean is the catalog's business."""
-    config["LANGUAGES"] = ["en", "ko"]
-    return config
+pytestmark = pytest.mark.usefixtures("english_first")  # refusals read in English here
 
 
 @pytest.fixture
-def room(visitor):
+def room(room):
     """A public room with its owner inside and a message of theirs."""
-    owner = visitor()
-    room_id = owner.create_room("Chat")
-    owner.join(room_id)
+    owner, room_id = room
     chat_id = owner.post_chat(room_id, "react to me").json["_id"]
     return owner, room_id, chat_id
 

@@ -4,12 +4,7 @@ import pytest
 
 from app.chat import typing_indicator
 
-
-@pytest.fixture
-def config(config):
-    """Refusals read in English here; their Korean is the catalog's business."""
-    config["LANGUAGES"] = ["en", "ko"]
-    return config
+pytestmark = pytest.mark.usefixtures("english_first")  # refusals read in English here
 
 
 @pytest.fixture
