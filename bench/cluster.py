@@ -6,16 +6,21 @@ listeners, each its own visitor, join one room, spread over the processes; two p
 per process where there are two) post M messages back to back over HTTP. deliveries/s =
 deliveries / (first post -> last receipt); CPU per delivery = the CPU time of every server
 process (gunicorn masters and workers, and redis-server) over that span / deliveries.
-Skipped when redis-server is not installed.
+Skipped when redis-server is not installed. The setups run interleaved, ROUNDS times, and
+the table shows medians. Where the machine has two cores or more, every server process is
+pinned to the first and the benchmark's clients to the second, so the clients never take
+the servers' core.
 """
 
+import os
 import shutil
+import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.cluster import ClusterServer, RedisServer, start_patiently
+from tests.cluster import ClusterServer, RedisServer
 
 from .fanout import WAIT, BenchServer, Deliveries, _close_all, _connect, cpu_seconds
 from .report import ratio, table
@@ -24,6 +29,8 @@ ROOM_MAX = 100
 LISTENERS, QUICK_LISTENERS = 60, 20  # K, in one room
 MESSAGES, QUICK_MESSAGES = 200, 40  # M, posted back to back
 WARM_UP = 5
+ROUNDS, QUICK_ROUNDS = 3, 1
+SERVER_CPU, CLIENT_CPU = 0, 1
 
 
 class BenchClusterServer(ClusterServer):
@@ -35,6 +42,7 @@ class BenchClusterServer(ClusterServer):
         env = super().environment()
         env["GIFCHAT_SECRET_KEY"] = '"bench"'
         env["GIFCHAT_MAX_CONNECTIONS"] = "2000"
+        env["GIFCHAT_MAX_CONNECTIONS_PER_ADDRESS"] = "2000"  # every client is 127.0.0.1
         env["GIFCHAT_REDIS_HEARTBEAT_SECONDS"] = "5"  # as in production: beats cost CPU
         env["GIFCHAT_REDIS_POLL_SECONDS"] = "0.5"
         return env
@@ -43,6 +51,12 @@ class BenchClusterServer(ClusterServer):
 def _pids(servers, redis) -> list[int]:
     pids = [pid for server in servers for pid in (server.process.pid, server.worker_pid())]
     return pids + ([redis.process.pid] if redis else [])
+
+
+def _pin(pids, cpu: int) -> None:
+    if len(os.sched_getaffinity(0)) > 1:
+        for pid in pids:
+            os.sched_setaffinity(pid, {cpu})
 
 
 def _post_all(posters, room_id, deliveries, seqs) -> None:
@@ -75,18 +89,21 @@ def _measure(folder: Path, processes: int, with_redis: bool, k: int, m: int) -> 
         else:
             servers.append(BenchServer(folder, grace_seconds=3600))
         for server in servers:
-            start_patiently(server)
-        posters = [Person(servers[number % len(servers)]) for number in range(2)]
-        room_id = posters[0].create_room("bench", max=ROOM_MAX)
-        posters[1].visit(f"/room/{room_id}")  # admitted, so it may post
+            server.start()
+        room_id = Person(servers[0]).create_room("bench", max=ROOM_MAX)
         deliveries = Deliveries()
+        posters = []
         for number, server in enumerate(servers):
             share = k // len(servers) + (number < k % len(servers))
-            listeners += _connect(server, [room_id], deliveries, share)
+            joined = _connect(server, [room_id], deliveries, share)
+            listeners += joined
+            posters.append(joined[0].person)  # only someone in the room may post to it
+        posters = (posters * 2)[:2]  # two posters: one per process where there are two
         time.sleep(0.5)  # let the join notices settle
         _post_all(posters, room_id, deliveries, list(range(-WARM_UP, 0)))
         deliveries.wait(range(-WARM_UP, 0), k)
         pids = _pids(servers, redis)
+        _pin(pids, SERVER_CPU)
         cpu, start = sum(map(cpu_seconds, pids)), time.perf_counter()
         _post_all(posters, room_id, deliveries, list(range(m)))
         missing = deliveries.wait(range(m), k, timeout=WAIT + m * 0.1)
@@ -116,14 +133,18 @@ def run(quick: bool = False) -> None:
         print("skipped: redis-server is not installed (Debian: apt-get install redis-server)")
         return
     k, m = (QUICK_LISTENERS, QUICK_MESSAGES) if quick else (LISTENERS, MESSAGES)
-    results = []
+    rounds = QUICK_ROUNDS if quick else ROUNDS
+    _pin([0], CLIENT_CPU)  # this thread, and so every client thread started from it
+    setups = (("one", 1, False), ("one-redis", 1, True), ("two", 2, True))
+    runs: dict[str, list[dict]] = {name: [] for name, _, _ in setups}
     with tempfile.TemporaryDirectory(prefix="gifchat-bench-cluster-") as tmp:
-        setups = (("one", 1, False), ("one-redis", 1, True), ("two", 2, True))
-        for name, processes, with_redis in setups:
-            folder = Path(tmp, name)
-            folder.mkdir()
-            results.append(_measure(folder, processes, with_redis, k, m))
-            print(f"{results[-1]['setup']}: measured", flush=True)
+        for number in range(rounds):
+            for name, processes, with_redis in setups:
+                folder = Path(tmp, f"{name}-{number}")
+                folder.mkdir()
+                runs[name].append(_measure(folder, processes, with_redis, k, m))
+                print(f"round {number + 1}: {runs[name][-1]['setup']}: measured", flush=True)
+    results = [_median(runs[name]) for name, _, _ in setups]
     base = results[0]
     table(
         ["setup", "deliveries/s", "x base", "server CPU", "µs CPU/delivery", "x base", "missing"],
@@ -141,5 +162,12 @@ def run(quick: bool = False) -> None:
         ],
         title=f"{k} websocket listeners in one room, {m} messages posted back to back by two"
         " posters; server CPU = gunicorn masters + workers + redis-server, over first post ->"
-        " last receipt (target: cluster CPU/delivery at most 1.3x one process without Redis)",
+        f" last receipt; medians of {rounds} interleaved round(s) (target: cluster CPU/delivery"
+        " at most 1.3x one process without Redis)",
     )
+
+
+def _median(runs: list[dict]) -> dict:
+    median = {key: statistics.median(r[key] for r in runs) for key in runs[0] if key != "setup"}
+    median["missing"] = sum(r["missing"] for r in runs)
+    return {"setup": runs[0]["setup"], **median}
