@@ -1,0 +1,171 @@
+"""Cluster under the Node load generator: server CPU per delivery, 1 process, 1 + Redis, 2 + Redis.
+
+`cluster` drives the servers with python-socketio clients, which saturate their core long
+before the servers do (server CPU 16-25%): a half-idle server wakes for every message alone,
+so its CPU per delivery says more about the clients than about Redis. Here the load
+generator of `shared/bench` (Node, run from a temporary copy, as `original` does) drives
+them instead: one room of K websocket visitors, S senders posting M chats over HTTP, closed
+loop. The two processes sit behind the project's nginx configuration (deploy/), the
+visitors spread over both by their session cookie, so every message crosses Redis to reach
+half of the room. Server CPU = every process of the setup (gunicorn masters and workers,
+redis-server, and nginx where there is one) per delivery, shown with and without nginx. The
+visitors' own set-up (pages, sessions, joins) is taken out: each server gets a short run and
+then a long one, and the figure is the difference of the two over the difference of their
+deliveries. Setups interleaved, ROUNDS times, medians; servers pinned to the first core, the
+load generator to the second. Skipped without node, redis-server, nginx or shared/bench.
+"""
+
+import json
+import shutil
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+
+from tests.cluster import NginxFront, RedisServer
+
+from .cluster import SERVER_CPU, BenchClusterServer, _pin
+from .fanout import BenchServer, cpu_seconds
+from .original import find_shared_bench
+from .report import ratio, table
+
+CLIENTS, SENDERS, MESSAGES = 60, 2, 2000
+QUICK_MESSAGES = 400
+SHORT_MESSAGES = 100
+ROUNDS, QUICK_ROUNDS = 3, 1
+LOADGEN_CPU = 1
+TIMEOUT = 300
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _nginx_pids(front: NginxFront) -> list[int]:
+    master = int((front.folder / "nginx.pid").read_text())
+    return [master, *_children(master)]
+
+
+def _loadgen(loadgen: Path, url: str, messages: int) -> dict:
+    command = [
+        "taskset", "-c", str(LOADGEN_CPU), "node", str(loadgen / "fanout.js"), "--base", url,
+        "--clients", str(CLIENTS), "--senders", str(SENDERS), "--messages", str(messages),
+        "--no-deflate", "--json", "--timeout", str(TIMEOUT - 30),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    lines = done.stdout.strip().splitlines()
+    if not lines:
+        raise RuntimeError(f"the load generator printed nothing: {done.stderr[-500:]}")
+    return json.loads(lines[-1])
+
+
+def _measure(folder: Path, loadgen: Path, processes: int, with_redis: bool, messages: int) -> dict:
+    redis = RedisServer(folder / "redis") if with_redis else None
+    servers, front = [], None
+    try:
+        if redis:
+            redis.start()
+            for number in range(processes):
+                shared = folder / "shared"
+                servers.append(BenchClusterServer(folder / f"p{number}", 3600, shared, redis.url))
+        else:
+            servers.append(BenchServer(folder, grace_seconds=3600))
+        for server in servers:
+            server.start()
+        url = servers[0].url
+        if processes > 1:
+            front = NginxFront(folder / "nginx", servers)
+            front.start()
+            url = front.url
+        pids = [pid for s in servers for pid in (s.process.pid, s.worker_pid())]
+        pids += [redis.process.pid] if redis else []
+        edge = _nginx_pids(front) if front else []
+        _pin(pids + edge, SERVER_CPU)
+        # The marginal cost: a short run, then a long one, each with its own room and visitors,
+        # so the visitors' set-up (pages, sessions, joins) cancels out.
+        spent, delivered, result = {}, 0, None
+        for count, sign in ((SHORT_MESSAGES, -1), (messages, 1)):
+            before = {pid: cpu_seconds(pid) for pid in pids + edge}
+            result = _loadgen(loadgen, url, count)
+            for pid in before:
+                spent[pid] = spent.get(pid, 0.0) + sign * (cpu_seconds(pid) - before[pid])
+            delivered += sign * result["deliveries"]["received"]
+        app = sum(spent[pid] for pid in pids)
+        return {
+            "setup": f"{processes} process{'es' if processes > 1 else ''}"
+            + (" + Redis" if redis else ", no Redis")
+            + (" + nginx" if front else ""),
+            "rate": result["throughput"]["deliveriesPerSec"],
+            "p99": result["latencyMs"]["p99"],
+            "app": app / max(delivered, 1),
+            "all": (app + sum(spent[pid] for pid in edge)) / max(delivered, 1),
+            "lost": result["deliveries"]["lost"],
+        }
+    finally:
+        if front:
+            front.stop()
+        for server in servers:
+            server.stop()
+        if redis:
+            redis.stop()
+
+
+def run(quick: bool = False) -> None:
+    source = find_shared_bench()
+    needed = ("node", "redis-server", "nginx", "taskset")
+    missing = [tool for tool in needed if not shutil.which(tool, path="/usr/sbin:/usr/bin:/bin")]
+    if missing or source is None:
+        print(f"skipped: {', '.join(missing) or 'no shared/bench beside the project'} missing")
+        return
+    messages, rounds = (QUICK_MESSAGES, QUICK_ROUNDS) if quick else (MESSAGES, ROUNDS)
+    setups = (("one", 1, False), ("one-redis", 1, True), ("two", 2, True))
+    runs: dict[str, list[dict]] = {name: [] for name, _, _ in setups}
+    with tempfile.TemporaryDirectory(prefix="gifchat-bench-cluster-node-") as tmp:
+        loadgen = Path(tmp, "loadgen")
+        shutil.copytree(source / "loadgen", loadgen, ignore=shutil.ignore_patterns("node_modules"))
+        subprocess.run(
+            ["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=loadgen, check=True
+        )
+        for number in range(rounds):
+            for name, processes, with_redis in setups:
+                folder = Path(tmp, f"{name}-{number}")
+                folder.mkdir()
+                runs[name].append(_measure(folder, loadgen, processes, with_redis, messages))
+                print(f"round {number + 1}: {runs[name][-1]['setup']}: measured", flush=True)
+    results = [_median(runs[name]) for name, _, _ in setups]
+    base = results[0]
+    table(
+        ["setup", "deliveries/s", "p99 ms", "µs CPU/delivery", "x base", "+ nginx µs", "x base",
+         "lost"],
+        [
+            [
+                r["setup"],
+                f"{r['rate']:,.0f}",
+                f"{r['p99']:.0f}",
+                f"{r['app'] * 1e6:.1f}",
+                ratio(r["app"], base["app"]),
+                f"{r['all'] * 1e6:.1f}",
+                ratio(r["all"], base["app"]),
+                r["lost"],
+            ]
+            for r in results
+        ],
+        title=f"Node load generator: {CLIENTS} websocket visitors in one room, {SENDERS} senders,"
+        f" {messages} chats back to back; medians of {rounds} interleaved round(s) (target:"
+        " cluster CPU/delivery at most 1.3x one process without Redis)",
+    )  # fmt: skip
+
+
+def _median(runs: list[dict]) -> dict:
+    median = {key: statistics.median(r[key] for r in runs) for key in runs[0] if key != "setup"}
+    median["lost"] = sum(r["lost"] for r in runs)
+    return {"setup": runs[0]["setup"], **median}
