@@ -146,6 +146,13 @@ def test_one_persons_messages_in_a_row_are_named_once(person):
     # And the same after a reload, from the history the page starts with.
     b.reload()
     expect_named(b, [True, False, True, True, False, False])
+    # A whisper is named apart from what was said to everyone, before and after it.
+    a.page.locator("#whisper-to").select_option(b.handle)
+    a.say("귓속말")
+    a.page.locator("#whisper-to").select_option("")
+    a.say("모두에게")
+    expect(b.message("모두에게")).to_be_visible()
+    expect_named(b, [True, False, True, True, False, False, True, True])
 
 
 def test_runs_stay_right_when_older_history_comes_in(person):

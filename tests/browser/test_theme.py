@@ -137,6 +137,15 @@ def test_the_switch_chooses_dark_at_once_and_it_is_kept(person):
     b.page.wait_for_function("() => !document.documentElement.matches('[data-theme=dark]')")
     assert not dark_enough(background(b))
     assert not low_contrast(b), low_contrast(b)
+    # Following the system: when it turns dark, so does the page, people's colors with it.
+    ink = said.locator(".meta .color-name").evaluate("e => getComputedStyle(e).color")
+    b.page.emulate_media(color_scheme="dark")
+    assert dark_enough(background(b))
+    b.page.wait_for_function(
+        "([e, before]) => getComputedStyle(e).color !== before",
+        arg=[said.locator(".meta .color-name").element_handle(), ink],
+    )
+    assert not low_contrast(b), low_contrast(b)
 
 
 def test_the_switch_works_without_scripts(person):
