@@ -50,6 +50,16 @@ def current_name() -> str | None:
     return session.get("name")
 
 
+# The page's colors: the visitor's choice, or the system's (prefers-color-scheme) by default.
+THEMES = ("light", "dark", "system")
+
+
+def current_theme() -> str:
+    """The colors the visitor chose for every page: light, dark, or (by default) the system's."""
+    chosen = session.get("theme")
+    return chosen if chosen in THEMES else "system"
+
+
 def user_key() -> str | None:
     """What tells two visitors apart, where colors cannot: a color may be shared by two.
 

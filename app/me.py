@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from .errors import Refused
 from .extensions import socketio
 from .i18n import is_local_path
-from .identity import current_color, current_handle, current_name, user_key
+from .identity import THEMES, current_color, current_handle, current_name, current_theme, user_key
 from .payload import fields
 from .presence import get_presence
 from .rooms.participants import announce_owner, members
@@ -53,9 +53,26 @@ def rename():
     announce_name(name)
     if request.is_json:
         return whoami()
+    return redirect(back_to(payload))
+
+
+@bp.post("/theme")
+def theme():
+    """Choose light, dark or the system's colors (JSON or form `theme`), kept in the session."""
+    payload = fields()
+    chosen = payload.get("theme")
+    if not isinstance(chosen, str) or chosen not in THEMES:
+        raise Refused(_("Choose light, dark or system."), 400)
+    session["theme"] = chosen
+    if request.is_json:
+        return {"theme": current_theme()}
+    return redirect(back_to(payload))
+
+
+def back_to(payload) -> str:
+    """The page a form came from (`next`, a path on this site), or the lobby."""
     target = payload.get("next", "")
-    target = target if isinstance(target, str) and is_local_path(target) else None
-    return redirect(target or url_for("rooms.lobby"))
+    return target if isinstance(target, str) and is_local_path(target) else url_for("rooms.lobby")
 
 
 def announce_name(name: str) -> None:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .i18n import current_locale
+from .identity import THEMES, current_theme
 
 # The scripts' strings, from the same catalogs as the pages'. "%(color)s" is filled in by the
 # script (static/js/page.js), so these are translated here and formatted there.
@@ -75,5 +76,17 @@ def language_name(code: str) -> str:
     return Locale.parse(code).get_display_name(code)
 
 
+# The header's theme switch: each choice's label.
+THEME_NAMES = {"light": _l("Light"), "dark": _l("Dark"), "system": _l("System")}
+assert set(THEME_NAMES) == set(THEMES)
+
+
 def init_app(app: Flask) -> None:
-    app.context_processor(lambda: {"page_config": page_config, "language_name": language_name})
+    app.context_processor(
+        lambda: {
+            "page_config": page_config,
+            "language_name": language_name,
+            "current_theme": current_theme,
+            "theme_names": THEME_NAMES,
+        }
+    )

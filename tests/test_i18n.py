@@ -17,13 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_korean_is_the_default(visitor):
     page = visitor().client.get("/").text
-    assert '<html lang="ko">' in page and "채팅방 목록" in page
+    assert '<html lang="ko" ' in page and "채팅방 목록" in page
 
 
 def test_the_browser_language_is_followed(app):
     client = app.test_client()
     page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).text
-    assert '<html lang="en">' in page and "Chat rooms" in page
+    assert '<html lang="en" ' in page and "Chat rooms" in page
 
 
 def test_switching_language_is_remembered(visitor):
@@ -77,7 +77,7 @@ def test_switching_language_goes_back_to_a_page_of_this_site(visitor, target):
 def test_an_unknown_language_changes_nothing(visitor):
     person = visitor()
     person.client.post("/lang", data={"lang": "xx", "next": "/", "csrf_token": person.csrf})
-    assert '<html lang="ko">' in person.client.get("/").text
+    assert '<html lang="ko" ' in person.client.get("/").text
 
 
 def test_english_error_messages(app):

@@ -1,7 +1,23 @@
 // The message list: every chat drawn once, in id (so time) order, following the newest
 // message unless the reader scrolled up to read; older pages as they scroll to the top.
+// One person's consecutive messages form a run, named once (the rest are "grouped").
 import { showReactions } from "./reactions.js";
 import { renderChat } from "./render.js";
+
+const RUN_GAP_MS = 5 * 60 * 1000; // a longer pause starts a new run
+
+/** Whether `li` continues the run of `prev`: same run key, no pause, nothing deleted between. */
+function continues(prev, li) {
+  if (!prev || !li.dataset.run || prev.dataset.run !== li.dataset.run) return false;
+  if (prev.dataset.breakAfter || li.dataset.breakBefore) return false;
+  const pause = Number(li.dataset.time) - Number(prev.dataset.time);
+  return pause >= 0 && pause <= RUN_GAP_MS;
+}
+
+/** Show or hide (visually) the name line of `li` by its neighbour above. */
+function regroup(li) {
+  if (li) li.classList.toggle("grouped", continues(li.previousElementSibling, li));
+}
 
 export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }) {
   const shown = new Map(); // chat id → its list item: nothing is drawn twice
@@ -38,6 +54,8 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
       const li = renderChat(chat, gifBase);
       shown.set(chat._id, li);
       place(li, chat._id);
+      regroup(li);
+      regroup(li.nextElementSibling);
       added += 1;
     }
     return added;
@@ -100,7 +118,12 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     const li = shown.get(id);
     if (!li || !li.isConnected) return;
     const hadFocus = li.contains(document.activeElement);
+    const [prev, next] = [li.previousElementSibling, li.nextElementSibling];
+    // Where a message went, the run breaks: the next one says its name again.
+    if (prev) prev.dataset.breakAfter = "deleted";
+    else if (next) next.dataset.breakBefore = "deleted";
     li.remove();
+    regroup(next);
     if (hadFocus) list.focus();
   }
 

@@ -52,6 +52,10 @@ export function renderChat(chat, gifBase) {
   li.className = "message " + (mine ? "mine" : "other");
   paint(li, chat.user);
   if (chat.owner) li.classList.add("by-owner"); // the server's mark: no color can fake it
+  // A run (messages.js) is one person's messages under one name line: the same sender (the
+  // key that decides "mine") showing the same name line (name, owner mark, whisper or not).
+  li.dataset.run = JSON.stringify([chat.handle || chat.user, chat.name || "", !!chat.owner, chat.toHandle || chat.to || ""]);
+  li.dataset.time = String(Date.parse(chat.createdAt));
   const meta = document.createElement("div");
   meta.className = "meta";
   const sender = { handle: chat.handle, color: chat.user, name: chat.name };
