@@ -7,6 +7,13 @@ from .pages import page_data
 
 pytestmark = pytest.mark.usefixtures("english_first")
 
+
+@pytest.fixture(params=["sqlite", "mongomock"])
+def backend(request):
+    """Both embedded backends: the closed flag comes from each one's banned set."""
+    return request.param
+
+
 LIMIT = 1000  # CHAT_MAX_LENGTH, the default
 
 
