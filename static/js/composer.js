@@ -38,7 +38,8 @@ export function createComposer({ form, input, counter, url, recipient, onSent, s
     const over = used > max;
     counter.hidden = used < max * NEAR;
     counter.classList.toggle("over", over);
-    input.toggleAttribute("aria-invalid", over);
+    if (over) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
     if (counter.hidden) return counter.replaceChildren();
     const vars = { count: number.format(used), max: number.format(max) };
     const seen = Object.assign(document.createElement("span"), { textContent: vars.count + " / " + vars.max });

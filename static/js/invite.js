@@ -46,9 +46,15 @@ button.addEventListener("click", async () => {
   say(box.dataset.secret ? t("copiedSecret") : t("copied"));
 });
 
-// Notices of people coming and going are not messages: the line stays until someone speaks.
+// Notices of people coming and going are not messages: the line stays until someone speaks,
+// or until the notices alone reach it, when it gives way rather than cover them.
 function showEmpty() {
   empty.hidden = list.querySelector("li.message") !== null;
+  const last = list.lastElementChild;
+  if (!empty.hidden && last) {
+    empty.hidden = last.getBoundingClientRect().bottom > empty.getBoundingClientRect().top;
+  }
 }
 new MutationObserver(showEmpty).observe(list, { childList: true });
+new ResizeObserver(showEmpty).observe(list);
 showEmpty();

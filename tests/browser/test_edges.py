@@ -148,6 +148,7 @@ def test_the_counter_shows_near_the_limit_and_an_over_long_paste_is_kept_and_ref
     expect(counter).to_contain_text("1,012 / 1,000")
     expect(counter).to_have_class(re.compile(r"\bover\b"))
     expect(counter.locator(".visually-hidden")).to_have_text("1,000자 중 1,012자")
+    expect(box).to_have_attribute("aria-invalid", "true")
     a.screenshot("edges-counter-over.png", full_page=False)
 
     box.press("Enter")
@@ -163,6 +164,7 @@ def test_the_counter_shows_near_the_limit_and_an_over_long_paste_is_kept_and_ref
     expect(a.page.locator("#chat-error")).to_be_hidden()
     expect(counter).to_contain_text("1,000 / 1,000")
     expect(counter).not_to_have_class(re.compile(r"\bover\b"))
+    expect(box).not_to_have_attribute("aria-invalid", "true")
     box.press("Enter")
     expect(a.page.locator("#chat-list li.message.mine")).to_have_count(1)
     expect(box).to_have_value("")
