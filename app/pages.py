@@ -44,6 +44,23 @@ SCRIPT_STRINGS = {
     "kickLabel": _l("Remove %(color)s"),
     "ownerBadge": _l("Owner"),
     "you": _l("you"),
+    # The lobby: a room at capacity, and one this visitor was removed from.
+    "full": _l("Full"),
+    "roomFull": _l("This room is full."),
+    "closedToYou": _l("Closed to you"),
+    "roomClosed": _l("You were removed from this room."),
+    # The room's invite link.
+    "copied": _l("Copied"),
+    "copiedSecret": _l("Copied. They will need the password too."),
+    "copyByHand": _l("Copy this link:"),
+    # The message box near and over CHAT_MAX_LENGTH.
+    "charactersUsed": _l("%(count)s of %(max)s characters"),
+    "tooLong": _l(
+        "This message is %(count)s characters long; at most %(max)s can be sent."
+        " Shorten it and send again."
+    ),
+    # The owner's Remove, one press more to confirm.
+    "confirmKick": _l("Remove %(color)s? Press again"),
 }
 
 
@@ -60,6 +77,7 @@ def page_config() -> dict:
         "limits": {
             "title": config["TITLE_MAX_LENGTH"],
             "chat": config["CHAT_MAX_LENGTH"],
+            "historyPage": config["HISTORY_PAGE_SIZE"],
             "gifBytes": config["GIF_MAX_BYTES"],
             "capacity": {
                 "min": config["ROOM_CAPACITY_MIN"],

@@ -97,8 +97,8 @@ def test_the_lobby_as_json(visitor):
         (secret_id, "Hidden", 3, True),
     ]
     assert [r["count"] for r in rooms] == [1, 0]
-    assert all(set(r) == {"_id", "title", "max", "owner", "password", "createdAt", "count"}
-               for r in rooms)  # fmt: skip
+    keys = {"_id", "title", "max", "owner", "password", "createdAt", "count", "closed"}
+    assert all(set(r) == keys and r["closed"] is False for r in rooms)
     assert "sesame" not in response.text and alice.color == rooms[0]["owner"]
 
 

@@ -18,14 +18,18 @@ bp = Blueprint("rooms", __name__)
 @bp.get("/")
 def lobby():
     """Every room, with its occupancy."""
-    rooms = [service.lobby_json(room) for room in get_store().list_rooms()]
-    return render_template("main.html", rooms=rooms)
+    return render_template("main.html", rooms=_lobby_for_viewer())
 
 
 @bp.get("/rooms")
 def room_list():
     """Every room with its occupancy, as JSON: the lobby catching up after a reconnect."""
-    return {"rooms": [service.lobby_json(room) for room in get_store().list_rooms()]}
+    return {"rooms": _lobby_for_viewer()}
+
+
+def _lobby_for_viewer() -> list[dict]:
+    """The lobby as this visitor sees it: rooms they were removed from are marked closed."""
+    return [service.lobby_json_for_viewer(room) for room in get_store().list_rooms()]
 
 
 @bp.route("/room", methods=["GET", "POST"])

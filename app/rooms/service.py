@@ -33,7 +33,18 @@ def find_room(room_id: str) -> Room:
 
 
 def lobby_json(room: Room) -> dict:
+    """A room as every lobby sees it: the same for everyone, so it can be broadcast."""
     return {**room.to_json(), "count": get_presence().count(room.id)}
+
+
+def lobby_json_for_viewer(room: Room) -> dict:
+    """A room as this visitor's lobby lists it: closed to them once they were removed from it."""
+    return {**lobby_json(room), "closed": is_banned(room)}
+
+
+def is_banned(room: Room) -> bool:
+    key = user_key()
+    return key is not None and key in room.banned
 
 
 def is_admitted(room: Room) -> bool:
@@ -61,7 +72,7 @@ def password_matches(room: Room, password: str) -> bool:
 
 
 def check_not_banned(room: Room) -> None:
-    if user_key() in room.banned:
+    if is_banned(room):
         raise Refused(_("You were removed from this room."))
 
 

@@ -3,10 +3,10 @@ import { createComposer } from "./composer.js";
 import { watchConnection } from "./connection.js";
 import { setupDeleting } from "./deleting.js";
 import { setupPicker, setupViewer } from "./gifs.js";
-import { loadPage, replay } from "./history.js";
+import { createStartMarker, loadPage, replay } from "./history.js";
 import { createMessageList } from "./messages.js";
 import { createOwnerControls } from "./owner.js";
-import { pageData, t } from "./page.js";
+import { lang, limits, pageData, t } from "./page.js";
 import { createParticipants } from "./participants.js";
 import { myHandle } from "./people.js";
 import { setupReactions } from "./reactions.js";
@@ -25,14 +25,20 @@ function showError(message) {
   errorBox.hidden = !message;
 }
 
+const start = createStartMarker({
+  list: document.getElementById("chat-list"),
+  template: document.getElementById("room-start-template"),
+  pageSize: limits.historyPage,
+  lang,
+});
 const messages = createMessageList({
   list: document.getElementById("chat-list"),
   pill: document.getElementById("new-messages"),
   olderStatus: document.getElementById("history-status"),
   gifBase: root.dataset.gifBase,
-  loadPage: (params) => loadPage(historyUrl, params),
+  loadPage: async (params) => start.seen(await loadPage(historyUrl, params)),
 });
-messages.add(pageData("chats-data"));
+messages.add(start.seen(pageData("chats-data")));
 // Announced from now on: new messages, not the history the page opened with.
 document.getElementById("chat-list").setAttribute("aria-live", "polite");
 
@@ -46,6 +52,7 @@ const participants = createParticipants({
 const composer = createComposer({
   form: document.getElementById("chat-form"),
   input,
+  counter: document.getElementById("chat-counter"),
   url: root.dataset.chatUrl,
   recipient: whisper.recipient,
   onSent(chat) {

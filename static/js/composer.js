@@ -1,10 +1,55 @@
 // Writing a message: Enter sends, Shift+Enter breaks the line. A message that could not be
 // sent stays in the box, with a Retry button (retry.js), until it goes.
 import { send } from "./api.js";
+import { lang, limits, t } from "./page.js";
 import { offerRetry, settle } from "./retry.js";
 
-export function createComposer({ form, input, url, recipient, onSent, showError }) {
+// What Python's str.strip() takes off (the server trims so before it counts), which is not
+// quite what String.prototype.trim() does: \x1c-\x1f and \x85 go, \ufeff stays.
+const SPACE = new Set(
+  "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005" +
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000",
+);
+const NEAR = 0.9; // the counter shows from 90% of the limit
+
+/** The message as the server will take it: trimmed its way. */
+export function trimmed(text) {
+  let start = 0;
+  let end = text.length;
+  while (start < end && SPACE.has(text[start])) start += 1;
+  while (end > start && SPACE.has(text[end - 1])) end -= 1;
+  return text.slice(start, end);
+}
+
+/** Its length as the server counts it: code points, so an emoji is one, not two. */
+export function length(text) {
+  return [...text].length;
+}
+
+export function createComposer({ form, input, counter, url, recipient, onSent, showError }) {
   let sending = false;
+  let refused = false; // the box holds a message refused as too long
+  const max = limits.chat;
+  const number = new Intl.NumberFormat(lang);
+
+  /** "1,012 / 1,000" near the limit and over it, for eyes; in words for screen readers. */
+  function count() {
+    const used = length(trimmed(input.value));
+    const over = used > max;
+    counter.hidden = used < max * NEAR;
+    counter.classList.toggle("over", over);
+    if (over) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+    if (counter.hidden) return counter.replaceChildren();
+    const vars = { count: number.format(used), max: number.format(max) };
+    const seen = Object.assign(document.createElement("span"), { textContent: vars.count + " / " + vars.max });
+    seen.setAttribute("aria-hidden", "true");
+    const heard = Object.assign(document.createElement("span"), {
+      className: "visually-hidden",
+      textContent: t("charactersUsed", vars),
+    });
+    counter.replaceChildren(seen, heard);
+  }
 
   function fit() {
     input.style.height = "auto";
@@ -12,14 +57,21 @@ export function createComposer({ form, input, url, recipient, onSent, showError 
   }
 
   async function sendText() {
-    const text = input.value.trim();
+    const text = trimmed(input.value);
     if (!text || sending) return;
+    if (length(text) > max) {
+      // Refused here as the server would refuse it; the text stays whole to be shortened.
+      refused = true;
+      showError(t("tooLong", { count: number.format(length(text)), max: number.format(max) }));
+      return;
+    }
     const to = recipient();
     sending = true;
     try {
       const chat = await send("POST", url, to ? { chat: text, to } : { chat: text });
       input.value = "";
       fit();
+      count();
       settle(retryText);
       showError("");
       onSent(chat);
@@ -43,6 +95,11 @@ export function createComposer({ form, input, url, recipient, onSent, showError 
   });
   input.addEventListener("input", () => {
     fit();
+    count();
+    if (refused && length(trimmed(input.value)) <= max) {
+      refused = false;
+      showError("");
+    }
     if (!input.value.trim()) settle(retryText); // nothing left to retry
   });
 

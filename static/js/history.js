@@ -24,3 +24,30 @@ export async function replay(url, messages, after) {
     cursor = last;
   }
 }
+
+/**
+ * "This is the start of <room>" at the top of the list, once the room's oldest message is
+ * shown: a page shorter than a full one has nothing older behind it. Its id is the one older
+ * than any, so messages go after it and the next look for older ones finds nothing.
+ */
+export function createStartMarker({ list, template, pageSize, lang }) {
+  function show() {
+    if (list.querySelector(":scope > li.room-start")) return; // once
+    const li = template.content.firstElementChild.cloneNode(true);
+    li.dataset.id = BEFORE_ALL;
+    const time = li.querySelector("time");
+    const created = time && new Date(time.dateTime);
+    if (created && !Number.isNaN(created.getTime())) {
+      time.textContent = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(created);
+    }
+    list.prepend(li);
+  }
+
+  return {
+    /** A page of older history (or the page's first) just read: is it the last one? */
+    seen(page) {
+      if (page.length < pageSize) show();
+      return page;
+    },
+  };
+}

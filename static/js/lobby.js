@@ -34,18 +34,40 @@ function row(room) {
   const enter = cell("enter");
   const link = document.createElement("a");
   link.className = "button";
-  link.href = "/room/" + encodeURIComponent(room._id);
-  link.textContent = t("enter");
+  link.dataset.href = "/room/" + encodeURIComponent(room._id);
   link.setAttribute("aria-describedby", title.id);
   enter.append(link);
   tr.append(title, type, capacity, owner, enter);
+  // Only this visitor's own list (the page, GET /rooms) says so; broadcasts never do.
+  if (room.closed) tr.dataset.closed = "true";
   setCount(tr, room.count || 0);
   return tr;
+}
+
+/**
+ * The Enter link as this visitor may use it: a live link, or, in a room that is full or
+ * closed to them, a link without an address (not followed, not focused) saying why.
+ */
+function showEnter(tr) {
+  const link = tr.querySelector(".enter a");
+  const why = tr.dataset.closed ? "closed" : tr.classList.contains("full") ? "full" : null;
+  link.textContent = why === "closed" ? t("closedToYou") : why === "full" ? t("full") : t("enter");
+  if (why) {
+    link.removeAttribute("href");
+    link.setAttribute("aria-disabled", "true");
+    link.title = why === "closed" ? t("roomClosed") : t("roomFull");
+  } else {
+    link.href = link.dataset.href;
+    link.removeAttribute("aria-disabled");
+    link.removeAttribute("title");
+  }
+  tr.classList.toggle("closed", why === "closed");
 }
 
 function setCount(tr, count) {
   tr.querySelector(".count").textContent = count;
   tr.classList.toggle("full", count >= Number(tr.dataset.max));
+  showEnter(tr);
 }
 
 function find(id) {
@@ -61,7 +83,7 @@ function drawAll(rooms) {
 const handlers = {
   newRoom(room) {
     const old = find(room._id);
-    if (old) old.replaceWith(row(room));
+    if (old) old.replaceWith(row({ ...room, closed: Boolean(old.dataset.closed) }));
     else tbody.append(row(room));
     empty.hidden = true;
   },

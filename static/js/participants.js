@@ -3,6 +3,8 @@ import { send } from "./api.js";
 import { me, t } from "./page.js";
 import { label, myHandle, personName, setPresent } from "./people.js";
 
+const CONFIRM_MS = 5000; // an unconfirmed "Remove?" turns back on its own
+
 export function createParticipants({ root, onError, onWhisper, onMembers }) {
   const list = document.getElementById("participant-list");
   const count = document.getElementById("participant-count");
@@ -47,7 +49,11 @@ export function createParticipants({ root, onError, onWhisper, onMembers }) {
       const name = label(person);
       actions.append(button("whisper", person, t("whisper"), t("whisperTo", { color: name })));
       if (amOwner()) {
-        actions.append(button("kick danger", person, t("kickButton"), t("kickLabel", { color: name })));
+        const asking = confirming === person.handle;
+        const text = asking ? t("confirmKick", { color: name }) : t("kickButton");
+        const kickButton = button("kick danger", person, text, asking ? text : t("kickLabel", { color: name }));
+        if (asking) kickButton.dataset.confirm = "true";
+        actions.append(kickButton);
       }
       li.append(actions);
     }
@@ -70,6 +76,25 @@ export function createParticipants({ root, onError, onWhisper, onMembers }) {
     (same || neighbour || buttons.at(-1) || list.closest("details").querySelector("summary")).focus();
   }
 
+  // Remove asks once more, naming the person; Esc, a few seconds or a redraw without them
+  // takes the question back.
+  let confirming = null; // the handle whose Remove is asking "really?"
+  let timer = null;
+
+  function ask(handle) {
+    confirming = handle;
+    clearTimeout(timer);
+    timer = setTimeout(() => cancel(), CONFIRM_MS);
+    draw();
+  }
+
+  function cancel() {
+    clearTimeout(timer);
+    if (confirming === null) return;
+    confirming = null;
+    draw();
+  }
+
   async function kick(target) {
     if (target.getAttribute("aria-disabled")) return;
     target.setAttribute("aria-disabled", "true"); // not disabled: that would drop keyboard focus
@@ -77,6 +102,7 @@ export function createParticipants({ root, onError, onWhisper, onMembers }) {
       await send("POST", root.dataset.kickUrl, { user: target.dataset.handle });
     } catch (error) {
       onError(error.message);
+      draw(); // back to a plain Remove
     } finally {
       target.removeAttribute("aria-disabled");
     }
@@ -85,8 +111,17 @@ export function createParticipants({ root, onError, onWhisper, onMembers }) {
   list.addEventListener("click", (event) => {
     const target = event.target.closest("button[data-handle]");
     if (!target) return;
-    if (target.classList.contains("kick")) kick(target);
-    else onWhisper(target.dataset.handle);
+    if (!target.classList.contains("kick")) return onWhisper(target.dataset.handle);
+    if (confirming !== target.dataset.handle) return ask(target.dataset.handle);
+    confirming = null;
+    clearTimeout(timer);
+    kick(target);
+  });
+  list.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && confirming !== null) {
+      event.stopPropagation(); // Esc takes back the question, not the whisper or anything else
+      cancel();
+    }
   });
 
   draw();

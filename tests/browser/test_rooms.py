@@ -93,7 +93,8 @@ def test_a_full_room_turns_a_third_person_away(person):
     row = c.lobby_row(room_id)
     expect(row.locator(".capacity")).to_have_text("2/2")
     expect(row).to_have_class(re.compile(r"\bfull\b"))
-    row.get_by_role("link", name="입장").click()
+    expect(row.locator(".enter a")).to_have_text("가득 참")  # no live link to follow
+    c.page.goto(f"/room/{room_id}")  # the address, from an invite say
     expect(c.page).to_have_url(f"{c.server.url}/")
     expect(c.page.locator(".flash.error")).to_have_text("허용 인원을 초과했습니다.")
     expect(c.page.locator("#room")).to_have_count(0)
