@@ -50,9 +50,13 @@ button.addEventListener("click", async () => {
 // or until the notices alone reach it, when it gives way rather than cover them.
 function showEmpty() {
   empty.hidden = list.querySelector("li.message") !== null;
-  const last = list.lastElementChild;
-  if (!empty.hidden && last) {
-    empty.hidden = last.getBoundingClientRect().bottom > empty.getBoundingClientRect().top;
+  const first = list.firstElementChild;
+  if (!empty.hidden && first) {
+    // The notices sit by the composer and grow upwards: do they reach the line's band?
+    const line = empty.getBoundingClientRect();
+    const top = first.getBoundingClientRect().top;
+    const bottom = list.lastElementChild.getBoundingClientRect().bottom;
+    empty.hidden = top < line.bottom && bottom > line.top;
   }
 }
 new MutationObserver(showEmpty).observe(list, { childList: true });
