@@ -68,7 +68,9 @@ def _loadgen(loadgen: Path, url: str, messages: int) -> dict:
     return json.loads(lines[-1])
 
 
-def _measure(folder: Path, loadgen: Path, processes: int, with_redis: bool, messages: int) -> dict:
+def _measure(
+    folder: Path, loadgen: Path, processes: int, with_redis: bool, nginx: bool, messages: int
+) -> dict:
     redis = RedisServer(folder / "redis") if with_redis else None
     servers, front = [], None
     try:
@@ -82,7 +84,7 @@ def _measure(folder: Path, loadgen: Path, processes: int, with_redis: bool, mess
         for server in servers:
             server.start()
         url = servers[0].url
-        if processes > 1:
+        if nginx:
             front = NginxFront(folder / "nginx", servers)
             front.start()
             url = front.url
@@ -127,8 +129,13 @@ def run(quick: bool = False) -> None:
         print(f"skipped: {', '.join(missing) or 'no shared/bench beside the project'} missing")
         return
     messages, rounds = (QUICK_MESSAGES, QUICK_ROUNDS) if quick else (MESSAGES, ROUNDS)
-    setups = (("one", 1, False), ("one-redis", 1, True), ("two", 2, True))
-    runs: dict[str, list[dict]] = {name: [] for name, _, _ in setups}
+    setups = (
+        ("one", 1, False, False),
+        ("one-redis", 1, True, False),
+        ("one-redis-nginx", 1, True, True),
+        ("two", 2, True, True),
+    )
+    runs: dict[str, list[dict]] = {setup[0]: [] for setup in setups}
     with tempfile.TemporaryDirectory(prefix="gifchat-bench-cluster-node-") as tmp:
         loadgen = Path(tmp, "loadgen")
         shutil.copytree(source / "loadgen", loadgen, ignore=shutil.ignore_patterns("node_modules"))
@@ -136,12 +143,12 @@ def run(quick: bool = False) -> None:
             ["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=loadgen, check=True
         )
         for number in range(rounds):
-            for name, processes, with_redis in setups:
+            for name, processes, with_redis, nginx in setups:
                 folder = Path(tmp, f"{name}-{number}")
                 folder.mkdir()
-                runs[name].append(_measure(folder, loadgen, processes, with_redis, messages))
+                runs[name].append(_measure(folder, loadgen, processes, with_redis, nginx, messages))
                 print(f"round {number + 1}: {runs[name][-1]['setup']}: measured", flush=True)
-    results = [_median(runs[name]) for name, _, _ in setups]
+    results = [_median(runs[setup[0]]) for setup in setups]
     base = results[0]
     table(
         ["setup", "deliveries/s", "p99 ms", "µs CPU/delivery", "x base", "+ nginx µs", "x base",
