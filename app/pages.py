@@ -1,7 +1,11 @@
 """What every page hands its scripts: the limits from configuration and the strings they show."""
 
+from functools import cache
+
 from babel import Locale
 from flask import Flask, current_app
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -64,6 +68,15 @@ SCRIPT_STRINGS = {
 }
 
 
+def page_config_json() -> Markup:
+    """page_config() as the page's JSON block, made once per language: it never changes."""
+    made = current_app.extensions.setdefault("page_config", {})
+    locale = current_locale()
+    if locale not in made:
+        made[locale] = htmlsafe_json_dumps(page_config(), dumps=current_app.json.dumps)
+    return made[locale]
+
+
 def page_config() -> dict:
     """The page's JSON block (#page-config): its language, limits and script strings."""
     config = current_app.config
@@ -89,6 +102,7 @@ def page_config() -> dict:
     }
 
 
+@cache
 def language_name(code: str) -> str:
     """A language's name in that language, for the language switch ("한국어", "English")."""
     return Locale.parse(code).get_display_name(code)
@@ -102,7 +116,7 @@ assert set(THEME_NAMES) == set(THEMES)
 def init_app(app: Flask) -> None:
     app.context_processor(
         lambda: {
-            "page_config": page_config,
+            "page_config_json": page_config_json,
             "language_name": language_name,
             "current_theme": current_theme,
             "theme_names": THEME_NAMES,
