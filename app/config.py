@@ -39,9 +39,15 @@ GIF_MAX_FRAMES = 1000
 GIF_MAX_TOTAL_PIXELS = 400_000_000  # summed over frames, each counted at its canvas size
 GIF_RECENT_LIMIT = 24  # GIFs the picker offers to send again
 GIF_DECODE_SECONDS = 20  # one GIF's decoding budget in CPU seconds, checked between frames
-# GIFs decode in worker threads, this many at once; an upload waits this long for one.
+# GIFs decode this many at once; an upload waits this long for a free decoder, then 503.
 GIF_DECODERS = 2
 GIF_DECODER_WAIT_SECONDS = 3
+# "process": each GIF decodes in a child process (python + Pillow start in ~0.1 s), which holds
+# its own GIL: Pillow holds one for much of a frame, and in a thread of the server it stalls
+# everyone's messages by up to seconds. "thread": in a thread of the server, as before.
+GIF_DECODER = "process"
+GIF_DECODER_MEMORY = 1024 * 1024 * 1024  # a child's address space (the largest legal GIF: 230 MB)
+GIF_DECODE_WALL_SECONDS = 40  # a child still decoding after this is killed: 400, too long
 # Room for the multipart envelope around a file of GIF_MAX_BYTES: the GIF upload's body cap.
 MAX_CONTENT_LENGTH = GIF_MAX_BYTES + 64 * 1024
 

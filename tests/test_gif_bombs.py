@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
-from app.chat import media
+from app.chat import gif_probe
 from app.chat.media import InvalidGif, check_gif
 from app.offload import slot
 
@@ -67,7 +67,7 @@ def test_a_gif_within_every_cap_passes():
 
 def test_decoding_stops_when_its_time_budget_is_spent(monkeypatch):
     ticks = itertools.count()
-    monkeypatch.setattr(media.time, "thread_time", lambda: float(next(ticks)))
+    monkeypatch.setattr(gif_probe.time, "thread_time", lambda: float(next(ticks)))
     with pytest.raises(InvalidGif, match="too long to decode"):
         check_gif(gif(frames=10), **CAPS, max_seconds=3)
 

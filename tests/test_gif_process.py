@@ -1,0 +1,227 @@
+"""GIFs decode in a child process: heavy ones slow nobody else, and its end is a clean answer."""
+
+import json
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from app.chat import gif_probe, media
+
+from .gifs import gif
+from .live_server import WAIT, LiveServer, running
+from .test_gif_bombs import heavy_gif, offset_bomb
+from .test_offload_server import _round_trip
+
+# Seconds a bystander's slowest round trip may exceed its own slowest before the uploads. Decoding
+# in a thread of the server stalls it by 0.3-40 s (Pillow holds the GIL); in a child, by nothing
+# beyond the noise of a busy machine.
+STALL_BOUND = 0.25
+HEAVY_UPLOADS = 4
+
+
+@pytest.fixture
+def sqlite_only(config):
+    if "SQLITE_PATH" not in config:
+        pytest.skip("the upload path is the same on every backend")
+
+
+@pytest.fixture
+def member(sqlite_only, visitor):
+    person = visitor()
+    room_id = person.create_room("gifs")
+    person.join(room_id)  # only people in the room may post
+    return person, room_id
+
+
+@pytest.fixture
+def the_server_never_decodes(monkeypatch):
+    """The parent's own decoder fails the test: only the child may decode."""
+
+    def decoded_here(*_args, **_kwargs):
+        raise AssertionError("decoded in the server's process")
+
+    monkeypatch.setattr(gif_probe, "probe", decoded_here)
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        pytest.param(offset_bomb(200), "이미지가 너무 큽니다.", id="offset-bomb"),
+        pytest.param(gif(frames=60), "애니메이션이 너무 깁니다.", id="too-many-frames"),
+        pytest.param(b"GIF89a<script>", "GIF 이미지만 올릴 수 있습니다.", id="not-a-gif"),
+    ],
+)
+def test_the_child_refuses_bombs_with_the_usual_message(
+    app, member, the_server_never_decodes, data, message
+):
+    person, room_id = member
+    app.config.update(GIF_MAX_FRAMES=50)
+    response = person.post_gif(room_id, data)
+    assert response.status_code == 400
+    assert response.json["error"] == message
+
+
+def test_the_child_accepts_a_real_gif(member, the_server_never_decodes):
+    person, room_id = member
+    assert person.post_gif(room_id, gif(8, 8, frames=3)).status_code == 201
+
+
+def test_a_child_out_of_memory_is_a_clear_refusal(app, store, member):
+    person, room_id = member
+    # Python and Pillow take ~170 MB of address space; a 4096x4096 canvas needs more.
+    app.config.update(GIF_DECODER_MEMORY=200 * 1024 * 1024)
+    response = person.post_gif(room_id, heavy_gif(4096, 2))
+    assert response.status_code == 400
+    assert response.json["error"] == "이미지가 너무 큽니다."
+    assert person.post_gif(room_id, gif()).status_code == 201  # a small one still fits
+
+
+def test_a_child_that_cannot_even_start_is_a_refusal_not_a_crash(app, member):
+    person, room_id = member
+    app.config.update(GIF_DECODER_MEMORY=8 * 1024 * 1024)  # too little for Python itself
+    response = person.post_gif(room_id, gif())
+    assert response.status_code == 400
+    assert response.json["error"]
+
+
+def test_a_child_past_its_time_is_killed_and_the_upload_refused(app, store, member):
+    person, room_id = member
+    app.config.update(GIF_DECODE_WALL_SECONDS=0.01)
+    started = time.monotonic()
+    response = person.post_gif(room_id, heavy_gif(4096, 20))
+    assert response.status_code == 400
+    assert response.json["error"] == "애니메이션을 처리하는 데 너무 오래 걸립니다."
+    assert time.monotonic() - started < WAIT  # it did not decode 20 frames first
+    assert [chat for chat in store.chats(room_id, limit=5) if chat.gif] == []
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        pytest.param("import os, signal; os.kill(os.getpid(), signal.SIGSEGV)", id="segfault"),
+        pytest.param("raise SystemExit(3)", id="exit-3"),
+        pytest.param("print('what?')", id="nonsense"),
+    ],
+)
+def test_a_crashing_child_is_a_refusal_not_a_500(app, member, monkeypatch, tmp_path, script):
+    person, room_id = member
+    crash = tmp_path / "crash.py"
+    crash.write_text(script)
+    monkeypatch.setattr(media, "PROBE", str(crash))
+    response = person.post_gif(room_id, gif())
+    assert response.status_code == 400
+    assert response.json["error"] == "이 GIF를 읽을 수 없습니다."
+
+
+def test_no_child_to_be_had_is_busy_not_a_500(member, monkeypatch):
+    person, room_id = member
+
+    def no_process(*_args):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(media, "run_child", no_process)
+    response = person.post_gif(room_id, gif())
+    assert response.status_code == 503
+    assert "다시 시도" in response.json["error"]
+
+
+def test_the_child_answers_on_its_own_without_the_app(tmp_path):
+    # As the server starts it: by path, isolated (no project on sys.path), elsewhere.
+    caps = {"max_bytes": 10_000, "max_pixels": 100, "max_frames": 5, "max_total_pixels": 500}
+    settings = json.dumps({"caps": caps, "memory": 1 << 30})
+    answers = [
+        subprocess.run(
+            [sys.executable, "-I", media.PROBE, settings],
+            input=data,
+            capture_output=True,
+            cwd=tmp_path,
+            timeout=30,
+            check=True,
+        ).stdout
+        for data in (gif(), gif(frames=6), gif(20, 20), b"")
+    ]
+    assert answers == [b"ok\n", b"too-long\n", b"too-large\n", b"empty\n"]
+
+
+class DecoderServer(LiveServer):
+    """The production server, with GIF decoding as `decoder` says."""
+
+    def __init__(self, folder, grace_seconds, decoder: str):
+        super().__init__(folder, grace_seconds)
+        self.decoder = decoder
+
+    def environment(self) -> dict:
+        env = super().environment()
+        env["GIFCHAT_GIF_DECODER"] = json.dumps(self.decoder)
+        # Every heavy upload waits for its turn rather than hearing "busy".
+        env["GIFCHAT_GIF_DECODER_WAIT_SECONDS"] = "120"
+        return env
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running(tmp_path_factory.mktemp("gifproc"), 5, DecoderServer, decoder="process") as live:
+        yield live
+
+
+class Bystander(threading.Thread):
+    """Round trips back to back until stopped (at most two minutes); keeps every one."""
+
+    def __init__(self, sock):
+        super().__init__()
+        self.sock = sock
+        self.times: list[float] = []
+        self.done = threading.Event()
+
+    def run(self):
+        deadline = time.monotonic() + 120
+        while not self.done.is_set() and time.monotonic() < deadline:
+            self.times.append(_round_trip(self.sock))
+
+
+def upload(person, room_id: str, data: bytes, answers: list) -> None:
+    response = person.http.post(
+        f"{person.server.url}/room/{room_id}/gif",
+        files={"gif": ("a.gif", data, "image/gif")},
+        headers={"X-CSRFToken": person.csrf, "Accept": "application/json"},
+        timeout=150,
+    )
+    answers.append((response.status_code, response.text[:200]))
+
+
+@pytest.mark.server
+def test_heavy_legal_gifs_do_not_slow_a_bystanders_messages(people):
+    uploader, bystander = people(), people()
+    room_id = uploader.create_room("gifs")
+    uploader.join(room_id, "websocket")  # only people in the room may post
+    sock = bystander.socket("/chat", "websocket")
+    for _ in range(5):  # the first round trips warm the connection up
+        _round_trip(sock)
+    baseline = [_round_trip(sock) for _ in range(30)]
+
+    watch = Bystander(sock)
+    answers: list = []
+    heavy = heavy_gif(4096, 8)  # legal: 8 frames of 16.7 Mpx, decoded in 0.5-3 s each
+    workers = [
+        threading.Thread(target=upload, args=(uploader, room_id, heavy, answers))
+        for _ in range(HEAVY_UPLOADS)
+    ]
+    watch.start()
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=150)
+    finally:
+        watch.done.set()
+        watch.join(timeout=2 * WAIT)
+
+    assert [status for status, _ in answers] == [201] * HEAVY_UPLOADS, answers
+    during = watch.times
+    assert len(during) >= 10, during  # the bystander kept talking throughout
+    figures = (max(during), statistics.median(during), max(baseline), statistics.median(baseline))
+    assert max(during) < max(baseline) + STALL_BOUND, figures
