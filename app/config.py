@@ -85,6 +85,11 @@ RATELIMIT_ENABLED = True
 RATELIMIT_PASSWORD = "10 per minute; 30 per hour"  # attempts, right or wrong, per address and room
 RATELIMIT_CHAT = "20 per 10 seconds; 120 per minute"  # messages per visitor
 RATELIMIT_GIF = "10 per minute; 100 per hour"  # uploads per visitor
+# The bytes a visitor may upload (B, KB, MB, GB, KiB, MiB, GiB), so that the uploads the limit
+# above lets through (up to 500 MiB an hour) cannot fill the disk.
+RATELIMIT_GIF_BYTES = "100 MiB per hour"
+RATELIMIT_REACTION = "20 per 10 seconds; 120 per minute"  # reactions given or taken back
+RATELIMIT_DELETE = "20 per 10 seconds; 120 per minute"  # messages deleted, per visitor
 # Backstops per address, wide for people behind one NAT (an office, a campus): a script that
 # takes a new session (a new visitor) every few posts still meets them.
 RATELIMIT_CHAT_PER_ADDRESS = "600 per minute"
