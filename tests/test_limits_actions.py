@@ -5,8 +5,7 @@ import pytest
 from app.limits import BYTES_UNIT, in_byte_units
 
 from .clock import Clock
-from .gifs import gif
-from .test_gif_bombs import heavy_gif
+from .gifs import gif, heavy_gif
 from .test_limits_http import retry_after
 
 

@@ -6,8 +6,9 @@ import time
 import pytest
 import socketio
 
+from .gifs import heavy_gif
 from .live_server import WAIT, running
-from .test_gif_bombs import heavy_gif, offset_bomb
+from .test_gif_bombs import offset_bomb
 
 UNKNOWN_ROOM = "0" * 24
 # Seconds beyond the bystander's own worst round trip; decoding on the loop stalls it 4-44 s.

@@ -99,7 +99,7 @@ def main(argv: list[str]) -> int:
     """argv[1]: JSON {"caps": {...probe's keywords}, "memory": bytes}; the GIF on stdin."""
     settings = json.loads(argv[1])
     caps = settings["caps"]
-    limit_self(settings["memory"], (caps.get("max_seconds") or 60) + 1)
+    limit_self(settings["memory"], caps.get("max_seconds") or 60)
     data = sys.stdin.buffer.read(caps["max_bytes"] + 1)
     try:
         probe(data, **caps)
