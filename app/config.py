@@ -42,9 +42,9 @@ GIF_DECODE_SECONDS = 20  # one GIF's decoding budget in CPU seconds, checked bet
 # GIFs decode this many at once; an upload waits this long for a free decoder, then 503.
 GIF_DECODERS = 2
 GIF_DECODER_WAIT_SECONDS = 3
-# "process": each GIF decodes in a child process (python + Pillow start in ~0.1 s), which holds
-# its own GIL: Pillow holds one for much of a frame, and in a thread of the server it stalls
-# everyone's messages by up to seconds. "thread": in a thread of the server, as before.
+# "process": each GIF decodes in a child process (python + Pillow start in ~0.1 s) with its own
+# GIL, memory and CPU limits. "thread": in a thread of the server, as before, where heavy GIFs
+# now and then stall everyone's messages by seconds (python -m bench gifs).
 GIF_DECODER = "process"
 GIF_DECODER_MEMORY = 1024 * 1024 * 1024  # a child's address space (the largest legal GIF: 230 MB)
 GIF_DECODE_WALL_SECONDS = 40  # a child still decoding after this is killed: 400, too long

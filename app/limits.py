@@ -193,6 +193,7 @@ rooms_per_address = _limit(
 
 def init_app(app: Flask) -> None:
     """Count in REDIS_URL's Redis when there is one (every process shares it), else in memory."""
+    in_byte_units(app.config["RATELIMIT_GIF_BYTES"])  # a setting that is not one stops the start
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     limiter.init_app(app)

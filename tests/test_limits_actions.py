@@ -2,6 +2,7 @@
 
 import pytest
 
+from app import create_app
 from app.limits import BYTES_UNIT, in_byte_units
 
 from .clock import Clock
@@ -140,3 +141,8 @@ def test_byte_limits_read_like_the_others(setting, limits):
 def test_a_byte_limit_that_is_not_one_is_refused(setting):
     with pytest.raises(ValueError):
         in_byte_units(setting)
+
+
+def test_a_server_with_a_byte_limit_that_is_not_one_does_not_start(config):
+    with pytest.raises(ValueError, match="not an amount of bytes"):
+        create_app({**config, "RATELIMIT_GIF_BYTES": "lots per hour"})

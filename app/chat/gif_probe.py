@@ -1,10 +1,11 @@
 """The GIF check itself, which the server runs in a process of its own.
 
-Pillow holds the GIL for much of a frame's decoding (~60 ms for 4096x4096): run in the
-server's process, even in another thread, heavy GIFs stall every other visitor's messages.
-So the server starts this file as a child (`python -I gif_probe.py CAPS < gif`), which
-answers one reason code on stdout. No Flask here: the parent says it in the visitor's language.
-Run it by path, as the server does: `python -m app.chat.gif_probe` imports the whole app first.
+Decoded in the server's process, even in a thread of its own, heavy GIFs now and then stall
+every other visitor's messages by seconds (the GIL and the memory are the server's; see
+`python -m bench gifs`). So the server starts this file as a child, `python -I gif_probe.py
+CAPS < gif`, which answers one reason code on stdout. No Flask here: the parent says it in
+the visitor's language. Run it by path, as the server does: `python -m app.chat.gif_probe`
+imports the whole app first.
 """
 
 import json
