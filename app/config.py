@@ -39,9 +39,15 @@ GIF_MAX_FRAMES = 1000
 GIF_MAX_TOTAL_PIXELS = 400_000_000  # summed over frames, each counted at its canvas size
 GIF_RECENT_LIMIT = 24  # GIFs the picker offers to send again
 GIF_DECODE_SECONDS = 20  # one GIF's decoding budget in CPU seconds, checked between frames
-# GIFs decode in worker threads, this many at once; an upload waits this long for one.
+# GIFs decode this many at once; an upload waits this long for a free decoder, then 503.
 GIF_DECODERS = 2
 GIF_DECODER_WAIT_SECONDS = 3
+# "process": each GIF decodes in a child process (python + Pillow start in ~0.1 s) with its own
+# GIL, memory and CPU limits. "thread": in a thread of the server, as before, where heavy GIFs
+# now and then stall everyone's messages by seconds (python -m bench gifs).
+GIF_DECODER = "process"
+GIF_DECODER_MEMORY = 1024 * 1024 * 1024  # a child's address space (the largest legal GIF: 230 MB)
+GIF_DECODE_WALL_SECONDS = 40  # a child still decoding after this is killed: 400, too long
 # Room for the multipart envelope around a file of GIF_MAX_BYTES: the GIF upload's body cap.
 MAX_CONTENT_LENGTH = GIF_MAX_BYTES + 64 * 1024
 
@@ -79,6 +85,11 @@ RATELIMIT_ENABLED = True
 RATELIMIT_PASSWORD = "10 per minute; 30 per hour"  # attempts, right or wrong, per address and room
 RATELIMIT_CHAT = "20 per 10 seconds; 120 per minute"  # messages per visitor
 RATELIMIT_GIF = "10 per minute; 100 per hour"  # uploads per visitor
+# The bytes a visitor may upload (B, KB, MB, GB, KiB, MiB, GiB), so that the uploads the limit
+# above lets through (up to 500 MiB an hour) cannot fill the disk.
+RATELIMIT_GIF_BYTES = "100 MiB per hour"
+RATELIMIT_REACTION = "20 per 10 seconds; 120 per minute"  # reactions given or taken back
+RATELIMIT_DELETE = "20 per 10 seconds; 120 per minute"  # messages deleted, per visitor
 # Backstops per address, wide for people behind one NAT (an office, a campus): a script that
 # takes a new session (a new visitor) every few posts still meets them.
 RATELIMIT_CHAT_PER_ADDRESS = "600 per minute"

@@ -6,6 +6,7 @@ app/socket_limits.py, counted by the same engine in the same storage.
 
 import logging
 import math
+import re
 import time
 
 from flask import Flask, current_app, render_template, request, session
@@ -120,6 +121,12 @@ def _limit(setting: str, key_func, name: str, reason, **options):
 
 chat_posts = _limit("RATELIMIT_CHAT", visitor, "chat", _l("You are sending messages too fast."))
 gif_uploads = _limit("RATELIMIT_GIF", visitor, "gif", _l("You are sending GIFs too fast."))
+reactions = _limit(
+    "RATELIMIT_REACTION", visitor, "reaction", _l("You are reacting to messages too fast.")
+)
+chat_deletes = _limit(
+    "RATELIMIT_DELETE", visitor, "delete", _l("You are deleting messages too fast.")
+)
 chat_per_address = _limit(
     "RATELIMIT_CHAT_PER_ADDRESS",
     client_address,
@@ -131,6 +138,42 @@ gif_per_address = _limit(
     client_address,
     "gif-address",
     _l("Too many GIFs were sent from your address."),
+)
+
+# Bytes are counted in blocks: a moving window keeps one entry per unit counted.
+BYTES_UNIT = 64 * 1024
+_SIZES = {"": 1, "b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2}
+_SIZES.update({"gb": 1000**3, "gib": 1024**3})
+_AMOUNT = re.compile(r"\s*(\d+)\s*([kmg]i?b|b)?\s+(per\s.*\S)\s*", re.IGNORECASE)
+
+
+def in_byte_units(setting: str) -> str:
+    """ "100 MiB per hour; 1 GB per day" as the limits of BYTES_UNIT blocks it allows."""
+    limits = []
+    for part in setting.split(";"):
+        found = _AMOUNT.fullmatch(part)
+        if found is None:
+            raise ValueError(f"not an amount of bytes per time: {part!r}")
+        amount = int(found[1]) * _SIZES[(found[2] or "").lower()]
+        limits.append(f"{max(1, amount // BYTES_UNIT)} {found[3]}")
+    return "; ".join(limits)
+
+
+def _upload_cost() -> int:
+    """The request's body in BYTES_UNIT blocks; a body of unknown length counts at the cap."""
+    size = request.content_length
+    if size is None:
+        size = current_app.config["MAX_CONTENT_LENGTH"] or 0
+    return max(1, math.ceil(size / BYTES_UNIT))
+
+
+# What one visitor may upload, so that uploads within RATELIMIT_GIF cannot fill the disk.
+gif_bytes = limiter.limit(
+    lambda: in_byte_units(current_app.config["RATELIMIT_GIF_BYTES"]),
+    key_func=visitor,
+    cost=_upload_cost,
+    error_message=_refusing(lambda: _("You are uploading too much GIF data.")),
+    on_breach=_counted("gif-bytes"),
 )
 rooms_per_visitor = _limit(
     "RATELIMIT_ROOM_PER_VISITOR",
@@ -150,6 +193,7 @@ rooms_per_address = _limit(
 
 def init_app(app: Flask) -> None:
     """Count in REDIS_URL's Redis when there is one (every process shares it), else in memory."""
+    in_byte_units(app.config["RATELIMIT_GIF_BYTES"])  # a setting that is not one stops the start
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     limiter.init_app(app)

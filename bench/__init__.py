@@ -4,4 +4,13 @@ Run them with `make bench` (all) or `python -m bench NAME` (one); `--quick` shri
 They never assert timings: they print tables to read (see bench/README.md).
 """
 
-BENCHMARKS = ("history", "post", "fanout", "sessions", "cluster", "cluster_loadgen", "original")
+BENCHMARKS = (
+    "history",
+    "post",
+    "fanout",
+    "sessions",
+    "gifs",
+    "cluster",
+    "cluster_loadgen",
+    "original",
+)

@@ -13,6 +13,17 @@ def gif(width=4, height=4, frames=1) -> bytes:
     return buffer.getvalue()
 
 
+def heavy_gif(size: int, frames: int) -> bytes:
+    """`frames` one-colour frames of size x size: small on disk, each decoded in full."""
+    one = BytesIO()
+    Image.new("L", (size, size), color=9).save(one, format="GIF")
+    data = one.getvalue()
+    flags = data[10]
+    start = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    # The one frame's blocks, repeated: made in a blink, where encoding each costs seconds.
+    return data[:start] + data[start:-1] * frames + b";"
+
+
 def png() -> bytes:
     buffer = BytesIO()
     Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")

@@ -8,11 +8,11 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
-from app.chat import media
+from app.chat import gif_probe
 from app.chat.media import InvalidGif, check_gif
 from app.offload import slot
 
-from .gifs import gif
+from .gifs import gif, heavy_gif
 
 CAPS = {
     "max_bytes": 5 * 1024 * 1024,
@@ -29,17 +29,6 @@ def offset_bomb(frames: int, at: int = 9000) -> bytes:
     first = b"," + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + PIXEL
     later = b"," + struct.pack("<HHHHB", at, at, 1, 1, 0) + PIXEL
     return screen + first + later * (frames - 1) + b";"
-
-
-def heavy_gif(size: int, frames: int) -> bytes:
-    """`frames` one-colour frames of size x size: small on disk, each decoded in full."""
-    one = BytesIO()
-    Image.new("L", (size, size), color=9).save(one, format="GIF")
-    data = one.getvalue()
-    flags = data[10]
-    start = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
-    # The one frame's blocks, repeated: made in a blink, where encoding each costs seconds.
-    return data[:start] + data[start:-1] * frames + b";"
 
 
 def test_the_offset_bomb_grows_the_canvas_it_claims_not_to():
@@ -67,7 +56,7 @@ def test_a_gif_within_every_cap_passes():
 
 def test_decoding_stops_when_its_time_budget_is_spent(monkeypatch):
     ticks = itertools.count()
-    monkeypatch.setattr(media.time, "thread_time", lambda: float(next(ticks)))
+    monkeypatch.setattr(gif_probe.time, "thread_time", lambda: float(next(ticks)))
     with pytest.raises(InvalidGif, match="too long to decode"):
         check_gif(gif(frames=10), **CAPS, max_seconds=3)
 

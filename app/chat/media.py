@@ -1,14 +1,31 @@
 """GIF checks: a real GIF by its content, and no bomb that a small file hides."""
 
-import time
+import json
+import logging
+import signal
+import subprocess
+import sys
 from functools import partial
-from io import BytesIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
 
-from ..offload import Busy, run_blocking, slot
+from ..offload import Busy, run_blocking, run_child, slot
+from . import gif_probe
+
+log = logging.getLogger(__name__)
+
+PROBE = gif_probe.__file__
+
+# The refusals the check can give, in the visitor's language when said.
+MESSAGES = {
+    gif_probe.EMPTY: _l("Choose a GIF file."),
+    gif_probe.FILE_TOO_LARGE: _l("The file is too large."),
+    gif_probe.TOO_LARGE: _l("The image is too large."),
+    gif_probe.TOO_LONG: _l("The animation is too long."),
+    gif_probe.TOO_SLOW: _l("The animation takes too long to decode."),
+    gif_probe.NOT_GIF: _l("Only GIF images can be uploaded."),
+}
 
 
 class InvalidGif(ValueError):
@@ -28,68 +45,58 @@ def check_upload(data: bytes) -> None:
     config = current_app.config
     if len(data) > config["GIF_MAX_BYTES"]:  # refused before it takes a decoder
         raise InvalidGif(_l("The file is too large."))
-    check = partial(
-        check_gif,
-        max_bytes=config["GIF_MAX_BYTES"],
-        max_pixels=config["GIF_MAX_PIXELS"],
-        max_frames=config["GIF_MAX_FRAMES"],
-        max_total_pixels=config["GIF_MAX_TOTAL_PIXELS"],
-        max_seconds=config["GIF_DECODE_SECONDS"],
-    )
+    caps = {
+        "max_bytes": config["GIF_MAX_BYTES"],
+        "max_pixels": config["GIF_MAX_PIXELS"],
+        "max_frames": config["GIF_MAX_FRAMES"],
+        "max_total_pixels": config["GIF_MAX_TOTAL_PIXELS"],
+        "max_seconds": config["GIF_DECODE_SECONDS"],
+    }
     try:
         with slot("gif", config["GIF_DECODERS"], config["GIF_DECODER_WAIT_SECONDS"]):
-            run_blocking(check, data)
+            if config["GIF_DECODER"] == "thread":
+                run_blocking(partial(check_gif, **caps), data)
+            else:
+                memory, wall = config["GIF_DECODER_MEMORY"], config["GIF_DECODE_WALL_SECONDS"]
+                check_in_child(data, caps, memory, wall)
     except Busy as error:
-        raise DecodersBusy(_l("Too many GIFs are being checked. Please try again.")) from error
+        raise _busy() from error
 
 
-def check_gif(
-    data: bytes,
-    *,
-    max_bytes: int,
-    max_pixels: int,
-    max_frames: int,
-    max_total_pixels: int,
-    max_seconds: float | None = None,
-) -> None:
-    """Decode every frame; raise InvalidGif unless data is a GIF within the caps.
-
-    Runs in a worker thread: no Flask context here, so messages stay lazy.
-    """
-    if not data:
-        raise InvalidGif(_l("Choose a GIF file."))
-    if len(data) > max_bytes:
-        raise InvalidGif(_l("The file is too large."))
-    # CPU time of this thread: a busy machine slows decoding down but spends no more of it.
-    deadline = None if max_seconds is None else time.thread_time() + max_seconds
-    # Image.verify() checks nothing for GIFs: only decoding every frame proves the file.
+def check_in_child(data: bytes, caps: dict, memory: int, timeout: float) -> None:
+    """check_gif in a child process, which holds its own GIL and dies alone if it must."""
+    settings = json.dumps({"caps": caps, "memory": memory})
     try:
-        with Image.open(BytesIO(data), formats=["GIF"]) as image:
-            decoded = 0
-            frame = 0
-            while True:
-                # Reading a frame's header grows the canvas to cover the frame's offset
-                # (a 1x1 frame at 9000,9000 makes it 81 Mpx), and decoding then fills the
-                # whole canvas: so the caps are checked after each seek, before each load.
-                width, height = image.size
-                if width * height > max_pixels:
-                    raise InvalidGif(_l("The image is too large."))
-                decoded += width * height
-                if frame >= max_frames or decoded > max_total_pixels:
-                    raise InvalidGif(_l("The animation is too long."))
-                if deadline is not None and time.thread_time() > deadline:
-                    raise InvalidGif(_l("The animation takes too long to decode."))
-                image.load()
-                frame += 1
-                try:
-                    image.seek(frame)
-                except EOFError:
-                    return
-    except InvalidGif:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        # Pillow's own bound on a canvas, met while reading a header (a warning only
-        # where warnings are errors, as in the tests; the check above refuses it anyway).
-        raise InvalidGif(_l("The image is too large.")) from error
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:
-        raise InvalidGif(_l("Only GIF images can be uploaded.")) from error
+        done = run_child([sys.executable, "-I", PROBE, settings], data, timeout)
+    except subprocess.TimeoutExpired as error:  # killed, and waited for
+        raise InvalidGif(MESSAGES[gif_probe.TOO_SLOW]) from error
+    except OSError as error:  # no process to be had (out of processes, or memory)
+        log.warning("cannot start a GIF decoder: %s", error)
+        raise _busy() from error
+    answer = done.stdout.decode("ascii", "replace").strip()
+    if done.returncode == 0 and answer == gif_probe.OK:
+        return
+    if done.returncode == 0 and answer in MESSAGES:
+        raise InvalidGif(MESSAGES[answer])
+    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):  # its CPU limit
+        raise InvalidGif(MESSAGES[gif_probe.TOO_SLOW])
+    # Anything else is a decoder that crashed on this file: the file's fault, said plainly.
+    said = done.stderr[-500:].decode(errors="replace")
+    log.warning("the GIF decoder ended with %s: %s", done.returncode, said)
+    raise InvalidGif(_l("This GIF could not be read."))
+
+
+def check_gif(data: bytes, **caps) -> None:
+    """Decode every frame in this process; raise InvalidGif unless data is a GIF within the caps.
+
+    Caps as gif_probe.probe takes them. Runs in a worker thread or a test: no Flask context
+    here, so messages stay lazy.
+    """
+    try:
+        gif_probe.probe(data, **caps)
+    except gif_probe.Refusal as refusal:
+        raise InvalidGif(MESSAGES[refusal.reason]) from refusal
+
+
+def _busy() -> DecodersBusy:
+    return DecodersBusy(_l("Too many GIFs are being checked. Please try again."))

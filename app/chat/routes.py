@@ -45,6 +45,7 @@ def post_chat(room_id):
 
 @bp.delete("/room/<room_id>/chat/<chat_id>")
 @json_only
+@limits.chat_deletes
 def delete_chat(room_id, chat_id):
     """Its author or the room's owner deletes a message for everyone."""
     room = rooms.require_admitted(room_id)
@@ -55,6 +56,7 @@ def delete_chat(room_id, chat_id):
 
 @bp.post("/room/<room_id>/chat/<chat_id>/reactions")
 @json_only
+@limits.reactions
 def react(room_id, chat_id):
     """Toggle this visitor's reaction {"emoji": ...} to a message; the counts after it."""
     emoji = fields().get("emoji")
@@ -66,6 +68,7 @@ def react(room_id, chat_id):
 @bp.post("/room/<room_id>/gif")
 @limits.gif_per_address
 @limits.gif_uploads
+@limits.gif_bytes
 def post_gif(room_id):
     """Upload a GIF to the room, or send one again: JSON {"reuse": "<name>"}."""
     room = rooms.require_admitted(room_id)
