@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 VENDOR := static/vendor/socket.io.min.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run dev cluster cluster-stop test check e2e bench lint translations clean
+.PHONY: install run dev cluster cluster-stop test check e2e tour bench lint translations clean
 
 install: $(STAMP) $(VENDOR) $(CATALOGS)
 
@@ -56,6 +56,11 @@ check: install
 
 e2e: install
 	$(BIN)/pytest -m browser
+
+# The README's tour: its browser journey's screenshots, made small into docs/tour/.
+tour: install
+	$(BIN)/pytest tests/browser/test_tour.py
+	$(BIN)/python docs/tour/shrink.py
 
 bench: install
 	$(BIN)/python -m bench
