@@ -4,10 +4,10 @@ from functools import cache
 
 from babel import Locale
 from flask import Flask, current_app
-from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from .i18n import current_locale
 from .identity import THEMES, current_theme
