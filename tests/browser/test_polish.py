@@ -1,0 +1,67 @@
+"""Small things that add up: the newest message stays in view as GIFs load, notifications
+and mentions by name, focus after a delete, still GIFs for less motion, whispered typing,
+and a calm empty room."""
+
+import pytest
+from PIL import Image, ImageDraw
+
+from .people import ACTION_MS, expect, expect_loaded
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+# How far the list is from its bottom (0 when the newest message is fully in view).
+GAP = "list => list.scrollHeight - list.scrollTop - list.clientHeight"
+
+
+@pytest.fixture(scope="module")
+def tall_gif(tmp_path_factory):
+    """A tall animated GIF, taller than a phone's list once shown."""
+    frames = []
+    for shade in ("#2e86ab", "#a23b72", "#f18f01"):
+        frame = Image.new("RGB", (120, 900), shade)
+        ImageDraw.Draw(frame).ellipse((20, 400, 100, 480), fill="#ffffff")
+        frames.append(frame)
+    path = tmp_path_factory.mktemp("tall") / "tall.gif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=200, loop=0)
+    return path
+
+
+def expect_at_bottom(someone) -> None:
+    """The list is scrolled to its end and no "new messages" pill is offered."""
+    chat_list = someone.page.locator("#chat-list")
+    someone.page.wait_for_function(
+        f"() => ({GAP})(document.getElementById('chat-list')) < 2", timeout=ACTION_MS
+    )
+    expect(someone.page.locator("#new-messages")).to_be_hidden()
+    assert chat_list.evaluate(GAP) < 2
+
+
+def test_opening_a_room_whose_newest_message_is_a_tall_gif_shows_it_whole(person, tall_gif):
+    a = person("A")
+    room_id = a.create_room("긴 GIF")
+    for n in range(8):
+        a.say(f"줄 {n}")
+    a.page.locator("#gif").set_input_files(tall_gif)
+    expect_loaded(a.page.locator("#chat-list li.message img.gif"))
+    expect_at_bottom(a)
+
+    b = person("B", viewport=PHONE)
+    b.enter(room_id)
+    gif = b.page.locator("#chat-list li.message img.gif")
+    expect_loaded(gif)
+    expect_at_bottom(b)
+    b.screenshot("polish-tall-gif-phone.png", full_page=False)
+
+    # Recent GIFs opens above the composer: the list gets shorter, the newest stays in view.
+    b.page.locator("#gif-picker-toggle").click()
+    expect_loaded(b.page.locator("#gif-picker button.gif-choice img").first)
+    expect_at_bottom(b)
+    b.page.keyboard.press("Escape")
+    expect(b.page.locator("#gif-picker")).to_be_hidden()
+    expect_at_bottom(b)
+    # A reader who scrolled up to read is left where they are when something arrives.
+    b.page.locator("#chat-list").evaluate("list => { list.scrollTop = 0; }")
+    a.say("새 소식")
+    expect(b.page.locator("#new-messages")).to_be_visible()
+    assert b.page.locator("#chat-list").evaluate(GAP) > 100
