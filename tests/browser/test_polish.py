@@ -2,10 +2,13 @@
 and mentions by name, focus after a delete, still GIFs for less motion, whispered typing,
 and a calm empty room."""
 
+import re
+
 import pytest
 from PIL import Image, ImageDraw
 
 from .people import ACTION_MS, expect, expect_loaded
+from .test_messages import HIDE, NOTIFICATION_PROBE
 
 pytestmark = pytest.mark.browser
 
@@ -65,3 +68,44 @@ def test_opening_a_room_whose_newest_message_is_a_tall_gif_shows_it_whole(person
     a.say("새 소식")
     expect(b.page.locator("#new-messages")).to_be_visible()
     assert b.page.locator("#chat-list").evaluate(GAP) > 100
+
+
+def room_of_two(person, title, **options):
+    a, b = person("A"), person("B", **options)
+    room_id = a.create_room(title)
+    b.enter(room_id)
+    expect(a.page.locator("#participant-count")).to_have_text("2")
+    return room_id, a, b
+
+
+def test_mentions_by_a_new_name_and_its_first_word_and_notifications_by_name(person):
+    _room_id, a, b = room_of_two(person, "이름 언급")
+    b.context.grant_permissions(["notifications"])
+    b.context.add_init_script(NOTIFICATION_PROBE)
+    b.reload()
+    b.page.locator("#notify-toggle").click()
+    expect(b.page.locator("#notify-toggle")).to_have_attribute("aria-pressed", "true")
+
+    # Renamed in the room, no reload: mentions of the new name are marked at once.
+    b.set_name("Alice Wonderland the Third!!")
+    a.set_name("Mina")
+    a.say("@Alice 봐요")
+    a.say("@Alice Wonderland, 안녕")
+    a.say("@Alicex 아님")
+    a.say(f"@{b.color} 색으로도")
+    marks = {
+        "@Alice 봐요": "@Alice",
+        "@Alice Wonderland, 안녕": "@Alice Wonderland",
+        f"@{b.color} 색으로도": f"@{b.color}",
+    }
+    for text, marked in marks.items():
+        expect(b.message(text).locator("mark.mention")).to_have_text(marked)
+        expect(b.message(text)).to_have_class(re.compile(r"\bmentions-me\b"))
+    expect(b.message("@Alicex 아님").locator("mark")).to_have_count(0)
+
+    # Away, a mention notifies by the name the list shows, not the color's code alone.
+    b.page.evaluate(HIDE, True)
+    a.say("@alice 어디 있어요?")
+    expect(b.message("@alice 어디 있어요?")).to_have_count(1)
+    notified = b.page.evaluate("() => window.__notified")
+    assert notified == [[f"Mina ({a.color})님이 나를 언급했습니다", "@alice 어디 있어요?"]]
