@@ -109,3 +109,29 @@ def test_mentions_by_a_new_name_and_its_first_word_and_notifications_by_name(per
     expect(b.message("@alice 어디 있어요?")).to_have_count(1)
     notified = b.page.evaluate("() => window.__notified")
     assert notified == [[f"Mina ({a.color})님이 나를 언급했습니다", "@alice 어디 있어요?"]]
+
+
+def test_deleting_with_the_keyboard_keeps_focus_in_the_messages(person):
+    a = person("A", color_scheme="dark", reduced_motion="reduce")
+    a.create_room("키보드 삭제")
+    for text in ("하나", "둘", "셋"):
+        a.say(text)
+    focused = "() => document.activeElement.closest('li')?.dataset.id || document.activeElement.id"
+
+    def delete(text):
+        button = a.message(text).locator("button.delete-message")
+        button.focus()
+        a.page.keyboard.press("Enter")
+        expect(button).to_have_text("삭제할까요? 한 번 더 누르세요")
+        a.page.keyboard.press("Enter")
+        expect(a.message(text)).to_have_count(0)
+
+    # The message below takes focus, on its first tool; the last one's neighbour is above.
+    below = a.message("셋").get_attribute("data-id")
+    delete("둘")
+    assert a.page.evaluate(focused) == below
+    above = a.message("하나").get_attribute("data-id")
+    delete("셋")
+    assert a.page.evaluate(focused) == above
+    delete("하나")
+    expect(a.page.locator("#chat-list")).to_be_focused()
