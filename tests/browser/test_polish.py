@@ -135,3 +135,47 @@ def test_deleting_with_the_keyboard_keeps_focus_in_the_messages(person):
     assert a.page.evaluate(focused) == above
     delete("하나")
     expect(a.page.locator("#chat-list")).to_be_focused()
+
+
+def test_with_less_motion_gifs_stay_still_open_large_and_are_told_apart(person, gif_path):
+    _room_id, a, b = room_of_two(
+        person, "덜 움직이게", color_scheme="dark", reduced_motion="reduce"
+    )
+    a.page.locator("#gif").set_input_files(gif_path)
+    expect(a.page.locator("#chat-list li.message.mine img.gif")).to_have_count(1)
+    a.page.locator("#gif").set_input_files(gif_path)
+    expect(a.page.locator("#chat-list li.message.mine img.gif")).to_have_count(2)
+
+    # The still frame opens large, by click and by Enter, and stays still there.
+    frames = b.page.locator("#chat-list canvas.gif-still")
+    expect(frames).to_have_count(2)
+    b.page.wait_for_function(
+        "() => [...document.querySelectorAll('#chat-list canvas.gif-still')].every(c => c.width)",
+        timeout=ACTION_MS,
+    )
+    expect(b.page.locator("#chat-list img.gif").first).to_be_hidden()
+    viewer = b.page.locator("#gif-viewer")
+    frames.first.click(position={"x": 4, "y": 4})  # beside the play button over its middle
+    expect(viewer).to_be_visible()
+    expect_loaded(viewer.locator("img"))
+    assert viewer.locator("img").get_attribute("src").startswith("data:image/")
+    b.page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    frames.last.focus()
+    b.page.keyboard.press("Enter")
+    expect(viewer).to_be_visible()
+    b.page.keyboard.press("Escape")
+    expect(frames.last).to_be_focused()
+
+    # Recent GIFs: still frames too, each with a name of its own.
+    b.page.locator("#gif-picker-toggle").click()
+    choices = b.page.locator("#gif-picker button.gif-choice")
+    expect(choices).to_have_count(2)
+    expect(choices.locator("img").first).to_be_hidden()
+    expect(choices.locator("canvas")).to_have_count(2)
+    labels = [choices.nth(n).get_attribute("aria-label") for n in range(2)]
+    assert labels[0] != labels[1]
+    for n, label in enumerate(labels):
+        assert label.startswith("이 GIF 다시 보내기 · ") and f"{n + 1}/2" in label
+        assert a.color in label
+    b.screenshot("polish-still-gifs-dark.png", full_page=False)
