@@ -179,3 +179,37 @@ def test_with_less_motion_gifs_stay_still_open_large_and_are_told_apart(person, 
         assert label.startswith("이 GIF 다시 보내기 · ") and f"{n + 1}/2" in label
         assert a.color in label
     b.screenshot("polish-still-gifs-dark.png", full_page=False)
+
+
+# Every text the typing line of a page shows, recorded as it changes.
+TYPING_LOG = """() => {
+  window.__typing = [];
+  const line = document.getElementById("typing");
+  new MutationObserver(() => window.__typing.push(line.textContent)).observe(
+    line, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_typing_a_whisper_is_shown_to_its_addressee_only(person):
+    a, b, c = person("A"), person("B"), person("C")
+    room_id = a.create_room("귓속말 입력")
+    b.enter(room_id)
+    c.enter(room_id)
+    for someone in (a, b, c):
+        expect(someone.page.locator("#participant-count")).to_have_text("3")
+    c.page.evaluate(TYPING_LOG)
+
+    a.page.locator(f'button.whisper[data-handle="{b.handle}"]').click()
+    expect(a.page.locator("#whisper-banner")).to_be_visible()
+    a.page.locator("#chat").press_sequentially("비밀")
+    expect(b.page.locator("#typing")).to_have_text(f"{a.color}님이 입력 중…")
+    a.page.locator("#chat").press("Enter")
+    expect(b.message("비밀")).to_be_visible()
+    expect(b.page.locator("#typing")).to_have_text("")
+    # Then to everyone: C hears of that typing, and only that.
+    a.page.locator("#chat").press_sequentially("모두")
+    expect(c.page.locator("#typing")).to_have_text(f"{a.color}님이 입력 중…")
+    a.page.locator("#chat").press("Enter")
+    expect(c.message("모두")).to_be_visible()
+    seen = c.page.evaluate("() => window.__typing")
+    assert seen.count(f"{a.color}님이 입력 중…") == 1, seen
