@@ -213,3 +213,22 @@ def test_typing_a_whisper_is_shown_to_its_addressee_only(person):
     expect(c.message("모두")).to_be_visible()
     seen = c.page.evaluate("() => window.__typing")
     assert seen.count(f"{a.color}님이 입력 중…") == 1, seen
+
+
+def test_an_empty_room_invites_a_first_message_and_shows_its_start_with_it(person):
+    a, b = person("A"), person("B")
+    room_id = a.create_room("조용한 방")
+    b.enter(room_id)
+    expect(a.notice("join", b.color)).to_be_visible()
+    for someone in (a, b):
+        expect(someone.page.locator("#chat-empty")).to_be_visible()
+        expect(someone.page.locator("#chat-list > li.room-start")).to_have_count(0)
+    a.screenshot("polish-empty-room.png", full_page=False)
+    b.say("처음")
+    for someone in (a, b):
+        expect(someone.page.locator("#chat-empty")).to_be_hidden()
+        start = someone.page.locator("#chat-list > li.room-start")
+        expect(start).to_have_count(1)
+        expect(someone.page.locator("#chat-list > li").first).to_have_class(
+            re.compile(r"\broom-start\b")
+        )
