@@ -48,6 +48,9 @@ def test_opening_a_room_whose_newest_message_is_a_tall_gif_shows_it_whole(person
     a.page.locator("#gif").set_input_files(tall_gif)
     expect_loaded(a.page.locator("#chat-list li.message img.gif"))
     expect_at_bottom(a)
+    a.page.locator("#gif-picker-toggle").click()  # on a desktop too
+    expect_loaded(a.page.locator("#gif-picker button.gif-choice img").first)
+    expect_at_bottom(a)
 
     b = person("B", viewport=PHONE)
     b.enter(room_id)
