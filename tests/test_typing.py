@@ -85,3 +85,40 @@ def test_a_socket_in_no_room_is_refused(visitor):
     sock = visitor().socket()
     ack = sock.emit("typing", {"on": True}, namespace="/chat", callback=True)
     assert ack == {"error": "Join a room first."}
+
+
+@pytest.fixture
+def three(visitor):
+    """Mina types; Jae and Sam are in the room with her, Jae with a second tab."""
+    mina, jae, sam = visitor(), visitor(), visitor()
+    room_id = mina.create_room("Whispers")
+    socks = [mina.join(room_id), jae.join(room_id), sam.join(room_id), jae.join(room_id)]
+    for sock in socks:
+        sock.get_received("/chat")
+    return (mina, jae, sam), socks
+
+
+def test_typing_a_whisper_is_told_to_its_addressee_only(three):
+    (mina, jae, _sam), (typist, jae_tab, sam_tab, jae_other_tab) = three
+    ack = typist.emit("typing", {"on": True, "to": jae.handle}, namespace="/chat", callback=True)
+    assert ack == {"ok": True}
+    assert typing_events(jae_tab) == [{"user": mina.color, "on": True}]
+    assert typing_events(jae_other_tab) == [{"user": mina.color, "on": True}]
+    assert typing_events(sam_tab) == [] and typing_events(typist) == []
+
+
+@pytest.mark.parametrize("to", ["0123456789abcdef", "self"])
+def test_typing_to_someone_not_in_the_room_or_to_myself_is_told_to_nobody(three, to):
+    (mina, _jae, _sam), socks = three
+    handle = mina.handle if to == "self" else to
+    ack = socks[0].emit("typing", {"on": True, "to": handle}, namespace="/chat", callback=True)
+    assert ack == {"ok": True}
+    assert all(typing_events(sock) == [] for sock in socks)
+
+
+@pytest.mark.parametrize("to", ["", "Jae", 12, ["0123456789abcdef"], {"handle": "x"}, True])
+def test_a_malformed_addressee_is_refused(three, to):
+    _people, socks = three
+    ack = socks[0].emit("typing", {"on": True, "to": to}, namespace="/chat", callback=True)
+    assert ack == {"error": "Choose someone in the room."}
+    assert all(typing_events(sock) == [] for sock in socks)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..errors import Refused
 from ..extensions import socketio
-from ..identity import current_color, user_key
+from ..identity import current_color, is_handle, user_key
 from ..presence import get_presence
 
 clock = time.monotonic  # tests stop it
@@ -54,10 +54,15 @@ def _budget() -> SocketBudget:
 def relay(data) -> None:
     """Tell the others in this socket's room that its visitor started or stopped typing.
 
-    Past the socket's budget an event is dropped without a word: the next one says the same.
+    With `to` (a handle: the composer is whispering) only that person's sockets are told; a
+    handle nobody in the room has is told to nobody, without a word. Past the socket's
+    budget an event is dropped without a word too: the next one says the same.
     """
     if not isinstance(data, dict) or not isinstance(data.get("on"), bool):
         raise Refused(_("Say whether you are typing."), 400)
+    to = data.get("to")
+    if to is not None and not is_handle(to):
+        raise Refused(_("Choose someone in the room."), 400)
     presence = get_presence()
     room_id = presence.room_of(request.sid)
     if room_id is None:
@@ -68,9 +73,22 @@ def relay(data) -> None:
     name = session.get("name")
     if isinstance(name, str) and name:
         payload["name"] = name
+    if to is not None:
+        _relay_to(presence, room_id, to, payload)
+        return
     # Not to the typist's own tabs: they know.
     mine = presence.sockets_of(room_id, user_key())
     socketio.emit("typing", payload, namespace="/chat", to=room_id, skip_sid=mine or request.sid)
+
+
+def _relay_to(presence, room_id: str, handle: str, payload: dict) -> None:
+    """Typing a whisper: only its addressee's sockets hear of it (never the typist's own)."""
+    key = presence.key_of(room_id, handle)
+    if key is None or key == user_key():
+        return
+    listeners = presence.sockets_of(room_id, key)
+    if listeners:
+        socketio.emit("typing", payload, namespace="/chat", to=listeners)
 
 
 def forget(sid: str) -> None:

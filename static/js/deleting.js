@@ -19,6 +19,22 @@ function reset(b) {
   b.textContent = rt("deleteMessage");
 }
 
+/** The nearest message to `li` in one direction (notices have no tools to land on). */
+function nextMessage(li, direction) {
+  let item = li[direction];
+  while (item && !item.matches("li.message")) item = item[direction];
+  return item;
+}
+
+/** A keyboard user's focus goes on from a deleted message: its neighbour's tools, or the list. */
+function focusNear(neighbour, list) {
+  for (const button of neighbour ? neighbour.querySelectorAll(".tools button") : []) {
+    button.focus();
+    if (document.activeElement === button) return; // a tool this visitor is not shown takes none
+  }
+  list.focus();
+}
+
 export function setupDeleting({ list, url, socket, remove, onError }) {
   list.addEventListener("click", async (event) => {
     const b = event.target.closest("button.delete-message");
@@ -30,16 +46,21 @@ export function setupDeleting({ list, url, socket, remove, onError }) {
       setTimeout(() => b.isConnected && reset(b), CONFIRM_MS);
       return;
     }
+    const wasFocused = document.activeElement === b; // disabling it will take focus away
+    // Found now: the room's "deleteChat" may take the message away before the answer comes.
+    const neighbour = nextMessage(li, "nextElementSibling") || nextMessage(li, "previousElementSibling");
     b.disabled = true;
     try {
       await send("DELETE", url(li.dataset.id));
       remove(li.dataset.id);
+      if (wasFocused) focusNear(neighbour?.isConnected ? neighbour : null, list);
     } catch (error) {
       onError(error.message);
       reset(b);
     } finally {
       b.disabled = false;
     }
+    if (wasFocused && b.isConnected) b.focus(); // refused: still here, try again
   });
   list.addEventListener("keydown", (event) => {
     const b = event.target.closest?.("button.delete-message");

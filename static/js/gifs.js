@@ -3,6 +3,13 @@
 import { read, send } from "./api.js";
 import { rt } from "./room-strings.js";
 
+const still = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+/** What a feed GIF's still frame (render.js) stands for: its <img>. */
+function gifOf(source) {
+  return source.matches("canvas") ? source.parentElement.querySelector("img.gif") : source;
+}
+
 /** Open a feed GIF large in the <dialog>, by click or by Enter/Space on it. */
 export function setupViewer({ list, dialog }) {
   const img = dialog.querySelector("img");
@@ -10,17 +17,19 @@ export function setupViewer({ list, dialog }) {
 
   function open(source) {
     opener = source;
-    img.src = source.src;
-    img.alt = source.alt;
+    const gif = gifOf(source);
+    // Opened from the still frame, it stays still: that frame, large.
+    img.src = source.matches("canvas") && source.width ? source.toDataURL() : gif.src;
+    img.alt = gif.alt;
     dialog.showModal();
   }
 
   list.addEventListener("click", (event) => {
-    const source = event.target.closest("img.gif");
+    const source = event.target.closest("img.gif, canvas.gif-still");
     if (source) open(source);
   });
   list.addEventListener("keydown", (event) => {
-    const source = event.target.closest?.("img.gif");
+    const source = event.target.closest?.("img.gif, canvas.gif-still");
     if (!source || (event.key !== "Enter" && event.key !== " ")) return;
     event.preventDefault();
     open(source);
@@ -45,16 +54,43 @@ export function setupPicker({ toggle, panel, listUrl, sendUrl, gifBase, onSent, 
     if (refocus) toggle.focus();
   }
 
-  function choice(name) {
+  /** Who shared a GIF, as the list names them, when it is among the messages shown. */
+  function sharedBy(name) {
+    const shown = [...document.querySelectorAll("#chat-list img.gif")].findLast((gif) => gif.dataset.gif === name);
+    return shown ? shown.alt : "";
+  }
+
+  /** For people who asked for less motion: the GIF's first frame, still. */
+  function holdStill(b, img) {
+    img.loading = "eager"; // a hidden lazy image would never load
+    img.hidden = true;
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 0;
+    img.addEventListener(
+      "load",
+      () => {
+        canvas.width = img.naturalWidth;
+        canvas.height = img.naturalHeight;
+        canvas.getContext("2d").drawImage(img, 0, 0);
+      },
+      { once: true },
+    );
+    b.prepend(canvas);
+  }
+
+  function choice(name, index, all) {
     const b = document.createElement("button");
     b.type = "button";
     b.className = "gif-choice";
     b.dataset.gif = name;
+    // Each its own name: which one of how many, and whose, when the list shows it.
+    b.setAttribute("aria-label", [rt("sendGif"), `${index + 1}/${all.length}`, sharedBy(name)].filter(Boolean).join(" · "));
     const img = document.createElement("img");
     img.src = gifBase + encodeURIComponent(name);
-    img.alt = rt("sendGif");
+    img.alt = "";
     img.loading = "lazy";
     b.append(img);
+    if (still.matches) holdStill(b, img);
     return b;
   }
 

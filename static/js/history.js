@@ -28,11 +28,16 @@ export async function replay(url, messages, after) {
 /**
  * "This is the start of <room>" at the top of the list, once the room's oldest message is
  * shown: a page shorter than a full one has nothing older behind it. Its id is the one older
- * than any, so messages go after it and the next look for older ones finds nothing.
+ * than any, so messages go after it and the next look for older ones finds nothing. A room
+ * where nobody has said anything yet shows it only with its first message: until then the
+ * line inviting a first message (invite.js) says enough.
  */
 export function createStartMarker({ list, template, pageSize, lang }) {
+  let reached = false; // the oldest message there is, is shown
+
   function show() {
-    if (list.querySelector(":scope > li.room-start")) return; // once
+    if (!reached || list.querySelector(":scope > li.room-start")) return; // once
+    if (!list.querySelector(":scope > li.message")) return; // notices only, so far
     const li = template.content.firstElementChild.cloneNode(true);
     li.dataset.id = BEFORE_ALL;
     const time = li.querySelector("time");
@@ -42,11 +47,13 @@ export function createStartMarker({ list, template, pageSize, lang }) {
     }
     list.prepend(li);
   }
+  new MutationObserver(show).observe(list, { childList: true });
 
   return {
     /** A page of older history (or the page's first) just read: is it the last one? */
     seen(page) {
-      if (page.length < pageSize) show();
+      if (page.length < pageSize) reached = true;
+      show();
       return page;
     },
   };

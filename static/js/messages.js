@@ -22,6 +22,7 @@ function regroup(li) {
 export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }) {
   const shown = new Map(); // chat id → its list item: nothing is drawn twice
   let stuck = true; // following the newest message; false once the reader scrolls up
+  let lastTop = 0; // where the list was at the last scroll event: up from there is the reader
   let oldestLoaded = false;
   let loadingOlder = false;
 
@@ -31,9 +32,15 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
 
   function scrollToBottom() {
     list.scrollTop = list.scrollHeight;
+    lastTop = list.scrollTop;
     stuck = true;
     pill.hidden = true;
   }
+
+  // Anything that changes size (a GIF loading, a message drawn, the composer growing) keeps
+  // a reader who follows the newest message at the bottom.
+  const resized = new ResizeObserver(() => stuck && scrollToBottom());
+  resized.observe(list);
 
   /** Put `li` where its id belongs; ids grow with time, so it is nearly always at an end. */
   function place(li, id) {
@@ -54,6 +61,7 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
       const li = renderChat(chat, gifBase);
       shown.set(chat._id, li);
       place(li, chat._id);
+      resized.observe(li);
       regroup(li);
       regroup(li.nextElementSibling);
       added += 1;
@@ -96,10 +104,14 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     if (!oldestLoaded && list.scrollTop < 120) loadOlder(); // still nothing to scroll up to
   }
 
+  // Only the reader moving up lets go of the bottom. A scroll event comes a frame after the
+  // scroll: content that grew meanwhile (a GIF's size now known) must not count as moving up.
   list.addEventListener(
     "scroll",
     () => {
-      stuck = atBottom();
+      if (atBottom()) stuck = true;
+      else if (list.scrollTop < lastTop - 1) stuck = false;
+      lastTop = list.scrollTop;
       if (stuck) pill.hidden = true;
       if (list.scrollTop < 120) loadOlder();
     },
@@ -107,7 +119,6 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
   );
   // A GIF that finishes loading grows the list: keep the newest message in view.
   list.addEventListener("load", () => stuck && scrollToBottom(), true);
-  new ResizeObserver(() => stuck && scrollToBottom()).observe(list);
   pill.addEventListener("click", () => {
     scrollToBottom();
     list.focus();
@@ -123,6 +134,7 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     if (prev) prev.dataset.breakAfter = "deleted";
     else if (next) next.dataset.breakBefore = "deleted";
     li.remove();
+    resized.unobserve(li);
     regroup(next);
     if (hadFocus) list.focus();
   }

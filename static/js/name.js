@@ -16,6 +16,8 @@ form.addEventListener("submit", async (event) => {
   try {
     const me = await send("POST", form.action, { name: input.value });
     document.getElementById("my-name").textContent = me.name;
+    // Mentions of me (room-strings.js) are read by this name from now on, as after a reload.
+    document.body.dataset.name = me.name || "";
     document.getElementById("my-color").hidden = false;
     input.value = me.name;
     showError("");

@@ -109,8 +109,10 @@ function holdStill(img) {
   const canvas = document.createElement("canvas");
   canvas.className = "gif-still";
   canvas.width = canvas.height = 0;
-  canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", img.alt);
+  // The still frame opens large (gifs.js) as the moving GIF does: by click, Enter or Space.
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "button");
+  canvas.setAttribute("aria-label", img.getAttribute("aria-label"));
   const button = document.createElement("button");
   button.type = "button";
   button.className = "gif-play";

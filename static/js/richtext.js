@@ -23,20 +23,36 @@ function link(text, href) {
   return a;
 }
 
-/** Where `@name` (any of names) starts in text, case-insensitively; [] for none. */
+const WORD = /[\p{L}\p{N}_]/u;
+const BEFORE_MENTION = /[\s(["'“‘]/;
+
+/**
+ * How many characters after `at` (an "@" in lower) mention `name` (lowercase), or 0: the
+ * longest start of the name that ends where a word of it ends ("@alice" for "Alice
+ * Wonderland the Third!!"), and is not followed in the text by more of a word.
+ */
+function mentionLength(lower, at, name) {
+  let common = 0;
+  while (common < name.length && lower[at + 1 + common] === name[common]) common += 1;
+  for (let length = common; length > 0; length -= 1) {
+    const nameGoesOn = length < name.length && WORD.test(name[length]);
+    const textGoesOn = WORD.test(lower[at + 1 + length] ?? " ");
+    if (!nameGoesOn && !textGoesOn && WORD.test(name.slice(0, length))) return length + 1;
+  }
+  return 0;
+}
+
+/** Where "@name" (or "@" and the start of a name, to a word's end) is in text; [] for none. */
 function mentionSpans(text, names) {
   const lower = text.toLowerCase();
+  const wanted = names.filter(Boolean).map((name) => name.toLowerCase());
   const spans = [];
-  for (const name of names) {
-    if (!name) continue;
-    const needle = "@" + name.toLowerCase();
-    for (let at = lower.indexOf(needle); at !== -1; at = lower.indexOf(needle, at + needle.length)) {
-      const before = at === 0 ? " " : lower[at - 1];
-      const after = lower[at + needle.length] ?? " ";
-      if (/[\s(["'“‘]/.test(before) && !/[\p{L}\p{N}_]/u.test(after)) spans.push([at, at + needle.length]);
-    }
+  for (let at = lower.indexOf("@"); at !== -1; at = lower.indexOf("@", at + 1)) {
+    if (at > 0 && !BEFORE_MENTION.test(lower[at - 1])) continue;
+    const length = Math.max(0, ...wanted.map((name) => mentionLength(lower, at, name)));
+    if (length) spans.push([at, at + length]);
   }
-  return spans.sort((a, b) => a[0] - b[0]);
+  return spans;
 }
 
 /** Append text to parent with each mention of me in a <mark>; whether there was one. */
@@ -57,7 +73,7 @@ function appendMentions(parent, text, names) {
   return found;
 }
 
-/** Whether text mentions any of names as "@name". */
+/** Whether text mentions any of names as "@name" (or "@" and its first words). */
 export function mentions(text, names) {
   return typeof text === "string" && mentionSpans(text, names).length > 0;
 }

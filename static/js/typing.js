@@ -1,5 +1,6 @@
-// "#abc is typing…": I tell the room while I type (a few events, never one per key), and
-// show who else is, summarised past two, gone a few seconds after they stop or send.
+// "#abc is typing…": I tell the room, or whom I whisper to, while I type (a few events, never
+// one per key), and show who else is, summarised past two, gone a few seconds after they stop
+// or send.
 import { rt } from "./room-strings.js";
 
 const RESEND_MS = 2500; // while typing, "still typing" this often
@@ -7,29 +8,43 @@ const IDLE_MS = 4000; // no key for this long: I stopped
 const FORGET_MS = 6000; // someone unheard from for this long: they stopped
 
 export function setupTyping({ socket, input, indicator }) {
+  const whisperTo = document.getElementById("whisper-to"); // whisper.js's addressee, or ""
   let sentAt = 0;
   let idle = null;
   let typing = false;
+  let sentTo = ""; // whom I last said I am typing to: "" is the whole room
 
+  function emit(on, to) {
+    socket.emit("typing", to ? { on, to } : { on });
+  }
+
+  // Typing a whisper is told to its addressee only: the room does not learn of it.
   function tell(on) {
     if (!socket.connected) return;
-    socket.emit("typing", { on });
+    const to = whisperTo?.value || "";
+    if (typing && sentTo !== to) emit(false, sentTo); // told elsewhere before: over there
+    emit(on, to);
     typing = on;
+    sentTo = to;
     sentAt = on ? Date.now() : 0;
   }
 
   function stop() {
     clearTimeout(idle);
-    if (typing) tell(false);
+    if (typing && socket.connected) emit(false, sentTo);
+    typing = false;
+    sentAt = 0;
   }
 
   input.addEventListener("input", () => {
     if (!input.value.trim()) return stop();
-    if (!typing || Date.now() - sentAt > RESEND_MS) tell(true);
+    const moved = typing && sentTo !== (whisperTo?.value || ""); // whisper mode began or ended
+    if (!typing || moved || Date.now() - sentAt > RESEND_MS) tell(true);
     clearTimeout(idle);
     idle = setTimeout(stop, IDLE_MS);
   });
   input.addEventListener("blur", stop);
+  whisperTo?.addEventListener("change", () => typing && tell(true));
 
   const typists = new Map(); // "color name" → {label, timer}
 
