@@ -24,6 +24,10 @@ const HOLD_MS = 15000; // how long a message waits for the page to be back in it
 // The server's answer to a post from someone not in the room (the page between two joins).
 const notPresent = pageData("room-config").strings.notPresent;
 
+// A long title is cut short on a phone: a tap on it shows it whole, another folds it again.
+const title = root.querySelector(".room-head h1");
+title.addEventListener("click", () => title.classList.toggle("expanded"));
+
 function showError(message) {
   errorBox.textContent = message;
   errorBox.hidden = !message;
