@@ -54,11 +54,21 @@ def json_error(message: str, status: int):
     return jsonify(error=message), status
 
 
-def error_response(message: str, status: int):
-    """The error as the client wants it: JSON, or the error page."""
+def error_response(message: str, status: int, heading: str | None = None):
+    """The error as the client wants it: JSON, or the error page with a human heading."""
     if wants_json():
         return json_error(message, status)
-    return render_template("error.html", message=message, status=status), status
+    heading = heading or _page_heading(status)
+    page = render_template("error.html", heading=heading, message=message, status=status)
+    return page, status
+
+
+def _page_heading(status: int) -> str:
+    if status == 404:
+        return _("Page not found")
+    if status >= 500:
+        return _("Something went wrong on our side")
+    return _("That did not work")
 
 
 def _refused(refusal: Refused):
@@ -73,15 +83,32 @@ def _refused(refusal: Refused):
 
 
 def _http_error(error: HTTPException):
-    if error.code == 404:
+    status = error.code or 500
+    if not wants_json():
+        return error_response(_page_message(status), status)
+    # Scripts and API clients get the plain facts, method and path included.
+    if status == 404:
         message = _("No route for %(method)s %(url)s.", method=request.method, url=request.path)
-    elif error.code == 413:
+    elif status == 413:
         message = _("The file is too large.")
-    elif error.code == 405:
+    elif status == 405:
         message = _("%(method)s is not allowed here.", method=request.method)
     else:
         message = error.description
-    return error_response(message, error.code or 500)
+    return json_error(message, status)
+
+
+def _page_message(status: int) -> str:
+    """What a person reading the error page is told: no methods, routes or server words."""
+    if status == 404:
+        return _("There is no page at this address. The link may be mistyped or out of date.")
+    if status == 405:
+        return _("This page cannot be used that way. Go back and try again from the page.")
+    if status == 413:
+        return _("The file is too large.")
+    if status >= 500:
+        return _("Please try again in a moment.")
+    return _("The request could not be handled. Please go back and try again.")
 
 
 def _csrf_error(error: CSRFError):

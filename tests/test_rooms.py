@@ -221,10 +221,10 @@ def test_delete_without_csrf_token_is_refused(visitor, store):
     assert store.get_room(room_id) is not None
 
 
-def test_unknown_route_names_method_and_path(visitor):
+def test_unknown_route_is_a_page_not_found(visitor):
     response = visitor().client.get("/nowhere")
     assert response.status_code == 404
-    assert "GET /nowhere 라우터가 존재하지 않습니다." in response.text
+    assert "페이지를 찾을 수 없습니다" in response.text
 
 
 def test_unknown_route_answers_json_to_json_clients(visitor):

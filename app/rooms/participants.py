@@ -91,12 +91,16 @@ def finish_exit(room_id: str, departed_key: str) -> None:
 
 
 def members(room_id: str) -> list[dict]:
-    """Who is present, longest first, as the wire shows them: the owner marked by the server."""
+    """Who is present as the wire shows them: the owner first, then the longest present first.
+
+    The one order every page shows, whoever rejoined first after a restart or a reconnect.
+    """
     room = get_store().get_room(room_id)
     owner_key = room.owner_key if room else None
+    people = sorted(get_presence().people(room_id), key=lambda p: p.user_key != owner_key)
     return [
         {"handle": p.handle, "color": p.color, "name": p.name, "owner": p.user_key == owner_key}
-        for p in get_presence().people(room_id)
+        for p in people
     ]
 
 

@@ -2,8 +2,8 @@
 import { csrfToken, t } from "./page.js";
 
 /** An error in the page's words; `retryable` when trying again later may work (no answer, 429, 5xx). */
-export function failure(message, retryable) {
-  return Object.assign(new Error(message || t("failed")), { retryable });
+export function failure(message, retryable, status = 0) {
+  return Object.assign(new Error(message || t("failed")), { retryable, status });
 }
 
 export function retryableStatus(status) {
@@ -26,7 +26,7 @@ export async function send(method, url, body) {
     throw failure(t("failed"), true);
   }
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw failure(data.error, retryableStatus(response.status));
+  if (!response.ok) throw failure(data.error, retryableStatus(response.status), response.status);
   return data;
 }
 

@@ -1,6 +1,7 @@
 // A chat room: the live feed, sending text and GIFs, who is here; nothing lost on a reconnect.
 import { createComposer } from "./composer.js";
-import { watchConnection } from "./connection.js";
+import { failure } from "./api.js";
+import { createJoinGate, watchConnection } from "./connection.js";
 import { setupDeleting } from "./deleting.js";
 import { setupPicker, setupViewer } from "./gifs.js";
 import { createStartMarker, loadPage, replay } from "./history.js";
@@ -19,6 +20,13 @@ const root = document.getElementById("room");
 const input = document.getElementById("chat");
 const errorBox = document.getElementById("chat-error");
 const historyUrl = root.dataset.historyUrl;
+const HOLD_MS = 15000; // how long a message waits for the page to be back in its room
+// The server's answer to a post from someone not in the room (the page between two joins).
+const notPresent = pageData("room-config").strings.notPresent;
+
+// A long title is cut short on a phone: a tap on it shows it whole, another folds it again.
+const title = root.querySelector(".room-head h1");
+title.addEventListener("click", () => title.classList.toggle("expanded"));
 
 function showError(message) {
   errorBox.textContent = message;
@@ -55,6 +63,13 @@ const composer = createComposer({
   counter: document.getElementById("chat-counter"),
   url: root.dataset.chatUrl,
   recipient: whisper.recipient,
+  whenJoined: () => joinGate.wait(),
+  rejoined(error) {
+    if (error.status !== 403 || error.message !== notPresent) return false;
+    joinGate.close();
+    if (socket.connected && !joining) join(); // else the next connect joins
+    return true;
+  },
   onSent(chat) {
     messages.add([chat], true);
     whisper.sent(chat);
@@ -94,6 +109,8 @@ function setMembers(members) {
 
 const socket = io("/chat");
 const connection = watchConnection(socket);
+const joinGate = createJoinGate({ holdMs: HOLD_MS, onTimeout: () => failure(t("failed"), true) });
+socket.on("disconnect", () => joinGate.close());
 // Under each message: reactions, delete; GIFs open large; who is typing; unread while away.
 const list = document.getElementById("chat-list");
 const messageUrl = (id) => root.dataset.messageBase + encodeURIComponent(id);
@@ -114,10 +131,14 @@ function leave(message) {
 let resumeFrom = null; // where a replay that failed must start again
 let wasJoined = false; // the feed was on before: a connect is a reconnect
 
-socket.on("connect", () => {
+let joining = false; // a join is on its way: no second one
+
+function join() {
   // What was shown before this join: the replay starts there, live events come after it.
   const shownBefore = resumeFrom ?? messages.newestId();
+  joining = true;
   socket.emit("join", root.dataset.id, async (answer) => {
+    joining = false;
     if (!answer || answer.error) return leave((answer && answer.error) || t("failed"));
     setMembers(answer.members);
     try {
@@ -130,9 +151,11 @@ socket.on("connect", () => {
       resumeFrom = shownBefore; // the next reconnect replays from the same place
     }
     connection.back();
+    joinGate.open(); // what was typed meanwhile goes now, after the replay
     root.dataset.joined = "true"; // for tests and tools: the live feed is on
   });
-});
+}
+socket.on("connect", join);
 socket.on("chat", (chat) => {
   if (messages.add([chat], chat.handle === myHandle)) unread.arrived(chat);
   typing.heard(chat);

@@ -26,7 +26,12 @@ export function length(text) {
   return [...text].length;
 }
 
-export function createComposer({ form, input, counter, url, recipient, onSent, showError }) {
+/**
+ * `whenJoined()` resolves once the page is in its room (a message typed while it rejoins waits
+ * for that); `rejoined(error)` is true when the server refused only because the page was
+ * between joins, and the page has started joining again: then the message goes once more.
+ */
+export function createComposer({ form, input, counter, url, recipient, onSent, showError, whenJoined, rejoined }) {
   let sending = false;
   let refused = false; // the box holds a message refused as too long
   const max = limits.chat;
@@ -66,9 +71,19 @@ export function createComposer({ form, input, counter, url, recipient, onSent, s
       return;
     }
     const to = recipient();
+    const post = async () => {
+      await whenJoined();
+      return send("POST", url, to ? { chat: text, to } : { chat: text });
+    };
     sending = true;
     try {
-      const chat = await send("POST", url, to ? { chat: text, to } : { chat: text });
+      const chat = await post().catch(async (error) => {
+        if (!rejoined(error)) throw error;
+        // Still refused after a fresh join: Retry, as for any send that may go later.
+        return post().catch((again) => {
+          throw Object.assign(again, { retryable: again.retryable || rejoined(again) });
+        });
+      });
       input.value = "";
       fit();
       count();
@@ -76,8 +91,9 @@ export function createComposer({ form, input, counter, url, recipient, onSent, s
       showError("");
       onSent(chat);
     } catch (error) {
-      if (error.retryable) offerRetry(retryText); // the text stays in the box either way
-      showError(error.message);
+      // The text stays in the box either way; Retry says on its own that it did not go.
+      if (error.retryable) offerRetry(retryText);
+      else showError(error.message);
     } finally {
       sending = false;
     }

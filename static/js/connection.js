@@ -19,3 +19,38 @@ export function watchConnection(socket) {
   });
   return { back: () => show(false) };
 }
+
+/**
+ * Whether the page is in its room on the server. Posting needs it, and a reconnect (or a
+ * restarted server, which forgot who was where) takes it away until the join is acknowledged.
+ */
+export function createJoinGate({ holdMs, onTimeout }) {
+  let joined = false;
+  const waiting = new Set();
+  return {
+    isOpen: () => joined,
+    open() {
+      joined = true;
+      waiting.forEach((done) => done());
+    },
+    close() {
+      joined = false;
+    },
+    /** Resolves once joined; rejects with onTimeout() if the page is not back within holdMs. */
+    wait() {
+      if (joined) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiting.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiting.delete(done);
+          reject(onTimeout());
+        }, holdMs);
+        waiting.add(done);
+      });
+    },
+  };
+}

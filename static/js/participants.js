@@ -126,7 +126,7 @@ export function createParticipants({ root, onError, onWhisper, onMembers }) {
 
   draw();
   return {
-    /** Who is present, longest first: {handle, color, name, owner} from the server. */
+    /** Who is present, the owner first, in the server's order: {handle, color, name, owner}. */
     setMembers(people) {
       if (!Array.isArray(people)) return;
       members = people.slice();

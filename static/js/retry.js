@@ -3,6 +3,7 @@
 const box = document.getElementById("send-failed");
 const button = document.getElementById("retry-send");
 const pending = new Set();
+const errorBox = document.getElementById("chat-error");
 
 button.addEventListener("click", () => {
   const runs = Array.from(pending);
@@ -15,6 +16,9 @@ button.addEventListener("click", () => {
 export function offerRetry(run) {
   pending.add(run);
   box.hidden = false;
+  // One line is enough: "Not sent. Retry" says what a generic "the request failed" would.
+  errorBox.replaceChildren();
+  errorBox.hidden = true;
 }
 
 /** `run` no longer needs retrying (it went, or there is nothing left to send); all without one. */
