@@ -36,8 +36,6 @@ SERVER_CPU, CLIENT_CPU = 0, 1
 class BenchClusterServer(ClusterServer):
     """A cluster process with room for the listeners, measured like fanout's server."""
 
-    worker_pid = BenchServer.worker_pid
-
     def environment(self) -> dict:
         env = super().environment()
         env["GIFCHAT_SECRET_KEY"] = '"bench"'

@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from tests.cluster import NginxFront, RedisServer
+from tests.live_server import children
 
 from .cluster import SERVER_CPU, BenchClusterServer, _pin
 from .fanout import BenchServer, cpu_seconds
@@ -37,22 +38,9 @@ LOADGEN_CPU = 1
 TIMEOUT = 300
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def _nginx_pids(front: NginxFront) -> list[int]:
     master = int((front.folder / "nginx.pid").read_text())
-    return [master, *_children(master)]
+    return [master, *children(master)]
 
 
 def _loadgen(loadgen: Path, url: str, messages: int) -> dict:

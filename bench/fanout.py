@@ -65,22 +65,6 @@ class BenchServer(LiveServer):
             self.stop_seconds = time.perf_counter() - started
         super().stop()
 
-    def worker_pid(self) -> int:
-        """The eventlet worker: the gunicorn master's only child."""
-        master = self.process.pid
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            for entry in os.listdir("/proc"):
-                if entry.isdigit():
-                    try:
-                        stat = Path(f"/proc/{entry}/stat").read_text()
-                    except OSError:
-                        continue
-                    if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                        return int(entry)
-            time.sleep(0.1)
-        raise RuntimeError("no gunicorn worker found")
-
 
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -23,6 +23,20 @@ STOP_TIMEOUT = 10  # seconds for a graceful stop before SIGKILL
 WAIT = 5  # default bound on waiting for one socket event
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, as /proc lists them now."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # ended while we looked
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
 def free_port() -> int:
     """A loopback port nobody listens on right now (the OS picks it)."""
     with socket.socket() as probe:
@@ -117,6 +131,16 @@ class LiveServer:
         for log in (self._out, self._err):
             if log is not None:
                 log.close()
+
+    def worker_pid(self) -> int:
+        """The eventlet worker: the gunicorn master's only child (waited for up to WAIT s)."""
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            found = children(self.process.pid)
+            if found:
+                return found[0]
+            time.sleep(0.1)
+        raise RuntimeError("no gunicorn worker found")
 
     def _signal(self, signum) -> None:
         try:

@@ -259,20 +259,6 @@ def test_heavy_legal_gifs_do_not_slow_a_bystanders_messages(people):
     assert max(during) < max(baseline) + STALL_BOUND, figures
 
 
-def worker_pid(server) -> int:
-    """The gunicorn master's one child: the eventlet worker serving the app."""
-    master = server.process.pid
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                return int(entry.name)
-    raise AssertionError("no gunicorn worker")
-
-
 def cpu_seconds(pid: int) -> tuple[float, float]:
     """CPU time (user + system) of the process itself, and of its children it waited for."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -286,7 +272,7 @@ def test_the_server_leaves_the_decoding_to_its_children(server, people):
     room_id = uploader.create_room("gifs")
     uploader.join(room_id, "websocket")
     heavy = heavy_gif(4096, 8)
-    pid = worker_pid(server)
+    pid = server.worker_pid()
     own_before, children_before = cpu_seconds(pid)
     answers: list = []
     for _ in range(2):
