@@ -73,12 +73,7 @@ def _uploads(uploader: Person, room_id: str, count: int, answers: list) -> None:
                 if not left[0]:
                     return
                 left[0] -= 1
-            response = uploader.http.post(
-                f"{uploader.server.url}/room/{room_id}/gif",
-                files={"gif": ("a.gif", data, "image/gif")},
-                headers={"X-CSRFToken": uploader.csrf, "Accept": "application/json"},
-                timeout=300,
-            )
+            response = uploader.post_gif(room_id, data, timeout=300)
             answers.append(response.status_code)
 
     workers = [threading.Thread(target=worker) for _ in range(AT_ONCE)]

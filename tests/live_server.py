@@ -350,12 +350,13 @@ class Person:
             timeout=WAIT,
         )
 
-    def post_gif(self, room_id: str, data: bytes) -> requests.Response:
+    def post_gif(self, room_id: str, data: bytes, timeout: float = WAIT) -> requests.Response:
+        """Upload a GIF as the page does; heavy ones want a longer `timeout` to be checked."""
         return self.http.post(
             f"{self.server.url}/room/{room_id}/gif",
             files={"gif": ("a.gif", data, "image/gif")},
             headers={"X-CSRFToken": self.csrf, "Accept": "application/json"},
-            timeout=WAIT,
+            timeout=timeout,
         )
 
     def socket(self, namespace: str, transport: str, **kwargs) -> Socket:

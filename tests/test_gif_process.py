@@ -225,12 +225,7 @@ def decode_beside(data: bytes) -> None:
 
 
 def upload(person, room_id: str, data: bytes, answers: list) -> None:
-    response = person.http.post(
-        f"{person.server.url}/room/{room_id}/gif",
-        files={"gif": ("a.gif", data, "image/gif")},
-        headers={"X-CSRFToken": person.csrf, "Accept": "application/json"},
-        timeout=150,
-    )
+    response = person.post_gif(room_id, data, timeout=150)
     answers.append((response.status_code, response.text[:200]))
 
 
