@@ -12,6 +12,7 @@ from werkzeug.test import encode_multipart
 from app import create_app
 from app.extensions import socketio
 
+from .clock import Clock
 from .store_backends import MONGO_URI_ENV, NO_MONGO, app_config, drop
 from .waiting import wait_for
 
@@ -78,6 +79,28 @@ def app(config, backend):
     app = create_app(config)
     yield app
     drop(app.extensions["store"], backend)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The clock rate limits read, stopped: a test moves it on instead of waiting."""
+    return Clock.install(monkeypatch)
+
+
+@pytest.fixture
+def sqlite_only(config):
+    """For what is the same on every backend (GIF uploads): run it once, on SQLite."""
+    if "SQLITE_PATH" not in config:
+        pytest.skip("the upload path is the same on every backend")
+
+
+@pytest.fixture
+def member(sqlite_only, visitor):
+    """A visitor in a room of their own, joined, so they may post: (visitor, room id)."""
+    person = visitor()
+    room_id = person.create_room("gifs")
+    person.join(room_id)  # only people in the room may post
+    return person, room_id
 
 
 @pytest.fixture

@@ -66,20 +66,6 @@ def test_pillows_own_canvas_bound_is_a_clear_refusal():
         check_gif(offset_bomb(2, at=60000), **{**CAPS, "max_pixels": 10**10})
 
 
-@pytest.fixture
-def sqlite_only(config):
-    if "SQLITE_PATH" not in config:
-        pytest.skip("the upload path is the same on every backend")
-
-
-@pytest.fixture
-def member(sqlite_only, visitor):
-    person = visitor()
-    room_id = person.create_room("gifs")
-    person.join(room_id)  # only people in the room may post
-    return person, room_id
-
-
 def _uploads(app) -> list:
     folder = app.config["UPLOAD_FOLDER"]
     return os.listdir(folder) if os.path.isdir(folder) else []

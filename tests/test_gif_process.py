@@ -28,20 +28,6 @@ PROBE_CAPS = {"max_pixels": 4096 * 4096, "max_frames": 1000, "max_total_pixels":
 
 
 @pytest.fixture
-def sqlite_only(config):
-    if "SQLITE_PATH" not in config:
-        pytest.skip("the upload path is the same on every backend")
-
-
-@pytest.fixture
-def member(sqlite_only, visitor):
-    person = visitor()
-    room_id = person.create_room("gifs")
-    person.join(room_id)  # only people in the room may post
-    return person, room_id
-
-
-@pytest.fixture
 def the_server_never_decodes(monkeypatch):
     """The parent's own decoder fails the test: only the child may decode."""
 

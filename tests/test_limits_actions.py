@@ -5,14 +5,8 @@ import pytest
 from app import create_app
 from app.limits import BYTES_UNIT, in_byte_units
 
-from .clock import Clock
 from .gifs import gif, heavy_gif
 from .test_limits_http import retry_after
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock.install(monkeypatch)
 
 
 @pytest.fixture

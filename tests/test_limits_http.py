@@ -8,16 +8,10 @@ import socketio
 
 from app import create_app
 
-from .clock import Clock
 from .cluster import redis_server  # noqa: F401 (a fixture)
 from .conftest import Visitor
 from .gifs import gif
 from .live_server import WAIT, LiveServer, Person, running
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock.install(monkeypatch)
 
 
 @pytest.fixture

@@ -2,14 +2,7 @@
 
 import pytest
 
-from .clock import Clock
-
 HANDSHAKE = "/socket.io/?EIO=4&transport=polling"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock.install(monkeypatch)
 
 
 @pytest.fixture
