@@ -15,13 +15,20 @@ def reuse(person, room_id, name):
     return person.send(f"/room/{room_id}/gif", {"reuse": name})
 
 
-def test_the_rooms_gifs_and_my_own_newest_first(visitor, room):
+@pytest.fixture
+def guest_with_own_gif(visitor, room):
+    """The room, and a guest in it who sent a GIF in a room of their own."""
     owner, room_id = room
     guest = visitor()
     guest.join(room_id)
     elsewhere = guest.create_room("Elsewhere")
     guest.join(elsewhere)
     mine = guest.post_gif(elsewhere, gif(frames=2)).json["gif"]
+    return (owner, room_id), (guest, elsewhere, mine)
+
+
+def test_the_rooms_gifs_and_my_own_newest_first(guest_with_own_gif):
+    (owner, room_id), (guest, elsewhere, mine) = guest_with_own_gif
     theirs = owner.post_gif(room_id, gif()).json["gif"]
     response = recent(guest, room_id)
     assert response.status_code == 200 and response.json == {"gifs": [theirs, mine]}
@@ -48,13 +55,8 @@ def test_sent_again_live_without_uploading(visitor, room, store):
     assert [(e["name"], e["args"]) for e in listening.get_received("/chat")] == [("chat", [chat])]
 
 
-def test_my_own_gif_from_another_room_outlives_that_room(visitor, room):
-    owner, room_id = room
-    guest = visitor()
-    guest.join(room_id)
-    elsewhere = guest.create_room("Elsewhere")
-    guest.join(elsewhere)
-    mine = guest.post_gif(elsewhere, gif(frames=2)).json["gif"]
+def test_my_own_gif_from_another_room_outlives_that_room(guest_with_own_gif):
+    (owner, room_id), (guest, elsewhere, mine) = guest_with_own_gif
     chat = reuse(guest, room_id, mine).json
     assert guest.delete_room(elsewhere).status_code == 204
     served = guest.client.get(f"/gif/{chat['gif']}")
