@@ -4,6 +4,8 @@ import os
 import resource
 
 
+# wsgi.py has the same function for `python wsgi.py`. It is not imported from there: importing
+# wsgi (or app) here would load Flask in gunicorn's master before its workers patch for eventlet.
 def _open_files_limit() -> int:
     """Raise the soft open-file limit to the hard one, as Node does at start; return it."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
