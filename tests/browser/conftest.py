@@ -94,11 +94,16 @@ def save_failure_screenshots(people: list[Person], test_name: str) -> None:
 @pytest.fixture(scope="session")
 def gif_path(tmp_path_factory):
     """A small, real, animated GIF file, as a visitor would pick one."""
-    frames = []
-    for shade in ("#e4572e", "#29335c", "#f3a712"):
-        frame = Image.new("RGB", (64, 48), shade)
-        ImageDraw.Draw(frame).ellipse((16, 8, 48, 40), fill="#ffffff")
-        frames.append(frame)
     path = tmp_path_factory.mktemp("gif") / "hello.gif"
+    return animated_gif(path, (64, 48), ("#e4572e", "#29335c", "#f3a712"), dot=(16, 8, 48, 40))
+
+
+def animated_gif(path, size, shades, dot):
+    """A GIF file at `path`: a frame of each shade, a white dot in the box `dot` on each."""
+    frames = []
+    for shade in shades:
+        frame = Image.new("RGB", size, shade)
+        ImageDraw.Draw(frame).ellipse(dot, fill="#ffffff")
+        frames.append(frame)
     frames[0].save(path, save_all=True, append_images=frames[1:], duration=200, loop=0)
     return path

@@ -5,8 +5,8 @@ and a calm empty room."""
 import re
 
 import pytest
-from PIL import Image, ImageDraw
 
+from .conftest import animated_gif
 from .people import ACTION_MS, expect, expect_loaded
 from .test_messages import HIDE, NOTIFICATION_PROBE
 
@@ -20,14 +20,9 @@ GAP = "list => list.scrollHeight - list.scrollTop - list.clientHeight"
 @pytest.fixture(scope="module")
 def tall_gif(tmp_path_factory):
     """A tall animated GIF, taller than a phone's list once shown."""
-    frames = []
-    for shade in ("#2e86ab", "#a23b72", "#f18f01"):
-        frame = Image.new("RGB", (120, 900), shade)
-        ImageDraw.Draw(frame).ellipse((20, 400, 100, 480), fill="#ffffff")
-        frames.append(frame)
     path = tmp_path_factory.mktemp("tall") / "tall.gif"
-    frames[0].save(path, save_all=True, append_images=frames[1:], duration=200, loop=0)
-    return path
+    shades = ("#2e86ab", "#a23b72", "#f18f01")
+    return animated_gif(path, (120, 900), shades, dot=(20, 400, 100, 480))
 
 
 def expect_at_bottom(someone) -> None:
