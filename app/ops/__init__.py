@@ -23,8 +23,5 @@ def init_app(app, socketio) -> None:
             counters.store_errors.inc()
         return secure(response)
 
-    def observe(endpoint, seconds):
-        counters.request_seconds.labels(endpoint=endpoint).observe(seconds)
-
     # Outermost, around Socket.IO's middleware too: every request gets its id and line.
-    app.wsgi_app = RequestLog(app.wsgi_app, observe)
+    app.wsgi_app = RequestLog(app.wsgi_app, counters.observe_request)
