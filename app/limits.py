@@ -4,6 +4,7 @@ Each limit is a setting in app/config.py (RATELIMIT_*); socket events have their
 app/socket_limits.py, counted by the same engine in the same storage.
 """
 
+import functools
 import logging
 import math
 import re
@@ -98,24 +99,50 @@ limiter = Limiter(
     in_memory_fallback_enabled=True,
 )
 
+
+def _free_when_off(route_limit):
+    """A route's limit as a decorator that costs nothing while RATELIMIT_ENABLED is off.
+
+    Switched off, Flask-Limiter still works out on every request that no limit applies.
+    """
+
+    def decorate(view):
+        limited = route_limit(view)
+
+        # wraps() carries the limiter's mark over: stacked limits are still checked once.
+        @functools.wraps(limited)
+        def checked(*args, **kwargs):
+            if limiter.enabled and limiter.initialized:
+                return limited(*args, **kwargs)
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
 # Every attempt counts, right or wrong, and counts before the password is checked: during a
 # lockout the right password is refused too, and parallel guesses cannot all slip through.
-password_attempts = limiter.limit(
-    _setting("RATELIMIT_PASSWORD"),
-    key_func=address_and_room,
-    error_message=_too_many_attempts,
-    on_breach=_password_form_again,
+password_attempts = _free_when_off(
+    limiter.limit(
+        _setting("RATELIMIT_PASSWORD"),
+        key_func=address_and_room,
+        error_message=_too_many_attempts,
+        on_breach=_password_form_again,
+    )
 )
 
 
 def _limit(setting: str, key_func, name: str, reason, **options):
     """The limit in `setting`, counted as `name`, refused with `reason` (lazy) and the wait."""
-    return limiter.limit(
-        _setting(setting),
-        key_func=key_func,
-        error_message=_refusing(lambda: str(reason)),
-        on_breach=_counted(name),
-        **options,
+    return _free_when_off(
+        limiter.limit(
+            _setting(setting),
+            key_func=key_func,
+            error_message=_refusing(lambda: str(reason)),
+            on_breach=_counted(name),
+            **options,
+        )
     )
 
 
@@ -168,12 +195,14 @@ def _upload_cost() -> int:
 
 
 # What one visitor may upload, so that uploads within RATELIMIT_GIF cannot fill the disk.
-gif_bytes = limiter.limit(
-    lambda: in_byte_units(current_app.config["RATELIMIT_GIF_BYTES"]),
-    key_func=visitor,
-    cost=_upload_cost,
-    error_message=_refusing(lambda: _("You are uploading too much GIF data.")),
-    on_breach=_counted("gif-bytes"),
+gif_bytes = _free_when_off(
+    limiter.limit(
+        lambda: in_byte_units(current_app.config["RATELIMIT_GIF_BYTES"]),
+        key_func=visitor,
+        cost=_upload_cost,
+        error_message=_refusing(lambda: _("You are uploading too much GIF data.")),
+        on_breach=_counted("gif-bytes"),
+    )
 )
 rooms_per_visitor = _limit(
     "RATELIMIT_ROOM_PER_VISITOR",
