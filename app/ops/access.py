@@ -60,6 +60,8 @@ class RequestLog:
 
     @staticmethod
     def _log(environ, status, seconds, rid, endpoint, client) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return
         # The path only: a query string may carry something private.
         method = _printable(environ.get("REQUEST_METHOD", "-"))
         path = _printable(environ.get("PATH_INFO", "-"))
@@ -71,12 +73,19 @@ class RequestLog:
             "remote_addr": client,
             "endpoint": endpoint,
         }
-        log.info(
+        # As log.info() would, but without looking up its caller's frame: it is always this one.
+        record = log.makeRecord(
+            log.name,
+            logging.INFO,
+            __file__,
+            _LINE,
             '%s "%s %s" %s %.1fms',
-            client,
-            method,
-            path,
-            status,
-            seconds * 1000,
-            extra={"fields": fields, "request_id": rid},
+            (client, method, path, status, seconds * 1000),
+            None,
+            "_log",
+            {"fields": fields, "request_id": rid},
         )
+        log.handle(record)
+
+
+_LINE = RequestLog._log.__code__.co_firstlineno

@@ -3,6 +3,7 @@
 import json
 import logging
 import sys
+import time
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
@@ -42,8 +43,38 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+class TextFormatter(logging.Formatter):
+    """logging.Formatter(TEXT), formatting each second's date and time once, not on every line."""
+
+    def __init__(self):
+        super().__init__(TEXT)
+        self._last = (None, "")  # (a second since the epoch, its date and time)
+
+    def formatTime(self, record, datefmt=None):  # noqa: N802 (logging's name)
+        if datefmt:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        last, stamp = self._last
+        if second != last:
+            stamp = time.strftime(self.default_time_format, self.converter(second))
+            self._last = (second, stamp)
+        return self.default_msec_format % (stamp, record.msecs)
+
+
 class _Handler(logging.StreamHandler):
     """The one handler this app puts on the root logger."""
+
+    def emit(self, record):
+        # StreamHandler's, but flushing under the lock handle() holds, not taking it again.
+        try:
+            stream = self.stream
+            stream.write(self.format(record) + self.terminator)
+            if stream and hasattr(stream, "flush"):
+                stream.flush()
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
 
 
 def init_app(app) -> None:
@@ -52,7 +83,7 @@ def init_app(app) -> None:
     if kind not in FORMATS:
         raise RuntimeError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {kind!r}")
     handler = _Handler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if kind == "json" else logging.Formatter(TEXT))
+    handler.setFormatter(JsonFormatter() if kind == "json" else TextFormatter())
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     # Logging is the process's: the latest app's settings win, and no record is written twice.
