@@ -28,6 +28,7 @@ def create_app(config=None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.request_class = payload.Request  # JSON it cannot read or store is a 400
+    app.jinja_environment = i18n.LanguageEnvironment  # templates compiled once per language
     app.config.from_object("app.config")
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("GIFCHAT")

@@ -70,10 +70,19 @@ SCRIPT_STRINGS = {
 
 def page_config_json() -> Markup:
     """page_config() as the page's JSON block, made once per language: it never changes."""
-    made = current_app.extensions.setdefault("page_config", {})
+    return _once_per_language("page_config", page_config)
+
+
+def room_config_json() -> Markup:
+    """room_config() as the chat page's JSON block (#room-config), made once per language."""
+    return _once_per_language("room_config", room_config)
+
+
+def _once_per_language(name: str, make) -> Markup:
+    made = current_app.extensions.setdefault(name, {})
     locale = current_locale()
     if locale not in made:
-        made[locale] = htmlsafe_json_dumps(page_config(), dumps=current_app.json.dumps)
+        made[locale] = htmlsafe_json_dumps(make(), dumps=current_app.json.dumps)
     return made[locale]
 
 
@@ -102,6 +111,35 @@ def page_config() -> dict:
     }
 
 
+def room_config() -> dict:
+    """The room widgets' block: the reactions on offer and their strings.
+
+    "%(name)s" stays in the strings for the scripts to fill in.
+    """
+    return {
+        "reactions": current_app.config["REACTIONS"],
+        "strings": {
+            "deleteMessage": _("Delete"),
+            "confirmDeleteMessage": _("Delete? Press again"),
+            "react": _("More reactions"),
+            "reactWith": _("%(emoji)s, %(count)s", emoji="%(emoji)s", count="%(count)s"),
+            "openGif": _("open large"),
+            "sendGif": _("Send this GIF again"),
+            "typingOne": _("%(who)s is typing…", who="%(who)s"),
+            "typingTwo": _(
+                "%(first)s and %(second)s are typing…", first="%(first)s", second="%(second)s"
+            ),
+            "typingMany": _("%(count)s people are typing…", count="%(count)s"),
+            "notifyOn": _("Notifications on"),
+            "notifyOff": _("Notifications off"),
+            "notifyDenied": _("This browser does not allow notifications from this site."),
+            "whisperFrom": _("Whisper from %(who)s", who="%(who)s"),
+            "mentionedBy": _("%(who)s mentioned you", who="%(who)s"),
+            "notPresent": _("Join the room first: open its page to take part."),
+        },
+    }
+
+
 @cache
 def language_name(code: str) -> str:
     """A language's name in that language, for the language switch ("한국어", "English")."""
@@ -117,6 +155,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(
         lambda: {
             "page_config_json": page_config_json,
+            "room_config_json": room_config_json,
             "language_name": language_name,
             "current_theme": current_theme,
             "theme_names": THEME_NAMES,
