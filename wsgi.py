@@ -32,6 +32,10 @@ if FLASK_COMMAND is None:
     eventlet.monkey_patch()  # before the app's imports, so every socket and lock is green
     from eventlet import tpool
 
+    from app import socket_tasks
+
+    socket_tasks.install()  # no green thread parked per idle socket for its pings and writes
+
     ASYNC_MODE = "eventlet"
 else:
     # The `flask` command imported Flask, Werkzeug and their locals before this module: patched
