@@ -215,3 +215,92 @@ def test_install_replaces_engineio_own_threads(monkeypatch):
     socket_tasks.install()
     assert engineio.socket.Socket.schedule_ping is socket_tasks.schedule_ping
     assert engineio.socket.Socket._websocket_handler is socket_tasks.websocket_handler
+
+
+# The real servers: gunicorn's eventlet worker, and `python wsgi.py`, whose connections also
+# give up their HTTP buffers once they carry a websocket.
+
+
+@pytest.fixture(scope="module", params=["gunicorn", "wsgi.py"])
+def live(request, tmp_path_factory):
+    from .live_server import LiveServer, WsgiServer, running
+
+    server_class = {"gunicorn": LiveServer, "wsgi.py": WsgiServer}[request.param]
+    with running(tmp_path_factory.mktemp("live"), 2, server_class) as server:
+        yield server
+
+
+@pytest.fixture
+def people(live):
+    from .live_server import People
+
+    made = People(live)
+    yield made
+    made.close()
+    live.assert_healthy()
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_chat_reaches_a_socket_whole_and_in_order(people, transport):
+    alice, bob = people(), people()
+    room_id = alice.create_room("in order")
+    alice.join(room_id, "websocket")
+    b = bob.join(room_id, transport)
+    sent = []
+    for n in range(20):
+        response = alice.post_chat(room_id, f"message {n} " + "x" * 50 * n)
+        assert response.status_code == 201, response.text
+        sent.append(response.json())
+    got = [b.wait_for("chat", lambda chat, want=want: chat["_id"] == want["_id"]) for want in sent]
+    assert got == sent
+    chats = [data for event, data in b.received() if event == "chat"]
+    assert chats == []  # nothing twice, nothing out of order before the ones waited for
+
+
+@pytest.mark.server
+def test_an_upgraded_socket_sees_its_visitor_and_hears_the_room(people, live):
+    """Polling first, then websocket, as browsers connect: the handlers still read the
+    visitor's session and request from the connection's environ."""
+    from .live_server import WAIT
+
+    alice, bob = people(), people()
+    room_id = alice.create_room("upgrade")
+    a = alice.join(room_id, "websocket")
+    page = bob.visit(f"/room/{room_id}")
+    assert page.status_code == 200
+    heard = []
+    client = socketio_client(heard)
+    try:
+        client.connect(
+            live.url,
+            headers={"Cookie": bob.cookie, "Referer": f"{live.url}/room/{room_id}"},
+            namespaces=["/chat"],
+            transports=["polling", "websocket"],
+            wait_timeout=WAIT,
+        )
+        ack = client.call("join", room_id, namespace="/chat", timeout=WAIT)
+        assert ack["ok"] is True
+        assert ack["me"] == bob.handle  # from his session, through his cookie
+        assert a.wait_for("join")["who"] == bob.color
+        deadline = time.monotonic() + WAIT
+        while client.transport() != "websocket" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert client.transport() == "websocket"
+        response = alice.post_chat(room_id, "after the upgrade")
+        assert response.status_code == 201
+        deadline = time.monotonic() + WAIT
+        while not heard and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert heard == [response.json()]
+    finally:
+        client.disconnect()
+        client.shutdown()
+
+
+def socketio_client(heard):
+    import socketio
+
+    client = socketio.Client(reconnection=False)
+    client.on("chat", heard.append, namespace="/chat")
+    return client
