@@ -9,7 +9,9 @@ started when a packet is queued and ends once the queue is empty. What is sent, 
 which order, and how a socket ends, stay as engine.io has them.
 """
 
+import logging
 import time
+from importlib.metadata import version
 
 import engineio.exceptions
 import engineio.socket
@@ -19,17 +21,29 @@ from eventlet.event import Event
 from eventlet.hubs import get_hub
 from eventlet.queue import Empty
 
+log = logging.getLogger(__name__)
 
-def install() -> None:
+
+# They stand in for two private methods of engine.io's Socket, read against this release
+# (setup.cfg pins it): another may do more in them, so there engine.io keeps its own.
+ENGINEIO_VERSION = "4.15."
+
+
+def install() -> bool:
     """Use these in place of engine.io's own for every socket from now on (eventlet only)."""
+    if not version("python-engineio").startswith(ENGINEIO_VERSION):
+        log.warning(
+            "python-engineio %s: idle sockets keep their green threads", version("python-engineio")
+        )
+        return False
     engineio.socket.Socket.schedule_ping = schedule_ping
     engineio.socket.Socket._websocket_handler = websocket_handler
+    return True
 
 
 def schedule_ping(self) -> None:
     """engine.io's Socket.schedule_ping: the next ping, ping_interval from now."""
-    # only schedule a new ping if the previous ping wait cycle completed
-    if self.last_ping:
+    if self.last_ping:  # None: the next ping is scheduled already
         self.last_ping = None
         get_hub().schedule_call_global(self.server.ping_interval, eventlet.spawn_n, _ping, self)
 
@@ -105,86 +119,81 @@ class QueueWriter:
 
 
 def websocket_handler(self, ws):
-    """engine.io's Socket._websocket_handler, with a QueueWriter for its writer thread."""
+    """Serve one engine.io socket over its websocket, writing through a QueueWriter."""
+    # Stands in for Socket._websocket_handler: the same packets in the same order, ends and
+    # log lines; only the writer differs.
+    server = self.server
+    limit = server.max_http_buffer_size
+    raw = getattr(ws, "_sock", None) or getattr(ws, "socket", None)
+    if hasattr(raw, "settimeout"):  # a client silent past a missed ping is gone
+        raw.settimeout(server.ping_interval + server.ping_timeout)
+    if not self.connected:
+        self.connected = self.upgraded = True
+    elif not _take_upgrade(self, ws, limit):
+        return []
+    writer = QueueWriter(self, ws)
+    writer.start()
+    server.logger.info("%s: Upgrade to websocket successful", self.sid)
+    _receive_until_closed(self, ws, limit)
+    self.queue.put(None)  # the writer's signal to close the websocket and stop
+    writer.join()
+    self.close(wait=False, abort=True, reason=server.reason.TRANSPORT_CLOSE)
+    return []
 
-    def websocket_wait():
-        data = ws.wait()
-        if data and len(data) > self.server.max_http_buffer_size:
-            raise ValueError("packet is too large")
-        return data
 
-    # try to set a socket timeout matching the configured ping interval
-    # and timeout
-    for attr in ["_sock", "socket"]:
-        if hasattr(ws, attr) and hasattr(getattr(ws, attr), "settimeout"):
-            getattr(ws, attr).settimeout(self.server.ping_interval + self.server.ping_timeout)
+def _read(ws, limit: int):
+    """The next message from the client, or None once it hung up."""
+    data = ws.wait()
+    if data and len(data) > limit:
+        raise ValueError("packet is too large")
+    return data
 
-    if self.connected:
-        # the socket was already connected, so this is an upgrade
-        self.upgrading = True  # hold packet sends during the upgrade
 
-        pkt = websocket_wait()
-        decoded_pkt = packet.Packet(encoded_packet=pkt)
-        if decoded_pkt.packet_type != packet.PING or decoded_pkt.data != "probe":
+def _take_upgrade(self, ws, limit: int) -> bool:
+    """A polling socket moving to this websocket: the probe, then the upgrade; False if not."""
+    self.upgrading = True  # sends wait in the queue meanwhile
+    try:
+        probe = _read(ws, limit)
+        first = packet.Packet(encoded_packet=probe)
+        if first.packet_type != packet.PING or first.data != "probe":
             self.server.logger.info("%s: Failed websocket upgrade, no PING packet", self.sid)
-            self.upgrading = False
-            return []
+            return False
         ws.send(packet.Packet(packet.PONG, data="probe").encode())
-        self.queue.put(packet.Packet(packet.NOOP))  # end poll
-
-        pkt = websocket_wait()
-        decoded_pkt = packet.Packet(encoded_packet=pkt)
-        if decoded_pkt.packet_type != packet.UPGRADE:
+        self.queue.put(packet.Packet(packet.NOOP))  # answers the pending long-poll
+        message = _read(ws, limit)
+        if packet.Packet(encoded_packet=message).packet_type != packet.UPGRADE:
             self.upgraded = False
             self.server.logger.info(
                 "%s: Failed websocket upgrade, expected UPGRADE packet, received %s instead.",
                 self.sid,
-                pkt,
+                message,
             )
-            self.upgrading = False
-            return []
+            return False
         self.upgraded = True
+        return True
+    finally:
         self.upgrading = False
-    else:
-        self.connected = True
-        self.upgraded = True
 
-    writer = QueueWriter(self, ws)
-    writer.start()
 
-    self.server.logger.info("%s: Upgrade to websocket successful", self.sid)
-
+def _receive_until_closed(self, ws, limit: int) -> None:
+    """Hand each message to the socket until the client hangs up or a read or receive fails."""
+    logger = self.server.logger
     while True:
-        p = None
         try:
-            p = websocket_wait()
-        except Exception as e:
-            # if the socket is already closed, we can assume this is a
-            # downstream error of that
-            if not self.closed:
-                self.server.logger.info(
-                    '%s: Unexpected error "%s", closing connection', self.sid, str(e)
-                )
-            break
-        if p is None:
-            # connection closed by client
-            break
-        pkt = packet.Packet(encoded_packet=p)
+            message = _read(ws, limit)
+        except Exception as error:
+            if not self.closed:  # else the failure is only the close showing
+                logger.info('%s: Unexpected error "%s", closing connection', self.sid, error)
+            return
+        if message is None:
+            return
         try:
-            self.receive(pkt)
+            self.receive(packet.Packet(encoded_packet=message))
         except engineio.exceptions.UnknownPacketError:
-            pass
+            continue
         except engineio.exceptions.SocketIsClosedError:
-            self.server.logger.info("Receive error -- socket is closed")
-            break
-        except BaseException:
-            # if we get an unexpected exception we log the error and exit
-            # the connection properly
-            self.server.logger.exception("Unknown receive error")
-            break
-
-    self.queue.put(None)  # unlock the writer task so that it can exit
-    writer.join()
-    self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
-
-    return []
+            logger.info("Receive error -- socket is closed")
+            return
+        except BaseException:  # whatever it was, the socket still ends in order
+            logger.exception("Unknown receive error")
+            return
