@@ -32,6 +32,10 @@ if FLASK_COMMAND is None:
     eventlet.monkey_patch()  # before the app's imports, so every socket and lock is green
     from eventlet import tpool
 
+    from app import socket_tasks
+
+    socket_tasks.install()  # no green thread parked per idle socket for its pings and writes
+
     ASYNC_MODE = "eventlet"
 else:
     # The `flask` command imported Flask, Werkzeug and their locals before this module: patched
@@ -104,6 +108,35 @@ class _NoWebSocketDeflate:
         return self.wsgi_app(environ, start_response)
 
 
+def _http_protocol():
+    """eventlet's HTTP connection handler, but a websocket's frees its HTTP buffers."""
+    from eventlet.wsgi import HttpProtocol
+
+    class WebSocketHttpProtocol(HttpProtocol):
+        # eventlet keeps each connection's buffered reader and writer (8 and 16 KB) for its
+        # whole life; a websocket reads and writes its socket directly once its handshake is
+        # sent, and the connection closes when it ends. eventlet's websocket calls set_idle
+        # right then, before its handler runs.
+        def get_environ(self):
+            environ = super().get_environ()
+            set_idle = environ["eventlet.set_idle"]
+
+            def now_a_websocket():
+                set_idle()
+                # Unbuffered files in their place keep the socket open until the connection
+                # ends, as the buffered ones did (a socket closes with its last file).
+                for name, mode in (("rfile", "rb"), ("wfile", "wb")):
+                    buffered = getattr(self, name)
+                    setattr(self, name, self.connection.makefile(mode, 0))
+                    buffered.close()  # frees its buffer; the handshake went out unbuffered
+                environ["eventlet.input"].rfile = self.rfile
+
+            environ["eventlet.set_idle"] = now_a_websocket
+            return environ
+
+    return WebSocketHttpProtocol
+
+
 def _server_name() -> str:
     if FLASK_COMMAND is not None:
         return "Werkzeug's development server"
@@ -167,4 +200,5 @@ if __name__ == "__main__":
         # A client that goes silent (in its headers, or between requests) is cut off; websockets
         # lift it for themselves, and app.guards bounds each wait for a body the same way.
         socket_timeout=app.config["BODY_TIMEOUT"],
+        protocol=_http_protocol(),
     )
