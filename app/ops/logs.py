@@ -64,18 +64,6 @@ class TextFormatter(logging.Formatter):
 class _Handler(logging.StreamHandler):
     """The one handler this app puts on the root logger."""
 
-    def emit(self, record):
-        # StreamHandler's, but flushing under the lock handle() holds, not taking it again.
-        try:
-            stream = self.stream
-            stream.write(self.format(record) + self.terminator)
-            if stream and hasattr(stream, "flush"):
-                stream.flush()
-        except RecursionError:
-            raise
-        except Exception:
-            self.handleError(record)
-
 
 def init_app(app) -> None:
     """Send every log record through one handler on the root logger, in LOG_FORMAT."""
