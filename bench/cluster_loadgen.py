@@ -4,15 +4,17 @@
 before the servers do (server CPU 16-25%): a half-idle server wakes for every message alone,
 so its CPU per delivery says more about the clients than about Redis. Here the load
 generator of `shared/bench` (Node, run from a temporary copy, as `original` does) drives
-them instead: one room of K websocket visitors, S senders posting M chats over HTTP, closed
-loop. The two processes sit behind the project's nginx configuration (deploy/), the
+them instead: one room of K websocket visitors, S senders posting M chats over HTTP, back to
+back (closed loop), then again paced at a rate every setup keeps up with, to compare them at
+the same load as well. The two processes sit behind the project's nginx configuration (deploy/), the
 visitors spread over both by their session cookie, so every message crosses Redis to reach
 half of the room. Server CPU = every process of the setup (gunicorn masters and workers,
 redis-server, and nginx where there is one) per delivery, shown with and without nginx. The
 visitors' own set-up (pages, sessions, joins) is taken out: each server gets a short run and
 then a long one, and the figure is the difference of the two over the difference of their
 deliveries. Setups interleaved, ROUNDS times, medians; servers pinned to the first core, the
-load generator to the second. Skipped without node, redis-server, nginx or shared/bench.
+load generator to the second; the context switches of the app's processes and redis-server
+per chat show how often they took the core from each other. Skipped without node, redis-server, nginx or shared/bench.
 """
 
 import json
@@ -34,6 +36,7 @@ CLIENTS, SENDERS, MESSAGES = 60, 2, 2000
 QUICK_MESSAGES = 400
 SHORT_MESSAGES = 100
 ROUNDS, QUICK_ROUNDS = 3, 1
+PACE = 150  # chats/s over both senders, 9,000 deliveries/s: the slowest setup keeps up
 LOADGEN_CPU = 1
 TIMEOUT = 300
 
@@ -43,11 +46,17 @@ def _nginx_pids(front: NginxFront) -> list[int]:
     return [master, *children(master)]
 
 
-def _loadgen(loadgen: Path, url: str, messages: int) -> dict:
+def _switches(pid: int) -> int:
+    """Context switches of a process so far, voluntary (it waited) and not (it was preempted)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return sum(int(line.split()[1]) for line in status.splitlines() if "ctxt_switches:" in line)
+
+
+def _loadgen(loadgen: Path, url: str, messages: int, pace: int) -> dict:
     command = [
         "taskset", "-c", str(LOADGEN_CPU), "node", str(loadgen / "fanout.js"), "--base", url,
         "--clients", str(CLIENTS), "--senders", str(SENDERS), "--messages", str(messages),
-        "--no-deflate", "--json", "--timeout", str(TIMEOUT - 30),
+        "--no-deflate", "--json", "--timeout", str(TIMEOUT - 30), "--rate", str(pace),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     lines = done.stdout.strip().splitlines()
@@ -57,7 +66,13 @@ def _loadgen(loadgen: Path, url: str, messages: int) -> dict:
 
 
 def _measure(
-    folder: Path, loadgen: Path, processes: int, with_redis: bool, nginx: bool, messages: int
+    folder: Path,
+    loadgen: Path,
+    processes: int,
+    with_redis: bool,
+    nginx: bool,
+    messages: int,
+    pace: int,
 ) -> dict:
     redis = RedisServer(folder / "redis") if with_redis else None
     servers, front = [], None
@@ -82,23 +97,28 @@ def _measure(
         _pin(pids + edge, SERVER_CPU)
         # The marginal cost: a short run, then a long one, each with its own room and visitors,
         # so the visitors' set-up (pages, sessions, joins) cancels out.
-        spent, delivered, result = {}, 0, None
+        spent, switches, delivered, result = {}, 0, 0, None
         for count, sign in ((SHORT_MESSAGES, -1), (messages, 1)):
             before = {pid: cpu_seconds(pid) for pid in pids + edge}
-            result = _loadgen(loadgen, url, count)
+            switched = sum(_switches(pid) for pid in pids)
+            result = _loadgen(loadgen, url, count, pace)
             for pid in before:
                 spent[pid] = spent.get(pid, 0.0) + sign * (cpu_seconds(pid) - before[pid])
+            switches += sign * (sum(_switches(pid) for pid in pids) - switched)
             delivered += sign * result["deliveries"]["received"]
         app = sum(spent[pid] for pid in pids)
         return {
             "setup": f"{processes} process{'es' if processes > 1 else ''}"
             + (" + Redis" if redis else ", no Redis")
-            + (" + nginx" if front else ""),
+            + (" + nginx" if front else "")
+            + (f", {pace} chats/s" if pace else ""),
             "rate": result["throughput"]["deliveriesPerSec"],
             "p99": result["latencyMs"]["p99"],
             "app": app / max(delivered, 1),
             "all": (app + sum(spent[pid] for pid in edge)) / max(delivered, 1),
+            "switches": switches * CLIENTS / max(delivered, 1),
             "lost": result["deliveries"]["lost"],
+            "paced": bool(pace),
         }
     finally:
         if front:
@@ -123,6 +143,12 @@ def run(quick: bool = False) -> None:
         ("one-redis-nginx", 1, True, True),
         ("two", 2, True, True),
     )
+    # Back to back, and paced at a rate every setup keeps up with: a server that is less busy
+    # batches less (fewer events a wake-up) and spends more per delivery, so setups that differ
+    # in speed are compared at the same load too.
+    setups = [(*setup[:4], 0) for setup in setups] + [
+        (f"{setup[0]}-paced", *setup[1:4], PACE) for setup in setups
+    ]
     runs: dict[str, list[dict]] = {setup[0]: [] for setup in setups}
     with tempfile.TemporaryDirectory(prefix="gifchat-bench-cluster-node-") as tmp:
         loadgen = Path(tmp, "loadgen")
@@ -131,36 +157,45 @@ def run(quick: bool = False) -> None:
             ["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=loadgen, check=True
         )
         for number in range(rounds):
-            for name, processes, with_redis, nginx in setups:
+            for name, processes, with_redis, nginx, pace in setups:
                 folder = Path(tmp, f"{name}-{number}")
                 folder.mkdir()
-                runs[name].append(_measure(folder, loadgen, processes, with_redis, nginx, messages))
+                runs[name].append(
+                    _measure(folder, loadgen, processes, with_redis, nginx, messages, pace)
+                )
                 print(f"round {number + 1}: {runs[name][-1]['setup']}: measured", flush=True)
     results = [_median(runs[setup[0]]) for setup in setups]
     base = results[0]
+    paced_base = results[len(results) // 2]
     table(
         ["setup", "deliveries/s", "p99 ms", "µs CPU/delivery", "x base", "+ nginx µs", "x base",
-         "lost"],
+         "switches/chat", "lost"],
         [
             [
                 r["setup"],
                 f"{r['rate']:,.0f}",
                 f"{r['p99']:.0f}",
                 f"{r['app'] * 1e6:.1f}",
-                ratio(r["app"], base["app"]),
+                ratio(r["app"], (paced_base if r["paced"] else base)["app"]),
                 f"{r['all'] * 1e6:.1f}",
-                ratio(r["all"], base["app"]),
+                ratio(r["all"], (paced_base if r["paced"] else base)["app"]),
+                f"{r['switches']:.1f}",
                 r["lost"],
             ]
             for r in results
         ],
         title=f"Node load generator: {CLIENTS} websocket visitors in one room, {SENDERS} senders,"
-        f" {messages} chats back to back; medians of {rounds} interleaved round(s) (target:"
-        " cluster CPU/delivery at most 1.3x one process without Redis)",
+        f" {messages} chats, back to back, then paced at {PACE} a second; medians of {rounds}"
+        " interleaved round(s); x base: against 1 process without Redis at the same pace (target:"
+        " the cluster's CPU/delivery at most 1.3x that)",
     )  # fmt: skip
 
 
+WORDS = ("setup", "paced")  # a run's labels, the same in every round
+
+
 def _median(runs: list[dict]) -> dict:
-    median = {key: statistics.median(r[key] for r in runs) for key in runs[0] if key != "setup"}
+    first = runs[0]
+    median = {key: statistics.median(r[key] for r in runs) for key in first if key not in WORDS}
     median["lost"] = sum(r["lost"] for r in runs)
-    return {"setup": runs[0]["setup"], **median}
+    return {key: first[key] for key in WORDS} | median
