@@ -14,7 +14,8 @@ visitors' own set-up (pages, sessions, joins) is taken out: each server gets a s
 then a long one, and the figure is the difference of the two over the difference of their
 deliveries. Setups interleaved, ROUNDS times, medians; servers pinned to the first core, the
 load generator to the second; the context switches of the app's processes and redis-server
-per chat show how often they took the core from each other. Skipped without node, redis-server, nginx or shared/bench.
+per chat show how often they took the core from each other. Skipped without node,
+redis-server, nginx or shared/bench.
 """
 
 import json
