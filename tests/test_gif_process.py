@@ -5,7 +5,6 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -13,10 +12,10 @@ import pytest
 
 from app.chat import gif_probe, media
 
+from .bystander import round_trip, watched
 from .gifs import gif, heavy_gif
 from .live_server import WAIT, LiveServer, running
 from .test_gif_bombs import offset_bomb
-from .test_offload_server import _round_trip
 
 # Seconds a bystander's slowest round trip may exceed its slowest while the same GIFs decode
 # beside the server. Decoding in a thread of the server stalls it now and then by 2-5 s more
@@ -170,37 +169,6 @@ def server(tmp_path_factory):
         yield live
 
 
-class Bystander(threading.Thread):
-    """Round trips back to back until stopped (at most two minutes); keeps every one."""
-
-    def __init__(self, sock):
-        super().__init__()
-        self.sock = sock
-        self.times: list[float] = []
-        self.done = threading.Event()
-
-    def run(self):
-        deadline = time.monotonic() + 120
-        while not self.done.is_set() and time.monotonic() < deadline:
-            self.times.append(_round_trip(self.sock))
-
-
-def watched(sock, jobs: list) -> list[float]:
-    """The bystander's round trips while `jobs` (callables) run, each in a thread of its own."""
-    watch = Bystander(sock)
-    workers = [threading.Thread(target=job) for job in jobs]
-    watch.start()
-    try:
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=150)
-    finally:
-        watch.done.set()
-        watch.join(timeout=2 * WAIT)
-    return watch.times
-
-
 def decode_beside(data: bytes) -> None:
     """Decode data in a child of this test, as the server would, but outside the server."""
     settings = json.dumps({"caps": {**PROBE_CAPS, "max_bytes": len(data)}, "memory": 1 << 30})
@@ -222,7 +190,7 @@ def test_heavy_legal_gifs_do_not_slow_a_bystanders_messages(people):
     uploader.join(room_id, "websocket")  # only people in the room may post
     sock = bystander.socket("/chat", "websocket")
     for _ in range(5):  # the first round trips warm the connection up
-        _round_trip(sock)
+        round_trip(sock)
     heavy = heavy_gif(4096, 8)  # legal: 8 frames of 16.7 Mpx, decoded in 0.5-3 s each
 
     # The baseline: the same decoding, two at a time as the server's decoders, beside the

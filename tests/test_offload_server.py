@@ -1,16 +1,14 @@
 """Slow work runs off the event loop: GIF bombs and heavy GIFs stall nobody else."""
 
 import threading
-import time
 
 import pytest
-import socketio
 
+from .bystander import Bystander, round_trip
 from .gifs import heavy_gif
-from .live_server import WAIT, running
+from .live_server import running
 from .test_gif_bombs import offset_bomb
 
-UNKNOWN_ROOM = "0" * 24
 # Seconds beyond the bystander's own worst round trip; decoding on the loop stalls it 4-44 s.
 # A wide bound: this test is about the bombs and the event loop; tests/test_gif_process.py
 # holds the bystander to a tight one while GIFs decode in child processes.
@@ -52,39 +50,13 @@ def server(tmp_path_factory):
         yield live
 
 
-def _round_trip(sock) -> float:
-    """One emit-with-ack; a round trip that gets no answer within WAIT counts as WAIT."""
-    started = time.perf_counter()
-    try:
-        ack = sock.client.call("join", UNKNOWN_ROOM, namespace="/chat", timeout=WAIT)
-    except socketio.exceptions.TimeoutError:
-        return WAIT
-    assert "error" in ack
-    return time.perf_counter() - started
-
-
-class Bystander(threading.Thread):
-    """Round trips back to back until stopped (at most a minute); keeps the slowest."""
-
-    def __init__(self, sock):
-        super().__init__()
-        self.sock = sock
-        self.worst = 0.0
-        self.done = threading.Event()
-
-    def run(self):
-        deadline = time.monotonic() + 60
-        while not self.done.is_set() and time.monotonic() < deadline:
-            self.worst = max(self.worst, _round_trip(self.sock))
-
-
 @pytest.mark.server
 def test_bombs_and_heavy_gifs_do_not_stall_a_bystander(people):
     uploader, bystander = people(), people()
     room_id = uploader.create_room("gifs")
     uploader.join(room_id, "websocket")  # only people in the room may post
     sock = bystander.socket("/chat", "websocket")
-    baseline = max(_round_trip(sock) for _ in range(20))
+    baseline = max(round_trip(sock) for _ in range(20))
 
     def upload(data, answers: list) -> None:
         response = uploader.post_gif(room_id, data, timeout=60)
@@ -104,8 +76,7 @@ def test_bombs_and_heavy_gifs_do_not_stall_a_bystander(people):
         for worker in workers:
             worker.join(timeout=60)
     finally:
-        watch.done.set()
-        watch.join(timeout=2 * WAIT)
+        watch.stop()
 
     assert bomb == [400]
     # Two decoders: two heavy but legal GIFs go through, a third may be told to try again.
