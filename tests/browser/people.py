@@ -235,3 +235,24 @@ def expect_loaded(image: Locator, timeout: int = ACTION_MS) -> None:
     image.page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=handle, timeout=timeout
     )
+
+
+def room_of_two(person, title, **options):
+    """A's new room with B inside, once A has seen B come in; B's browser takes `options`."""
+    a, b = person("A"), person("B", **options)
+    room_id = a.create_room(title)
+    b.enter(room_id)
+    expect(a.page.locator("#participant-count")).to_have_text("2")
+    return room_id, a, b
+
+
+def room_of_three(person, title):
+    """A's new room with B, then C, inside; everyone has seen everyone come in."""
+    a, b, c = person("A"), person("B"), person("C")
+    room_id = a.create_room(title)
+    b.enter(room_id)
+    expect(a.page.locator("#participant-count")).to_have_text("2")  # B is there before C
+    c.enter(room_id)
+    for someone in (a, b, c):
+        someone.expect_participants(a.color, b.color, c.color)
+    return room_id, a, b, c

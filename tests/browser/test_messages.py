@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .people import ACTION_MS, expect, expect_loaded
+from .people import ACTION_MS, expect, expect_loaded, room_of_two
 
 pytestmark = pytest.mark.browser
 
@@ -15,14 +15,6 @@ HIDE = """hidden => {
   Object.defineProperty(document, "visibilityState", {configurable: true, get: state});
   document.dispatchEvent(new Event("visibilitychange"));
 }"""
-
-
-def room_of_two(person, title):
-    a, b = person("A"), person("B")
-    room_id = a.create_room(title)
-    b.enter(room_id)
-    expect(a.page.locator("#participant-count")).to_have_text("2")
-    return room_id, a, b
 
 
 def test_links_reactions_and_deletion_are_seen_live(person):

@@ -4,21 +4,9 @@ import re
 
 import pytest
 
-from .people import ACTION_MS, GRACE, expect
+from .people import ACTION_MS, GRACE, expect, room_of_three
 
 pytestmark = pytest.mark.browser
-
-
-def room_of_three(person, title):
-    """A's new room with B, then C, inside; everyone has seen everyone come in."""
-    a, b, c = person("A"), person("B"), person("C")
-    room_id = a.create_room(title)
-    b.enter(room_id)
-    expect(a.page.locator("#participant-count")).to_have_text("2")  # B is there before C
-    c.enter(room_id)
-    for someone in (a, b, c):
-        someone.expect_participants(a.color, b.color, c.color)
-    return room_id, a, b, c
 
 
 def test_the_participants_list_shows_who_is_here_and_who_left(person):

@@ -7,7 +7,7 @@ from contextlib import closing
 import msgspec
 import pytest
 
-from .people import expect
+from .people import expect, room_of_three
 
 pytestmark = pytest.mark.browser
 
@@ -60,12 +60,7 @@ def test_a_name_that_cannot_be_used_is_refused_in_the_page(person):
 
 
 def test_whisper_mode_ends_after_one_message_and_esc_leaves_it(person):
-    a, b, c = person("A"), person("B"), person("C")
-    room_id = a.create_room("귓속말 모드")
-    b.enter(room_id)
-    c.enter(room_id)
-    for someone in (a, b, c):
-        expect(someone.page.locator("#participant-count")).to_have_text("3")
+    _room_id, a, b, c = room_of_three(person, "귓속말 모드")
     banner = a.page.locator("#whisper-banner")
     expect(banner).to_be_hidden()
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from .conftest import animated_gif
-from .people import ACTION_MS, expect, expect_loaded
+from .people import ACTION_MS, expect, expect_loaded, room_of_three, room_of_two
 from .test_messages import HIDE, NOTIFICATION_PROBE
 
 pytestmark = pytest.mark.browser
@@ -66,14 +66,6 @@ def test_opening_a_room_whose_newest_message_is_a_tall_gif_shows_it_whole(person
     a.say("새 소식")
     expect(b.page.locator("#new-messages")).to_be_visible()
     assert b.page.locator("#chat-list").evaluate(GAP) > 100
-
-
-def room_of_two(person, title, **options):
-    a, b = person("A"), person("B", **options)
-    room_id = a.create_room(title)
-    b.enter(room_id)
-    expect(a.page.locator("#participant-count")).to_have_text("2")
-    return room_id, a, b
 
 
 def test_mentions_by_a_new_name_and_its_first_word_and_notifications_by_name(person):
@@ -189,12 +181,7 @@ TYPING_LOG = """() => {
 
 
 def test_typing_a_whisper_is_shown_to_its_addressee_only(person):
-    a, b, c = person("A"), person("B"), person("C")
-    room_id = a.create_room("귓속말 입력")
-    b.enter(room_id)
-    c.enter(room_id)
-    for someone in (a, b, c):
-        expect(someone.page.locator("#participant-count")).to_have_text("3")
+    _room_id, a, b, c = room_of_three(person, "귓속말 입력")
     c.page.evaluate(TYPING_LOG)
 
     a.page.locator(f'button.whisper[data-handle="{b.handle}"]').click()
