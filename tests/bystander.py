@@ -44,16 +44,29 @@ class Bystander(threading.Thread):
         self.join(timeout=2 * WAIT)
 
 
-def watched(sock, jobs: list) -> list[float]:
-    """The bystander's round trips while `jobs` (callables) run, each in a thread of its own."""
-    watch = Bystander(sock)
+def uploader_and_bystander(people):
+    """Someone in a new room, to upload to it, and a bystander's /chat websocket."""
+    uploader, bystander = people(), people()
+    room_id = uploader.create_room("gifs")
+    uploader.join(room_id, "websocket")  # only people in the room may post
+    return uploader, room_id, bystander.socket("/chat", "websocket")
+
+
+def side_by_side(jobs: list, timeout: float) -> None:
+    """Run `jobs` (callables), each in a thread of its own, and wait for them all."""
     workers = [threading.Thread(target=job) for job in jobs]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=timeout)
+
+
+def watched(sock, jobs: list) -> list[float]:
+    """The bystander's round trips while `jobs` run side by side."""
+    watch = Bystander(sock)
     watch.start()
     try:
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=150)
+        side_by_side(jobs, timeout=150)
     finally:
         watch.stop()
     return watch.times

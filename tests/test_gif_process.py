@@ -12,7 +12,7 @@ import pytest
 
 from app.chat import gif_probe, media
 
-from .bystander import round_trip, watched
+from .bystander import round_trip, uploader_and_bystander, watched
 from .gifs import gif, heavy_gif
 from .live_server import WAIT, LiveServer, running
 from .test_gif_bombs import offset_bomb
@@ -185,10 +185,7 @@ def upload(person, room_id: str, data: bytes, answers: list) -> None:
 
 @pytest.mark.server
 def test_heavy_legal_gifs_do_not_slow_a_bystanders_messages(people):
-    uploader, bystander = people(), people()
-    room_id = uploader.create_room("gifs")
-    uploader.join(room_id, "websocket")  # only people in the room may post
-    sock = bystander.socket("/chat", "websocket")
+    uploader, room_id, sock = uploader_and_bystander(people)
     for _ in range(5):  # the first round trips warm the connection up
         round_trip(sock)
     heavy = heavy_gif(4096, 8)  # legal: 8 frames of 16.7 Mpx, decoded in 0.5-3 s each

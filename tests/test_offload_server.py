@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from .bystander import Bystander, round_trip
+from .bystander import Bystander, round_trip, side_by_side, uploader_and_bystander
 from .gifs import heavy_gif
 from .live_server import running
 from .test_gif_bombs import offset_bomb
@@ -52,10 +52,7 @@ def server(tmp_path_factory):
 
 @pytest.mark.server
 def test_bombs_and_heavy_gifs_do_not_stall_a_bystander(people):
-    uploader, bystander = people(), people()
-    room_id = uploader.create_room("gifs")
-    uploader.join(room_id, "websocket")  # only people in the room may post
-    sock = bystander.socket("/chat", "websocket")
+    uploader, room_id, sock = uploader_and_bystander(people)
     baseline = max(round_trip(sock) for _ in range(20))
 
     def upload(data, answers: list) -> None:
@@ -68,13 +65,8 @@ def test_bombs_and_heavy_gifs_do_not_stall_a_bystander(people):
         bomb: list[int] = []
         upload(offset_bomb(100), bomb)
         heavy: list[int] = []
-        workers = [
-            threading.Thread(target=upload, args=(heavy_gif(4096, 10), heavy)) for _ in range(3)
-        ]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=60)
+        data = heavy_gif(4096, 10)
+        side_by_side([lambda: upload(data, heavy)] * 3, timeout=60)
     finally:
         watch.stop()
 
