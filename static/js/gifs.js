@@ -36,9 +36,14 @@ export function setupViewer({ list, dialog }) {
   });
   // A click on the backdrop (the dialog itself, outside its box) closes it too.
   dialog.addEventListener("click", (event) => event.target === dialog && dialog.close());
+  // The close event comes a moment after the dialog closed: by then it may be open again, or
+  // focus may have moved on (the keyboard is quick), and either stays as it is.
   dialog.addEventListener("close", () => {
+    if (dialog.open) return;
     img.removeAttribute("src");
-    if (opener && opener.isConnected) opener.focus();
+    const focused = document.activeElement;
+    const movedOn = focused && focused !== document.body && !dialog.contains(focused);
+    if (opener && opener.isConnected && !movedOn) opener.focus();
     opener = null;
   });
 }
