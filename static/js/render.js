@@ -1,9 +1,9 @@
-// How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps,
-// and under a message its reactions and (for its author or the owner) a delete button.
+// How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps, the
+// message it replies to, and under it its reactions and tools (reply, edit, delete).
 import { paint } from "./colors.js";
 import { deleteButton } from "./deleting.js";
 import { lang, me, notice, t } from "./page.js";
-import { label, menuLabel, myHandle, personName } from "./people.js";
+import { heardName, label, menuLabel, myHandle, now, personName } from "./people.js";
 import { moreButton, reactionBar } from "./reactions.js";
 import { appendRichText } from "./richtext.js";
 import { myNames, rt } from "./room-strings.js";
@@ -12,6 +12,8 @@ const still = window.matchMedia("(prefers-reduced-motion: reduce)");
 const timeOnly = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
 const dateAndTime = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
 const full = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "medium" });
+
+const drawn = new WeakMap(); // list item → the chat it shows, to draw its names again
 
 /** A notice in the viewer's language, from its kind and who; the stored text otherwise. */
 function systemText(chat) {
@@ -37,10 +39,93 @@ function whisperLabel(chat) {
   return span;
 }
 
+/** "(edited)" beside the time, the time of the edit on hover. */
+function editedMark(li, editedAt) {
+  // Inside the time's cell, so the message's grid keeps its shape.
+  let mark = li.querySelector(":scope > time > .edited");
+  if (!mark) {
+    mark = document.createElement("span");
+    mark.className = "edited";
+    mark.textContent = rt("edited");
+    li.querySelector(":scope > time").append(" ", mark);
+  }
+  const moment = new Date(editedAt);
+  mark.title = Number.isNaN(moment.getTime()) ? "" : rt("editedAt", { time: full.format(moment) });
+}
+
+function textParagraph(li, text) {
+  const p = document.createElement("p");
+  p.className = "text";
+  li.classList.toggle("mentions-me", appendRichText(p, String(text ?? ""), myNames()));
+  return p;
+}
+
+/** The quote above a reply's bubble: who and how it began; pressed, it shows the original. */
+function quote(reply) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "reply-quote";
+  button.dataset.replyTo = reply._id;
+  const who = document.createElement("span");
+  who.className = "quote-who";
+  who.textContent = now({ handle: reply.handle, name: reply.name }).name || rt("someone");
+  const excerpt = document.createElement("span");
+  excerpt.className = "quote-text";
+  excerpt.textContent = reply.excerpt === "GIF" ? rt("gifMarker") : reply.excerpt;
+  button.append(who, excerpt);
+  button.setAttribute("aria-label", rt("replyingTo", { who: who.textContent }) + ": " + excerpt.textContent);
+  return button;
+}
+
+/** An edit from the server ({chat, editedAt}) shown on its message. */
+export function showEdit(li, data) {
+  const chat = drawn.get(li);
+  const old = li.querySelector(".bubble > p.text");
+  if (!old || typeof data.chat !== "string") return;
+  old.replaceWith(textParagraph(li, data.chat));
+  if (chat) drawn.set(li, { ...chat, chat: data.chat, editedAt: data.editedAt });
+  editedMark(li, data.editedAt);
+}
+
+/** The text a message shows now (after any edit), for editing and quoting. */
+export function shownChat(li) {
+  return drawn.get(li) || null;
+}
+
+/** After a rename or a new members list: every name and notice in the list, current again. */
+export function refreshNames(list) {
+  for (const li of list.children) {
+    const chat = drawn.get(li);
+    if (!chat) continue;
+    if (chat.user === "system") li.textContent = systemText(chat);
+    else li.querySelector(".meta > .person")?.replaceWith(sender(chat));
+    for (const button of li.querySelectorAll(".reply-quote")) {
+      button.replaceWith(quote(chat.replyTo));
+    }
+  }
+}
+
+function sender(chat) {
+  return personName({ handle: chat.handle, color: chat.user, name: chat.name }, { owner: chat.owner });
+}
+
+function toolButton(className, key) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = className;
+  b.textContent = rt(key);
+  return b;
+}
+
 /** The list item for a chat from the server (the page's data, an event or a history page). */
 export function renderChat(chat, gifBase) {
   const li = document.createElement("li");
   li.dataset.id = chat._id || "";
+  drawn.set(li, chat);
+  if (chat.handle) {
+    li.dataset.handle = chat.handle;
+    if (chat.user !== "system") heardName(chat.handle, chat.name, chat._id);
+  }
   if (chat.user === "system") {
     li.className = "system";
     if (chat.kind) li.dataset.kind = chat.kind;
@@ -58,23 +143,25 @@ export function renderChat(chat, gifBase) {
   li.dataset.time = String(Date.parse(chat.createdAt));
   const meta = document.createElement("div");
   meta.className = "meta";
-  const sender = { handle: chat.handle, color: chat.user, name: chat.name };
-  meta.append(personName(sender, { owner: chat.owner }));
+  meta.append(sender(chat));
   if (chat.to) {
     li.classList.add("whisper");
     li.dataset.to = chat.to;
+    // Whom a reply to it goes to: the whisper's other person, seen from here.
+    const other = mine ? chat.toHandle : chat.handle;
+    if (other) li.dataset.whisperWith = other;
     meta.append(whisperLabel(chat));
   }
   const bubble = document.createElement("div");
   bubble.className = "bubble";
+  if (chat.replyTo && chat.replyTo._id) bubble.append(quote(chat.replyTo));
   if (chat.gif) {
-    bubble.append(gifImage(chat, gifBase, t("gifFrom", { color: label(sender) })));
+    li.classList.add("gif-message");
+    const from = label({ handle: chat.handle, color: chat.user, name: chat.name });
+    bubble.append(gifImage(chat, gifBase, t("gifFrom", { color: from })));
     holdStill(bubble.querySelector("img"));
   } else {
-    const p = document.createElement("p");
-    p.className = "text";
-    if (appendRichText(p, String(chat.chat ?? ""), myNames())) li.classList.add("mentions-me");
-    bubble.append(p);
+    bubble.append(textParagraph(li, chat.chat));
   }
   const time = document.createElement("time");
   time.dateTime = chat.createdAt;
@@ -82,8 +169,11 @@ export function renderChat(chat, gifBase) {
   // A small toolbar over the message's corner: it never moves the messages around it.
   const tools = document.createElement("div");
   tools.className = "tools";
-  tools.append(moreButton(), deleteButton());
+  tools.append(moreButton(), toolButton("reply-message", "reply"));
+  if (!chat.gif) tools.append(toolButton("edit-message", "editMessage")); // shown to its author
+  tools.append(deleteButton());
   li.append(meta, bubble, time, reactionBar(chat), tools);
+  if (chat.editedAt) editedMark(li, chat.editedAt);
   return li;
 }
 
