@@ -22,6 +22,7 @@ def test_a_name_offered_once_sticks_to_messages_sent_before_it(person):
     expect(offer).to_be_visible()
     expect(offer).to_contain_text("어떻게 불러 드릴까요?")
     b.say("이름 짓기 전")  # the offer never stands in the way of a message
+    b.screenshot("name-offer.png", full_page=False)
     before = a.message("이름 짓기 전")
     assert HEX.search(heard(before)) is None and heard(before).startswith("손님, ")
     b.page.locator("#name-offer-input").fill("재")
@@ -78,6 +79,7 @@ def test_at_lists_the_people_present_and_puts_the_chosen_name_in(person):
     expect(options).to_have_count(1)
     expect(box).to_have_attribute("aria-activedescendant", "mention-list-0")
     expect(options.first).to_have_attribute("aria-selected", "true")
+    a.screenshot("mention-list.png", full_page=False)
     box.press("Enter")  # chosen, not sent
     expect(box).to_have_value("hi @Mina ")
     expect(a.page.locator("#mention-list")).to_be_hidden()
@@ -135,6 +137,7 @@ def test_reply_quotes_and_the_quote_finds_the_original(person):
     expect(b.page.locator("#reply-bar")).to_be_hidden()
     quote = a.message("eight").locator(".reply-quote")
     expect(quote).to_contain_text("what time tonight?")
+    a.screenshot("reply-quote.png", full_page=False)
     quote.click()
     expect(a.message("what time tonight?")).to_have_class(re.compile(r"\bhighlight\b"))
     # Esc drops a quote before it is sent.
@@ -157,6 +160,7 @@ def test_search_lists_matches_marked_and_jumps_to_one(person):
     expect(results).to_have_count(2)
     expect(results.first).to_contain_text("무슨 영화?")  # newest first
     expect(results.first.locator("mark")).to_have_text("영화")
+    b.screenshot("search-results.png", full_page=False)
     results.nth(1).locator("button").click()
     expect(b.message("영화 보러 갈래?")).to_have_class(re.compile(r"\bhighlight\b"))
     assert a.errors == b.errors == []
