@@ -163,6 +163,7 @@ setupDeleting({
   remove(id) {
     messages.remove(id);
     replying.removed(id);
+    editing.removed(id);
   },
   onError: showError,
 });

@@ -52,6 +52,10 @@ export function createEditing({ list, input, bar, url, messages, composer }) {
 
   return {
     active: () => editing !== null,
+    /** A message went away: an edit of it has nothing left to change. */
+    removed(id) {
+      if (editing && editing.dataset.id === id) stop(true);
+    },
     /** Save the box's text as the message's new words; throws with the server's reason. */
     async save(words) {
       const li = editing;

@@ -2,13 +2,13 @@
 // message it replies to, and under it its reactions and tools (reply, edit, delete).
 import { paint } from "./colors.js";
 import { deleteButton } from "./deleting.js";
+import { gifImage, holdStill } from "./gifitem.js";
 import { lang, me, notice, t } from "./page.js";
-import { heardName, label, menuLabel, myHandle, now, personName } from "./people.js";
+import { heardName, label, menuLabel, myHandle, now, personName, spoken } from "./people.js";
 import { moreButton, reactionBar } from "./reactions.js";
 import { appendRichText } from "./richtext.js";
 import { myNames, rt } from "./room-strings.js";
 
-const still = window.matchMedia("(prefers-reduced-motion: reduce)");
 const timeOnly = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
 const dateAndTime = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
 const full = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "medium" });
@@ -19,6 +19,20 @@ const drawn = new WeakMap(); // list item → the chat it shows, to draw its nam
 function systemText(chat) {
   const who = chat.who && menuLabel({ handle: chat.handle, name: chat.name, color: chat.who });
   return (chat.kind && who && notice(chat.kind, who)) || chat.chat || "";
+}
+
+/** A notice's words: seen with the color's code, heard with a name or a color word. */
+function showNotice(li, chat) {
+  const heardText = chat.kind && chat.who && notice(chat.kind, spoken({ handle: chat.handle, name: chat.name, color: chat.who }));
+  if (!heardText) return (li.textContent = systemText(chat));
+  const seen = document.createElement("span");
+  seen.className = "seen";
+  seen.setAttribute("aria-hidden", "true");
+  seen.textContent = systemText(chat);
+  const heard = document.createElement("span");
+  heard.className = "visually-hidden";
+  heard.textContent = heardText;
+  li.replaceChildren(seen, heard);
 }
 
 /** Show a <time datetime> in the viewer's time zone: the time today, the date otherwise. */
@@ -34,8 +48,18 @@ function whisperLabel(chat) {
   const span = document.createElement("span");
   span.className = "whisper-label";
   const toMe = chat.toHandle ? chat.toHandle === myHandle : chat.to === me;
-  const to = label({ name: chat.toName, color: chat.to });
-  span.textContent = toMe ? t("whisperToMe") : t("whisperTo", { color: to });
+  if (toMe) {
+    span.textContent = t("whisperToMe");
+    return span;
+  }
+  const to = { handle: chat.toHandle, name: chat.toName, color: chat.to };
+  const seen = document.createElement("span");
+  seen.setAttribute("aria-hidden", "true");
+  seen.textContent = t("whisperTo", { color: label(to) });
+  const heard = document.createElement("span");
+  heard.className = "visually-hidden";
+  heard.textContent = t("whisperTo", { color: spoken(to) });
+  span.append(seen, heard);
   return span;
 }
 
@@ -97,7 +121,7 @@ export function refreshNames(list) {
   for (const li of list.children) {
     const chat = drawn.get(li);
     if (!chat) continue;
-    if (chat.user === "system") li.textContent = systemText(chat);
+    if (chat.user === "system") showNotice(li, chat);
     else li.querySelector(".meta > .person")?.replaceWith(sender(chat));
     for (const button of li.querySelectorAll(".reply-quote")) {
       button.replaceWith(quote(chat.replyTo));
@@ -130,7 +154,7 @@ export function renderChat(chat, gifBase) {
     li.className = "system";
     if (chat.kind) li.dataset.kind = chat.kind;
     if (chat.who) li.dataset.who = chat.who;
-    li.textContent = systemText(chat);
+    showNotice(li, chat);
     return li;
   }
   const mine = chat.handle ? chat.handle === myHandle : chat.user === me;
@@ -157,7 +181,7 @@ export function renderChat(chat, gifBase) {
   if (chat.replyTo && chat.replyTo._id) bubble.append(quote(chat.replyTo));
   if (chat.gif) {
     li.classList.add("gif-message");
-    const from = label({ handle: chat.handle, color: chat.user, name: chat.name });
+    const from = spoken({ handle: chat.handle, color: chat.user, name: chat.name });
     bubble.append(gifImage(chat, gifBase, t("gifFrom", { color: from })));
     holdStill(bubble.querySelector("img"));
   } else {
@@ -175,59 +199,4 @@ export function renderChat(chat, gifBase) {
   li.append(meta, bubble, time, reactionBar(chat), tools);
   if (chat.editedAt) editedMark(li, chat.editedAt);
   return li;
-}
-
-/** A GIF in the feed: capped in height by CSS, opened large (gifs.js) by click or Enter. */
-function gifImage(chat, gifBase, alt) {
-  const img = document.createElement("img");
-  img.className = "gif";
-  img.loading = "lazy";
-  img.src = gifBase + encodeURIComponent(chat.gif);
-  img.alt = alt;
-  img.dataset.gif = chat.gif;
-  img.tabIndex = 0;
-  img.setAttribute("role", "button");
-  img.setAttribute("aria-label", img.alt + " · " + rt("openGif"));
-  return img;
-}
-
-/** For people who asked for less motion: the GIF's first frame, still, until they press play. */
-function holdStill(img) {
-  if (!still.matches || img.dataset.still) return;
-  img.dataset.still = "held";
-  img.loading = "eager"; // a hidden lazy image would never load
-  const canvas = document.createElement("canvas");
-  canvas.className = "gif-still";
-  canvas.width = canvas.height = 0;
-  // The still frame opens large (gifs.js) as the moving GIF does: by click, Enter or Space.
-  canvas.tabIndex = 0;
-  canvas.setAttribute("role", "button");
-  canvas.setAttribute("aria-label", img.getAttribute("aria-label"));
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "gif-play";
-  const draw = () => {
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    canvas.getContext("2d").drawImage(img, 0, 0);
-  };
-  const show = (playing) => {
-    img.hidden = !playing;
-    canvas.hidden = playing;
-    img.dataset.still = playing ? "playing" : "held";
-    button.setAttribute("aria-pressed", String(playing));
-    button.setAttribute("aria-label", t(playing ? "pauseGif" : "playGif") + " · " + img.alt);
-    button.textContent = playing ? "❚❚" : "▶";
-  };
-  if (img.complete && img.naturalWidth) draw();
-  else img.addEventListener("load", draw, { once: true });
-  button.addEventListener("click", () => {
-    const playing = img.hidden;
-    if (!playing && img.naturalWidth) draw(); // pausing keeps the frame on screen now
-    show(playing);
-  });
-  img.before(canvas);
-  img.after(button);
-  img.parentElement.classList.add("has-still");
-  show(false);
 }
