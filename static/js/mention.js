@@ -96,6 +96,11 @@ export function setupMentions({ input, listbox, people }) {
       event.preventDefault();
       highlight((active + moves[event.key] + options.length) % options.length);
     } else if ((event.key === "Enter" && !event.shiftKey) || event.key === "Tab") {
+      const person = options[active];
+      if (event.key === "Enter" && person && typed.query === handleText(person).toLowerCase()) {
+        close(); // the name is typed out already: Enter sends the message
+        return;
+      }
       event.preventDefault(); // chosen, not sent
       choose(active);
     } else if (event.key === "Escape") {

@@ -92,13 +92,20 @@ function quote(reply) {
   button.dataset.replyTo = reply._id;
   const who = document.createElement("span");
   who.className = "quote-who";
-  who.textContent = now({ handle: reply.handle, name: reply.name }).name || rt("someone");
   const excerpt = document.createElement("span");
   excerpt.className = "quote-text";
   excerpt.textContent = reply.excerpt === "GIF" ? rt("gifMarker") : reply.excerpt;
   button.append(who, excerpt);
-  button.setAttribute("aria-label", rt("replyingTo", { who: who.textContent }) + ": " + excerpt.textContent);
+  nameQuote(button, reply);
   return button;
+}
+
+/** The quote's sender by their name now (kept in place: the button may have the focus). */
+function nameQuote(button, reply) {
+  const who = now({ handle: reply.handle, name: reply.name }).name || rt("someone");
+  button.querySelector(".quote-who").textContent = who;
+  const excerpt = button.querySelector(".quote-text").textContent;
+  button.setAttribute("aria-label", rt("replyingTo", { who }) + ": " + excerpt);
 }
 
 /** An edit from the server ({chat, editedAt}) shown on its message. */
@@ -123,9 +130,8 @@ export function refreshNames(list) {
     if (!chat) continue;
     if (chat.user === "system") showNotice(li, chat);
     else li.querySelector(".meta > .person")?.replaceWith(sender(chat));
-    for (const button of li.querySelectorAll(".reply-quote")) {
-      button.replaceWith(quote(chat.replyTo));
-    }
+    const button = li.querySelector(".reply-quote");
+    if (button) nameQuote(button, chat.replyTo);
   }
 }
 

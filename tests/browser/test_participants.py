@@ -103,7 +103,7 @@ def test_when_the_owner_leaves_the_longest_present_becomes_owner(person):
         expect(someone.page.locator("#participant-list > li.owner")).to_have_attribute(
             "data-color", b.color, timeout=(GRACE + 8) * 1000
         )
-        expect(someone.notice("owner", b.color)).to_have_text(
+        expect(someone.notice("owner", b.color).locator(".seen")).to_have_text(
             f"{b.color}님이 새 방장이 되었습니다."
         )
     expect(b.page.locator("#delete-room")).to_be_visible()

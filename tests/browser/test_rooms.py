@@ -24,7 +24,9 @@ def test_a_new_room_appears_live_and_two_people_chat_and_share_a_gif(person, gif
     row.get_by_role("link", name="입장").click()
     b.wait_joined()
     assert b.room_id == room_id
-    expect(a.notice("join", b.color)).to_have_text(f"{b.color}님이 입장하셨습니다.")
+    expect(a.notice("join", b.color).locator(".seen")).to_have_text(
+        f"{b.color}님이 입장하셨습니다."
+    )
 
     mine = a.say("안녕하세요!")
     expect(b.message("안녕하세요!")).to_have_class(re.compile(r"\bother\b"))
