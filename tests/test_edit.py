@@ -29,7 +29,7 @@ def test_the_author_edits_and_everyone_sees_it_live_and_in_history(trio):
     told = {"_id": chat_id, "room": room_id, "chat": "hello", "editedAt": edited_at}
     assert events(bob_sock) == [told]
     assert events(carol_sock) == [told]
-    for query in ("", "?after=" + "0" * 24):
+    for query in ("", "?after_seq=0", "?q=HELL"):  # history, the replay and search
         [kept] = [c for c in bob.client.get(f"/room/{room_id}/chats{query}").json["chats"]
                   if c["_id"] == chat_id]  # fmt: skip
         assert (kept["chat"], kept["editedAt"]) == ("hello", edited_at)

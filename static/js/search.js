@@ -38,6 +38,7 @@ export function setupSearch({ form, panel, url, jumpTo, onError }) {
     const b = document.createElement("button");
     b.type = "button";
     b.dataset.id = chat._id;
+    if (chat.seq != null) b.dataset.seq = String(chat.seq);
     const who = document.createElement("span");
     who.className = "search-who";
     who.textContent = label({ handle: chat.handle, color: chat.user, name: chat.name });
@@ -97,6 +98,6 @@ export function setupSearch({ form, panel, url, jumpTo, onError }) {
   });
   results.addEventListener("click", async (event) => {
     const b = event.target.closest("button[data-id]");
-    if (b && !(await jumpTo(b.dataset.id))) onError(rt("originalGone"));
+    if (b && !(await jumpTo(b.dataset.id, b.dataset.seq))) onError(rt("originalGone"));
   });
 }
