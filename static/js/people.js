@@ -8,25 +8,27 @@ import { t } from "./page.js";
 export const myHandle = document.body.dataset.handle;
 
 let present = []; // the room's members, as the last join ack, notice or rename gave them
-const current = new Map(); // handle → {name, from}: the newest name known, and where from
+const current = new Map(); // handle → {name, color, from}: the newest name known, and where from
 
 /** Remember who is in the room, so lookalikes can be told apart and names kept current. */
 export function setPresent(members) {
   present = Array.isArray(members) ? members : [];
-  for (const person of present) if (person.handle) current.set(person.handle, { name: person.name || null, from: "members" });
+  for (const person of present) {
+    if (person.handle) current.set(person.handle, { name: person.name || null, color: person.color, from: "members" });
+  }
 }
 
 /** A name a message carried: kept unless the members list, or a newer message, said otherwise. */
-export function heardName(handle, name, id) {
+export function heardName(handle, name, color, id) {
   const known = current.get(handle);
   if (!handle || (known && (known.from === "members" || known.from > id))) return;
-  current.set(handle, { name: name || null, from: id });
+  current.set(handle, { name: name || null, color, from: id });
 }
 
-/** The person with the name they have now, where the page knows it. */
+/** The person with the name (and color) they have now, where the page knows it. */
 export function now(person) {
   const known = person.handle && current.get(person.handle);
-  return known ? { ...person, name: known.name } : person;
+  return known ? { ...person, name: known.name, color: person.color || known.color } : person;
 }
 
 /** "Alice (#123456)", or "#123456" for someone without a name: how a sentence names someone. */

@@ -102,10 +102,12 @@ function quote(reply) {
 
 /** The quote's sender by their name now (kept in place: the button may have the focus). */
 function nameQuote(button, reply) {
-  const who = now({ handle: reply.handle, name: reply.name }).name || rt("someone");
-  button.querySelector(".quote-who").textContent = who;
+  const person = now({ handle: reply.handle, name: reply.name });
+  const seen = person.name || person.color || rt("someone"); // a color when known, as names show
+  button.querySelector(".quote-who").textContent = seen;
   const excerpt = button.querySelector(".quote-text").textContent;
-  button.setAttribute("aria-label", rt("replyingTo", { who }) + ": " + excerpt);
+  const heard = person.name || person.color ? spoken(person) : rt("someone");
+  button.setAttribute("aria-label", rt("replyingTo", { who: heard }) + ": " + excerpt);
 }
 
 /** An edit from the server ({chat, editedAt}) shown on its message. */
@@ -154,7 +156,7 @@ export function renderChat(chat, gifBase) {
   drawn.set(li, chat);
   if (chat.handle) {
     li.dataset.handle = chat.handle;
-    if (chat.user !== "system") heardName(chat.handle, chat.name, chat._id);
+    if (chat.user !== "system") heardName(chat.handle, chat.name, chat.user, chat._id);
   }
   if (chat.user === "system") {
     li.className = "system";

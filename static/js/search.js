@@ -2,7 +2,7 @@
 // with the matches marked, newest first, "More results" for the next page; choosing one shows
 // it in the conversation.
 import { read } from "./api.js";
-import { lang } from "./page.js";
+import { lang, limits } from "./page.js";
 import { label } from "./people.js";
 import { rt } from "./room-strings.js";
 
@@ -66,7 +66,7 @@ export function setupSearch({ form, panel, url, jumpTo, onError }) {
     results.append(...chats.map(result));
     const last = chats.at(-1);
     cursor = last && (last.seq != null ? { key: "before_seq", value: last.seq } : { key: "before", value: last._id });
-    more.hidden = !last;
+    more.hidden = chats.length < limits.historyPage; // a short page is the last one
     const count = results.children.length;
     status.textContent = count ? rt("searchFound", { count: String(count) }) : rt("searchNone", { q: query });
     panel.hidden = false;
