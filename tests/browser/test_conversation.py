@@ -164,3 +164,22 @@ def test_search_lists_matches_marked_and_jumps_to_one(person):
     results.nth(1).locator("button").click()
     expect(b.message("영화 보러 갈래?")).to_have_class(re.compile(r"\bhighlight\b"))
     assert a.errors == b.errors == []
+
+
+def test_a_reply_to_a_whisper_stays_between_its_two_people(person):
+    room_id, a, b, c = room_of_three(person, "귓속말 답장")
+    a.page.locator(f'#participant-list button.whisper[data-handle="{b.handle}"]').click()
+    a.say("비밀 번호는 1234")
+    whisper = b.message("비밀 번호는 1234")
+    whisper.hover()
+    whisper.locator(".reply-message").click()
+    expect(b.page.locator("#whisper-to")).to_have_value(a.handle)  # whispering back, at once
+    b.say("알았어")
+    reply = a.message("알았어")
+    expect(reply).to_have_class(re.compile(r"\bwhisper\b"))
+    expect(reply.locator(".reply-quote")).to_contain_text("비밀 번호는 1234")
+    c.say("나는 아무것도 못 봤어")
+    expect(a.message("나는 아무것도 못 봤어")).to_be_visible()
+    expect(c.page.locator("#chat-list")).not_to_contain_text("1234")
+    expect(c.message("알았어")).to_have_count(0)
+    assert a.errors == b.errors == c.errors == []
