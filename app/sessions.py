@@ -1,4 +1,9 @@
-"""Server-side sessions: SQLite under instance/ by default, MongoDB beside a MongoDB store."""
+"""Server-side sessions: SQLite under instance/ by default, MongoDB beside a MongoDB store.
+
+Sessions hold identities (color, handle, private key) and admissions, and so ownership:
+they live where the data is durable, never only in a Redis that may restart empty, even
+when REDIS_URL is set. SESSION_TYPE chooses another store explicitly ("redis" included).
+"""
 
 import logging
 import sqlite3
@@ -34,14 +39,13 @@ def session_config(app) -> dict:
     store_client = getattr(store, "client", None)
     kind = config.get("SESSION_TYPE")
     if kind is None:
+        # Not Redis, even with REDIS_URL: a Redis restarted empty would log everyone out.
         kind = "sqlite"
         if config.get("MONGO_URI"):
             if _is_pymongo_client(store_client):
                 kind = "mongodb"
             else:  # a stand-in such as mongomock, in tests
                 log.info("Sessions kept in SQLite: the store's client is not pymongo's")
-        elif config.get("REDIS_URL"):  # several hosts share no instance folder, but Redis
-            kind = "redis"
     chosen = {"SESSION_TYPE": kind}
     if kind == "sqlite" and config.get("SESSION_SQLITE_PATH") is None:
         chosen["SESSION_SQLITE_PATH"] = str(Path(app.instance_path, "sessions.sqlite3"))
