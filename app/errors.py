@@ -137,8 +137,19 @@ def _back() -> str:
     return request.referrer if _same_site(request.referrer) else url_for("rooms.lobby")
 
 
+BUSY = "busy"  # the code of every answer given because the database or Redis is unavailable
+
+
 def _store_unavailable(error: StoreUnavailable):
-    return error_response(_("The service is busy. Please try again in a moment."), 503)
+    # Answered, so one line without a traceback: an outage would otherwise flood the log.
+    current_app.logger.warning("%s %s answered 503: %s", request.method, request.path, error)
+    message = _("The service is busy. Please try again in a moment.")
+    if wants_json():
+        response = make_response(jsonify(error=message, code=BUSY), 503)
+    else:
+        response = make_response(error_response(message, 503))
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def _same_site(url: str | None) -> bool:
@@ -158,6 +169,27 @@ def socket_error(error: Exception) -> dict:
     if isinstance(error, Refused):
         return {"error": error.message}
     if isinstance(error, StoreUnavailable):
-        return {"error": _("The service is busy. Please try again in a moment.")}
+        return busy_ack(error)
     current_app.logger.exception("socket event failed", exc_info=error)
     return {"error": _("Something went wrong.")}
+
+
+def busy_ack(error: Exception) -> dict:
+    """The ack of a socket event that the database or Redis could not serve, logged once."""
+    event = getattr(request, "event", None) or {}
+    current_app.logger.warning("socket %s answered busy: %s", event.get("message"), error)
+    return {"error": _("The service is busy. Please try again in a moment."), "code": BUSY}
+
+
+def outage_ack(environ: dict, event: str, error: Exception) -> dict:
+    """busy_ack for an event whose session could not be read: no request, the browser's language."""
+    from flask_babel import force_locale
+    from werkzeug.datastructures import LanguageAccept
+    from werkzeug.http import parse_accept_header
+
+    app = environ["flask.app"]
+    languages = app.config["LANGUAGES"]
+    accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+    with app.app_context(), force_locale(accepted.best_match(languages) or languages[0]):
+        app.logger.warning("socket %s answered busy: %s", event, error)
+        return {"error": _("The service is busy. Please try again in a moment."), "code": BUSY}

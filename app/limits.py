@@ -225,4 +225,9 @@ def init_app(app: Flask) -> None:
     in_byte_units(app.config["RATELIMIT_GIF_BYTES"])  # a setting that is not one stops the start
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+        if app.config.get("REDIS_URL") and not app.config.get("RATELIMIT_STORAGE_OPTIONS"):
+            from .redis_cluster import bounded
+
+            # Counting must not hold an answer for long in an outage; it goes on uncounted.
+            app.config["RATELIMIT_STORAGE_OPTIONS"] = bounded()
     limiter.init_app(app)

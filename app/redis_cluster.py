@@ -19,14 +19,22 @@ def enabled(app: Flask) -> bool:
     return bool(app.config.get("REDIS_URL"))
 
 
+def bounded() -> dict:
+    """redis-py options for a client that fails within seconds and heals by itself."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    # One retry, at once: a connection that died with a restarted Redis is replaced and the
+    # command goes through. redis-py's default (10 retries, up to 1 s apart) spends about
+    # 5 s on each command of an outage, so a socket event doing three was never answered.
+    return {"socket_timeout": 2, "socket_connect_timeout": 1, "retry": Retry(NoBackoff(), 1)}
+
+
 def connect(url: str):
     """A client for the shared Redis: strings in and out, bounded waits."""
     import redis
 
-    # Bounded waits: an outage answers 503 in seconds; redis-py reconnects by itself after.
-    return redis.Redis.from_url(
-        url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2
-    )
+    return redis.Redis.from_url(url, decode_responses=True, **bounded())
 
 
 def unavailable_on_error(method):
@@ -46,7 +54,16 @@ def unavailable_on_error(method):
 def socketio_options(app: Flask) -> dict:
     """Flask-SocketIO's init_app arguments: the message queue, or none at all."""
     if enabled(app):
-        return {"message_queue": app.config["REDIS_URL"], "channel": CHANNEL}
+        from socketio import RedisManager
+
+        from .patches import socketio_queue
+
+        socketio_queue.install()  # back on the channel within a second of an outage
+        url = app.config["REDIS_URL"]
+        # No read timeout: the listener waits on its channel for as long as nobody speaks.
+        options = {key: value for key, value in bounded().items() if key != "socket_timeout"}
+        manager = RedisManager(url, channel=CHANNEL, redis_options=options)
+        return {"message_queue": url, "client_manager": manager}
     # The SocketIO object outlives each app: say "no queue" so an earlier app's stays behind.
     return {"message_queue": None, "client_manager": None}
 
@@ -55,6 +72,7 @@ def init_app(app: Flask) -> None:
     """Keep presence and deadlines in Redis when REDIS_URL is set; starts nothing."""
     from .redis_deadlines import RedisDeadlines
     from .redis_presence import RedisPresence
+    from .redis_recovery import Recovery
 
     client = connect(app.config["REDIS_URL"])
     host = uuid.uuid4().hex  # this process, in the records of who holds which socket
@@ -63,6 +81,7 @@ def init_app(app: Flask) -> None:
         client, host, heartbeat_seconds=app.config["REDIS_HEARTBEAT_SECONDS"]
     )
     app.extensions["deadlines"] = RedisDeadlines(client)
+    app.extensions["redis_recovery"] = Recovery(client)
     app.register_error_handler(InternalServerError, _outage_before_request)
 
 
@@ -96,7 +115,8 @@ def start(app: Flask) -> None:
 
 
 def watch(app: Flask, rounds: int | None = None) -> None:
-    """Beat, reap dead processes and run due deadlines, every REDIS_POLL_SECONDS.
+    """Rebuild a Redis found empty, beat, reap dead processes and run due deadlines,
+    every REDIS_POLL_SECONDS.
 
     `rounds` bounds the loop for tests; a server runs it for its whole life.
     """
@@ -104,6 +124,7 @@ def watch(app: Flask, rounds: int | None = None) -> None:
 
     presence = app.extensions["presence"]
     deadlines = app.extensions["deadlines"]
+    recovery = app.extensions["redis_recovery"]
     beat_every = app.config["REDIS_HEARTBEAT_SECONDS"]
     poll = app.config["REDIS_POLL_SECONDS"]
     since_beat = beat_every
@@ -112,6 +133,8 @@ def watch(app: Flask, rounds: int | None = None) -> None:
     while rounds is None or done < rounds:
         done += 1
         try:
+            if recovery.recover_if_replaced(app):
+                since_beat = 0  # rebuilding beat already
             if since_beat >= beat_every:
                 since_beat = 0
                 presence.beat()

@@ -7,6 +7,8 @@ handle, display name), `user:<key>:rooms` (set: the rooms a visitor has a place 
 sockets there), `sid:<sid>` (hash: room, key, host), `host:<host>:sids` (set), `host:<host>:alive`
 (the heartbeat, with a TTL), `hosts` (set of processes that have held sockets), `joins` (counter).
 As in MemoryPresence, a visitor whose last socket left keeps their place until `drop`.
+Each process also keeps `seats`, its own sockets' places, to put them back in a Redis that
+restarted empty (app/redis_recovery.py): presence is rebuilt from the live processes.
 The scripts build keys from the prefix, so one Redis (or a Sentinel pair) serves, not a Cluster.
 """
 
@@ -100,6 +102,8 @@ class RedisPresence:
         self._leave = client.register_script(_LEAVE)
         self._forget = client.register_script(_FORGET)
         self._drop = client.register_script(_DROP)
+        # sid -> (room, user key, color, handle, name): this process's sockets, as joined.
+        self.seats: dict[str, tuple] = {}
 
     def _room(self, room: str, part: str) -> str:
         return f"{self.prefix}room:{room}:{part}"
@@ -126,11 +130,20 @@ class RedisPresence:
         result = self._join(args=args)
         if result == -1:
             raise RoomFull(room)
+        self.seats[sid] = (room, user_key, color, handle, name)
         return result == 1
+
+    @unavailable_on_error
+    def restore(self, seats: dict[str, tuple]) -> None:
+        """Put these sockets back in their rooms, as they were, capacity counted again."""
+        for sid, (room, user_key, color, handle, name) in seats.items():
+            args = [self.prefix, room, sid, user_key, color, "", self.host, self.alive_seconds]
+            self._join(args=[*args, handle or "", name or ""])
 
     @unavailable_on_error
     def leave(self, sid: str) -> Departure | None:
         """Take socket sid out of its room on any process, keeping the place; None if in none."""
+        self.seats.pop(sid, None)
         result = self._leave(args=[self.prefix, sid])
         if not result:
             return None
@@ -192,6 +205,9 @@ class RedisPresence:
     def rename(self, user_key: str, name: str | None) -> list[str]:
         """Give the visitor a new display name wherever they are; the rooms they are in."""
         rooms = sorted(self.redis.smembers(f"{self.prefix}user:{user_key}:rooms"))
+        for sid, (room, key, color, handle, _name) in list(self.seats.items()):
+            if key == user_key:
+                self.seats[sid] = (room, key, color, handle, name)
         with self.redis.pipeline() as pipe:
             for room in rooms:
                 pipe.hset(self._room(room, "names"), user_key, name or "")
@@ -205,7 +221,10 @@ class RedisPresence:
     @unavailable_on_error
     def forget(self, room: str) -> list[str]:
         """Drop a deleted room; returns the sockets that were in it, on every process."""
-        return list(self._forget(args=[self.prefix, room]))
+        sids = list(self._forget(args=[self.prefix, room]))
+        for sid in sids:
+            self.seats.pop(sid, None)
+        return sids
 
     # Heartbeats: a process that stops beating takes its people with it.
 

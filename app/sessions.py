@@ -59,10 +59,10 @@ def session_config(app) -> dict:
     elif kind == "redis" and config.get("SESSION_REDIS") is None:
         import redis
 
+        from .redis_cluster import bounded
+
         # Bytes, not strings: Flask-Session stores its own encoding.
-        chosen["SESSION_REDIS"] = redis.Redis.from_url(
-            config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=2
-        )
+        chosen["SESSION_REDIS"] = redis.Redis.from_url(config["REDIS_URL"], **bounded())
     elif kind == "mongodb":
         client = config.get("SESSION_MONGODB") or store_client
         if not _is_pymongo_client(client):
@@ -99,6 +99,8 @@ def init_sessions(app) -> None:
         server_session.init_app(app)
     _secure_over_https(app.session_interface)
     _save_only_what_is_needed(app.session_interface)
+    if app.config["SESSION_TYPE"] == "redis":
+        _unreadable_is_unavailable(app.session_interface)
     if app.config["SESSION_TYPE"] == "mongodb":
         create_session_indexes(app.session_interface.store)
 
@@ -120,6 +122,30 @@ def _save_only_what_is_needed(interface) -> None:
             _answer_unavailable(response)
 
     interface.save_session = save_session
+
+
+def _unreadable_is_unavailable(interface) -> None:
+    """Sessions in Redis (asked for by SESSION_TYPE) during an outage: a 503 or a busy ack.
+
+    The first read in a request raises StoreUnavailable, answered like any outage; later
+    reads in the same request (the error page's) get an empty read-only session.
+    """
+    import redis
+
+    from .store import StoreUnavailable
+
+    opened = interface.open_session
+
+    def open_session(app, request):
+        if getattr(request, "session_unreadable", False):
+            return None  # Flask then makes a null session, which is never saved
+        try:
+            return opened(app, request)
+        except redis.RedisError as error:
+            request.session_unreadable = True
+            raise StoreUnavailable(f"sessions in redis: {error}") from error
+
+    interface.open_session = open_session
 
 
 def _answer_unavailable(response) -> None:
