@@ -146,6 +146,8 @@ def _store_unavailable(error: StoreUnavailable):
     message = _("The service is busy. Please try again in a moment.")
     if wants_json():
         response = make_response(jsonify(error=message, code=BUSY), 503)
+    elif getattr(request, "session_unreadable", False):  # the page's layout would read it
+        response = make_response(message, 503, {"Content-Type": "text/plain; charset=utf-8"})
     else:
         response = make_response(error_response(message, 503))
     response.headers["Retry-After"] = "5"

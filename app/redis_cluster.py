@@ -4,8 +4,7 @@ import functools
 import logging
 import uuid
 
-from flask import Flask, Response
-from werkzeug.exceptions import InternalServerError
+from flask import Flask
 
 from .store import StoreUnavailable
 
@@ -82,29 +81,6 @@ def init_app(app: Flask) -> None:
     )
     app.extensions["deadlines"] = RedisDeadlines(client)
     app.extensions["redis_recovery"] = Recovery(client)
-    app.register_error_handler(InternalServerError, _outage_before_request)
-
-
-def _outage_before_request(error: InternalServerError):
-    """Sessions in Redis fail before any view runs: answer that 503 too, without a session."""
-    import redis
-    from flask import current_app, jsonify, request
-    from flask_babel import force_locale
-    from flask_babel import gettext as _
-
-    from .errors import error_response, wants_json
-
-    if not isinstance(error.original_exception, redis.RedisError | StoreUnavailable):
-        return error_response(error.description, 500)
-    # The language is kept in the session, which could not be read: take the browser's.
-    languages = current_app.config["LANGUAGES"]
-    with force_locale(request.accept_languages.best_match(languages) or languages[0]):
-        message = _("The service is busy. Please try again in a moment.")
-    # Not the error page: with no session, the layout cannot be drawn.
-    response = jsonify(error=message) if wants_json() else Response(message, mimetype="text/plain")
-    response.status_code = 503
-    response.headers["Retry-After"] = "5"
-    return response
 
 
 def start(app: Flask) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cachelib import FileSystemCache
 from flask import current_app, has_request_context, request
+from flask.sessions import NullSession
 from flask_babel import gettext as _
 
 from . import config as defaults
@@ -124,26 +125,38 @@ def _save_only_what_is_needed(interface) -> None:
     interface.save_session = save_session
 
 
+class UnreadableSession(NullSession):
+    """The session of a request whose session store could not be read: any use is busy."""
+
+    def __init__(self, error: Exception):
+        super().__init__()
+        self.error = error
+
+    def _unavailable(self, *_args, **_kwargs):
+        from .store import StoreUnavailable
+
+        raise StoreUnavailable(f"sessions: {self.error}")
+
+    __getitem__ = __setitem__ = __delitem__ = __contains__ = __iter__ = _unavailable
+    get = setdefault = pop = update = clear = keys = items = values = _unavailable
+
+
 def _unreadable_is_unavailable(interface) -> None:
     """Sessions in Redis (asked for by SESSION_TYPE) during an outage: a 503 or a busy ack.
 
-    The first read in a request raises StoreUnavailable, answered like any outage; later
-    reads in the same request (the error page's) get an empty read-only session.
+    Flask opens the session before any handler can answer a failure, and a socket event's
+    before its handler's try; so the failure waits in the session, raised when it is read.
     """
     import redis
-
-    from .store import StoreUnavailable
 
     opened = interface.open_session
 
     def open_session(app, request):
-        if getattr(request, "session_unreadable", False):
-            return None  # Flask then makes a null session, which is never saved
         try:
             return opened(app, request)
         except redis.RedisError as error:
-            request.session_unreadable = True
-            raise StoreUnavailable(f"sessions in redis: {error}") from error
+            request.session_unreadable = True  # its answer cannot read it (language, page)
+            return UnreadableSession(error)  # a null session: never saved
 
     interface.open_session = open_session
 
