@@ -87,6 +87,18 @@ def test_recovery_notices_an_emptied_redis_and_reschedules_rooms(make_app, redis
     assert ("delete-if-empty", away.id, None) not in due
 
 
+def test_another_server_holding_our_generation_is_noticed_by_its_run_id(make_app, redis_server):  # noqa: F811
+    # A replica that took over has the generation key, replicated, but not every last write.
+    app = make_app()
+    recovery = app.extensions["redis_recovery"]
+    recovery.recover_if_replaced(app)
+    generation = redis_server.client().get("gifchat:generation")
+    redis_server.kill()
+    redis_server.start()
+    redis_server.client().set("gifchat:generation", generation)
+    assert recovery.recover_if_replaced(app) is True
+
+
 def _decode(member: str):
     import json
 
