@@ -29,11 +29,41 @@ def bounded() -> dict:
     return {"socket_timeout": 2, "socket_connect_timeout": 1, "retry": Retry(NoBackoff(), 1)}
 
 
-def connect(url: str):
-    """A client for the shared Redis: strings in and out, bounded waits."""
+def connect(url: str, decode_responses: bool = True):
+    """A client for the shared Redis (strings in and out), with bounded waits.
+
+    `redis+sentinel://host:port,host:port/db/service` (python-socketio's form) asks those
+    Sentinels for the service's master on every new connection: a replica promoted in its
+    place is found by the next retry.
+    """
     import redis
 
-    return redis.Redis.from_url(url, decode_responses=True, **bounded())
+    if _is_sentinel(url):
+        from redis.sentinel import Sentinel
+        from socketio.redis_manager import parse_redis_sentinel_url
+
+        sentinels, service, options = parse_redis_sentinel_url(url)
+        asking = {"socket_timeout": 1, "socket_connect_timeout": 1}
+        sentinel = Sentinel(sentinels, sentinel_kwargs=asking, **options, **bounded())
+        # The message queue's default service, so that one URL means one server to both.
+        return sentinel.master_for(service or CHANNEL, decode_responses=decode_responses)
+    return redis.Redis.from_url(url, decode_responses=decode_responses, **bounded())
+
+
+def _is_sentinel(url: str) -> bool:
+    return url.startswith("redis+sentinel://")
+
+
+def limits_storage(url: str) -> tuple[str, dict]:
+    """The storage URI and options for `limits` that reach the same Redis as `url`."""
+    if not _is_sentinel(url):
+        return url, bounded()
+    from socketio.redis_manager import parse_redis_sentinel_url
+
+    # limits names the service where python-socketio names the database, then the service.
+    sentinels, service, options = parse_redis_sentinel_url(url)
+    hosts = ",".join(f"{host}:{port}" for host, port in sentinels)
+    return f"redis+sentinel://{hosts}/{service or CHANNEL}", {**options, **bounded()}
 
 
 def unavailable_on_error(method):

@@ -58,12 +58,10 @@ def session_config(app) -> dict:
             mode=0o600,
         )
     elif kind == "redis" and config.get("SESSION_REDIS") is None:
-        import redis
-
-        from .redis_cluster import bounded
+        from .redis_cluster import connect
 
         # Bytes, not strings: Flask-Session stores its own encoding.
-        chosen["SESSION_REDIS"] = redis.Redis.from_url(config["REDIS_URL"], **bounded())
+        chosen["SESSION_REDIS"] = connect(config["REDIS_URL"], decode_responses=False)
     elif kind == "mongodb":
         client = config.get("SESSION_MONGODB") or store_client
         if not _is_pymongo_client(client):

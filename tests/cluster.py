@@ -35,26 +35,37 @@ def redis_server_or_skip() -> str:
 
 
 class RedisServer:
-    """`redis-server` on a free loopback port, keeping nothing on disk, in `folder`."""
+    """`redis-server` on a free loopback port, keeping nothing on disk, in `folder`.
 
-    def __init__(self, folder: Path):
+    `options` go on its command line (`["--replicaof", host, port]`); with `sentinel`, the
+    lines of a Sentinel's configuration, it runs as a Sentinel.
+    """
+
+    def __init__(self, folder: Path, options=(), sentinel: str | None = None):
         self.folder = folder
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.options = list(options)
+        self.sentinel = sentinel
         self.process = None
 
     def start(self) -> None:
         import redis
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        command = [
-            redis_server_or_skip(),
+        command = [redis_server_or_skip()]
+        if self.sentinel is not None:
+            config = self.folder / "sentinel.conf"  # a Sentinel rewrites its own
+            config.write_text(self.sentinel)
+            command += [str(config), "--sentinel"]
+        command += [
             "--port", str(self.port),
             "--bind", "127.0.0.1",
             "--save", "",
             "--appendonly", "no",
             "--dir", str(self.folder),
             "--logfile", str(self.folder / "redis.log"),
+            *self.options,
         ]  # fmt: skip
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + REDIS_START_TIMEOUT
