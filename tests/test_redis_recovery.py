@@ -162,3 +162,12 @@ def test_the_queue_patch_undoes_itself():
         assert RedisManager._redis_listen_with_retries is not socketio_queue.listen_with_retries
     finally:
         socketio_queue.install()
+
+
+def test_a_sentinel_url_reaches_the_same_service_for_rate_limits():
+    from app.redis_cluster import limits_storage
+
+    uri, options = limits_storage("redis+sentinel://s1:26379,s2:26380/2/chat")
+    assert uri == "redis+sentinel://s1:26379,s2:26380/chat"
+    assert options["db"] == 2 and options["socket_connect_timeout"] == 1
+    assert limits_storage("redis://r:6379/0")[0] == "redis://r:6379/0"
