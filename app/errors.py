@@ -181,17 +181,3 @@ def busy_ack(error: Exception) -> dict:
     event = getattr(request, "event", None) or {}
     current_app.logger.warning("socket %s answered busy: %s", event.get("message"), error)
     return {"error": _("The service is busy. Please try again in a moment."), "code": BUSY}
-
-
-def outage_ack(environ: dict, event: str, error: Exception) -> dict:
-    """busy_ack for an event whose session could not be read: no request, the browser's language."""
-    from flask_babel import force_locale
-    from werkzeug.datastructures import LanguageAccept
-    from werkzeug.http import parse_accept_header
-
-    app = environ["flask.app"]
-    languages = app.config["LANGUAGES"]
-    accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
-    with app.app_context(), force_locale(accepted.best_match(languages) or languages[0]):
-        app.logger.warning("socket %s answered busy: %s", event, error)
-        return {"error": _("The service is busy. Please try again in a moment."), "code": BUSY}

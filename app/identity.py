@@ -75,21 +75,6 @@ def is_handle(value) -> bool:
 class VisitorNamespace(Namespace):
     """A Socket.IO namespace for visitors who have loaded a page, and so have a color."""
 
-    def trigger_event(self, event, *args):
-        """Run the handler; a session store that cannot be read (SESSION_TYPE "redis" in an
-        outage) fails before any handler runs, and is answered busy too, not left unacked."""
-        from .store import StoreUnavailable
-
-        try:
-            return super().trigger_event(event, *args)
-        except StoreUnavailable as error:
-            if event == "connect":
-                return False
-            from .errors import outage_ack
-
-            environ = self.socketio.server.get_environ(args[0], namespace=self.namespace)
-            return outage_ack(environ, event, error)
-
     def on_connect(self, auth=None):
         if current_color() is None:
             raise ConnectionRefusedError("no session")
