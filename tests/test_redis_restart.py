@@ -158,7 +158,11 @@ def test_sessions_kept_in_redis_when_asked_are_answered_busy_in_an_outage(tmp_pa
         assert "Traceback" not in log and "answered busy" in log, log
         redis.start()
         assert wait_for(lambda: ready(server), seconds=RECOVERY)
-        newcomer = people()  # what was in that Redis is gone, as its operator chose
+        # What was in that Redis is gone, as its operator chose: the page is told to reload,
+        # not that the service is busy.
+        ack = a.call("join", room_id)
+        assert ack["error"] == "방문이 끝났습니다. 페이지를 새로 고쳐 다시 들어오세요.", ack
+        newcomer = people()
         assert newcomer.get(f"/room/{room_id}").status_code == 200
         people.close()
         server.assert_healthy(since=start)
