@@ -14,7 +14,7 @@ UPLOAD_FOLDER = str(PROJECT_ROOT / "uploads")
 # Several processes as one server: unset, one process keeps everything in memory.
 REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0; every process given it shares it
 REDIS_HEARTBEAT_SECONDS = 5  # three missed beats and a process's people leave their rooms
-REDIS_POLL_SECONDS = 0.5  # how often each process looks for due deadlines
+REDIS_POLL_SECONDS = 0.5  # how often each process looks for due deadlines and a restarted Redis
 
 # Rooms and chats.
 ROOM_EMPTY_GRACE_SECONDS = 10  # counted from a visitor's exit, once it is final

@@ -137,8 +137,21 @@ def _back() -> str:
     return request.referrer if _same_site(request.referrer) else url_for("rooms.lobby")
 
 
+BUSY = "busy"  # the code of every answer given because the database or Redis is unavailable
+
+
 def _store_unavailable(error: StoreUnavailable):
-    return error_response(_("The service is busy. Please try again in a moment."), 503)
+    # Answered, so one line without a traceback: an outage would otherwise flood the log.
+    current_app.logger.warning("%s %s answered 503: %s", request.method, request.path, error)
+    message = _("The service is busy. Please try again in a moment.")
+    if wants_json():
+        response = make_response(jsonify(error=message, code=BUSY), 503)
+    elif getattr(request, "session_unreadable", False):  # the page's layout would read it
+        response = make_response(message, 503, {"Content-Type": "text/plain; charset=utf-8"})
+    else:
+        response = make_response(error_response(message, 503))
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def _same_site(url: str | None) -> bool:
@@ -158,6 +171,13 @@ def socket_error(error: Exception) -> dict:
     if isinstance(error, Refused):
         return {"error": error.message}
     if isinstance(error, StoreUnavailable):
-        return {"error": _("The service is busy. Please try again in a moment.")}
+        return busy_ack(error)
     current_app.logger.exception("socket event failed", exc_info=error)
     return {"error": _("Something went wrong.")}
+
+
+def busy_ack(error: Exception) -> dict:
+    """The ack of a socket event that the database or Redis could not serve, logged once."""
+    event = getattr(request, "event", None) or {}
+    current_app.logger.warning("socket %s answered busy: %s", event.get("message"), error)
+    return {"error": _("The service is busy. Please try again in a moment."), "code": BUSY}

@@ -224,5 +224,12 @@ def init_app(app: Flask) -> None:
     """Count in REDIS_URL's Redis when there is one (every process shares it), else in memory."""
     in_byte_units(app.config["RATELIMIT_GIF_BYTES"])  # a setting that is not one stops the start
     if not app.config.get("RATELIMIT_STORAGE_URI"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+        if app.config.get("REDIS_URL"):
+            from .redis_cluster import limits_storage
+
+            # Bounded waits: counting must not hold an answer for long in an outage.
+            uri, options = limits_storage(app.config["REDIS_URL"])
+            app.config["RATELIMIT_STORAGE_URI"] = uri
+            app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", options)
     limiter.init_app(app)

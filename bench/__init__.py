@@ -12,5 +12,6 @@ BENCHMARKS = (
     "gifs",
     "cluster",
     "cluster_loadgen",
+    "redis_restart",
     "original",
 )

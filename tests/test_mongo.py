@@ -199,6 +199,20 @@ def test_sessions_default_to_sqlite(app):
     assert chosen["SESSION_SQLITE_PATH"].startswith(app.instance_path)
 
 
+def test_sessions_stay_in_sqlite_beside_redis(app):
+    # A Redis restarted empty must not log everyone out: it keeps only what can be rebuilt.
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    assert session_config(app)["SESSION_TYPE"] == "sqlite"
+
+
+def test_sessions_go_to_redis_only_when_asked(app):
+    app.config.update(REDIS_URL="redis://127.0.0.1:1/0", SESSION_TYPE="redis")
+    chosen = session_config(app)
+    assert chosen["SESSION_TYPE"] == "redis"
+    assert chosen["SESSION_REDIS"].connection_pool.connection_kwargs["port"] == 1
+    chosen["SESSION_REDIS"].close()
+
+
 def test_sessions_go_to_mongodb_through_the_stores_client(app, real_client):
     app.config["MONGO_URI"] = "mongodb://localhost:1/chatdb"
     app.extensions["store"] = MongoStore(real_client, "chatdb")

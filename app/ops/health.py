@@ -35,3 +35,13 @@ def _checks():
     yield "store", current_app.extensions["store"].ping
     if "redis" in current_app.extensions:  # set up by app.redis_cluster when REDIS_URL is set
         yield "redis", current_app.extensions["redis"].ping
+        yield "queue", _queue_listening
+
+
+def _queue_listening() -> None:
+    """Raise unless this process hears the others: on the message queue's channel."""
+    from ..extensions import socketio
+    from ..patches.socketio_queue import listening
+
+    if listening(socketio.server.manager) is False:
+        raise ConnectionError("not subscribed to the message queue")

@@ -149,3 +149,17 @@ def watch_existing_rooms() -> None:
     """At start-up nobody is in any room yet: give each the empty-room grace period."""
     for room in get_store().list_rooms():
         watch_empty(room.id)
+
+
+def reschedule_rooms() -> None:
+    """After Redis lost its deadlines: each empty room waits out its grace again, and each
+    room whose owner is away its hand-over. Both look again when due, so a process that
+    has not yet put its people back makes no room go too early."""
+    presence = get_presence()
+    grace = current_app.config["ROOM_EMPTY_GRACE_SECONDS"]
+    for room in get_store().list_rooms():
+        keys = {person.user_key for person in presence.people(room.id)}
+        if not keys:
+            watch_empty(room.id)
+        elif room.owner_key is not None and room.owner_key not in keys:
+            get_deadlines().schedule("hand-over", room.id, grace, arg=room.owner_key)
