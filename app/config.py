@@ -59,6 +59,12 @@ BODY_TIMEOUT = 10  # seconds a read of a body may wait for data, under gunicorn 
 # Requests in progress from one address, websockets and long-polls included: a browser holds
 # about 6 per site plus a socket per tab; beyond this, 429.
 MAX_CONNECTIONS_PER_ADDRESS = 50
+# An answer the client stops taking (a GIF download that is never read, say) is cut off after
+# this long without progress, so it holds no connection, buffer or file for longer.
+SEND_TIMEOUT_SECONDS = 30
+# Behind nginx, with its `internal` location for the upload folder (deploy/nginx.conf.template):
+# GIF files are named to nginx in X-Accel-Redirect, which sends them. None: the app sends them.
+MEDIA_ACCEL_REDIRECT = None  # e.g. "/_media/"
 
 # Sessions (Flask-Session) and cookies.
 SESSION_TYPE = None  # chosen by app.sessions: SQLite under instance/, or MongoDB

@@ -1,19 +1,17 @@
 """Posting messages and GIFs, reading history, and serving GIFs."""
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 
 from .. import limits
-from ..errors import Refused, json_error, json_only
+from ..errors import Refused, json_only
 from ..identity import user_key
 from ..payload import fields
 from ..rooms import service as rooms
-from ..store import get_store, is_id
-from . import actions, gifs, service
+from ..store import is_id
+from . import actions, downloads, gifs, service
 
 bp = Blueprint("chat", __name__)
-
-ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/room/<room_id>/chats")
@@ -90,16 +88,5 @@ def recent_gifs(room_id):
 
 @bp.get("/gif/<name>")
 def gif(name):
-    """A stored GIF: never sniffed as anything else, cached for good (names are never reused)."""
-    media = get_store().open_media(name)
-    if media is None:
-        # No page: an <img> asked, and a page would start a session for nobody.
-        return json_error(_("No such GIF."), 404)
-    response = current_app.response_class(media.data, mimetype="image/gif")
-    response.set_etag(media.etag)
-    response.last_modified = media.created_at
-    response.cache_control.public = True
-    response.cache_control.max_age = ONE_YEAR
-    response.cache_control.immutable = True
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response.make_conditional(request)
+    """A stored GIF, for those who may see it (app/chat/downloads.py)."""
+    return downloads.serve(name)

@@ -227,11 +227,12 @@ class SQLiteStore(Store):
         rows = self.db.query("SELECT room, created_at FROM media WHERE name = ?", (name,))
         if not rows:
             return None
-        try:
-            data = (self.media_folder / name).read_bytes()
-        except FileNotFoundError:
+        path = self.media_folder / name
+        if not path.is_file():
             return None
-        return Media(name, data, datetime.fromisoformat(rows[0]["created_at"]), rows[0]["room"])
+        # Named, not read: it is served from disk a piece at a time (app/chat/downloads.py).
+        created = datetime.fromisoformat(rows[0]["created_at"])
+        return Media(name, b"", created, rows[0]["room"], path=str(path))
 
     def _ping(self):
         # Taking the write lock tells a locked or read-only file from a healthy one.
