@@ -6,12 +6,16 @@ that sent it. Everyone else gets the 404 an unknown name gets: nothing confirms 
 """
 
 import io
+import select
+import socket
+from contextlib import suppress
 
 from flask import current_app, request, session
 from flask_babel import gettext as _
 from werkzeug.wsgi import wrap_file
 
 from ..errors import json_error
+from ..guards import raw_socket
 from ..identity import user_key
 from ..store import Media, get_store
 
@@ -58,7 +62,11 @@ def _streamed(media: Media):
     # The server closes the file when the answer ends. BytesIO starts out sharing the bytes it
     # is given: a document's GIF is not copied either (the driver has read it whole, though).
     source = open(media.path, "rb") if media.path else io.BytesIO(media.data)  # noqa: SIM115
-    response.response = wrap_file(request.environ, source)
+    sock = raw_socket(request.environ)
+    if sock is None:  # tests, the development server: nothing to pace
+        response.response = wrap_file(request.environ, source)
+    else:
+        response.response = Paced(source, sock, current_app.config["SEND_TIMEOUT_SECONDS"])
     response.direct_passthrough = True
     response.content_length = media.size
     return response
@@ -76,3 +84,39 @@ def _conditional(response, media: Media):
     response.set_etag(media.etag)
     response.last_modified = media.created_at
     return response.make_conditional(request)
+
+
+class Paced:
+    """A file's blocks, each handed to the server only once the client can take it.
+
+    A client that takes nothing for `timeout` seconds is let go here, quietly: the server's own
+    write would wait as long and then fail with a traceback (gunicorn logs a timed-out send).
+    """
+
+    BLOCK = 64 * 1024
+
+    def __init__(self, source, sock, timeout: float):
+        self.source = source
+        self.sock = sock
+        self.timeout = timeout
+
+    def __iter__(self):
+        while True:
+            if not self._writable():
+                with suppress(OSError):  # the server's next write ends the connection
+                    self.sock.shutdown(socket.SHUT_RDWR)
+                return
+            block = self.source.read(self.BLOCK)
+            if not block:
+                return
+            yield block
+
+    def _writable(self) -> bool:
+        try:
+            # Green under eventlet and gevent: this request waits, nobody else does.
+            return bool(select.select([], [self.sock], [], self.timeout)[1])
+        except (ValueError, OSError):  # beyond select's descriptors: the server's timeout
+            return True
+
+    def close(self) -> None:
+        self.source.close()
