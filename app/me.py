@@ -5,6 +5,7 @@ import unicodedata
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from . import limits
 from .errors import Refused
 from .extensions import socketio
 from .i18n import is_local_path
@@ -45,6 +46,7 @@ def show():
 
 
 @bp.post("/me")
+@limits.renames
 def rename():
     """Choose a display name (JSON or form field `name`); rooms and lobbies hear of it live."""
     payload = fields()

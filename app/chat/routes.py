@@ -9,7 +9,7 @@ from ..identity import user_key
 from ..payload import fields
 from ..rooms import service as rooms
 from ..store import is_id
-from . import actions, downloads, gifs, service
+from . import actions, downloads, gifs, media, service
 
 bp = Blueprint("chat", __name__)
 
@@ -43,6 +43,7 @@ def post_chat(room_id):
 
 @bp.delete("/room/<room_id>/chat/<chat_id>")
 @json_only
+@limits.deletes_per_address
 @limits.chat_deletes
 def delete_chat(room_id, chat_id):
     """Its author or the room's owner deletes a message for everyone."""
@@ -54,6 +55,7 @@ def delete_chat(room_id, chat_id):
 
 @bp.post("/room/<room_id>/chat/<chat_id>/reactions")
 @json_only
+@limits.reactions_per_address
 @limits.reactions
 def react(room_id, chat_id):
     """Toggle this visitor's reaction {"emoji": ...} to a message; the counts after it."""
@@ -64,6 +66,7 @@ def react(room_id, chat_id):
 
 
 @bp.post("/room/<room_id>/gif")
+@media.decoder_first
 @limits.gif_per_address
 @limits.gif_uploads
 @limits.gif_bytes
