@@ -71,6 +71,11 @@ class Store(ABC):
         return self._find_rooms()
 
     @guarded
+    def owned_rooms(self, owner_key: str) -> list[Room]:
+        """The rooms owner_key owns, by an index: never a read of every room."""
+        return self._find_owned_rooms(owner_key) if isinstance(owner_key, str) else []
+
+    @guarded
     def set_owner(
         self,
         room_id: str,
@@ -253,6 +258,9 @@ class Store(ABC):
     @abstractmethod
     def _find_rooms(self) -> list[Room]:
         """Every room, oldest first (by creation, then id)."""
+
+    @abstractmethod
+    def _find_owned_rooms(self, owner_key: str) -> list[Room]: ...
 
     @abstractmethod
     def _set_owner(

@@ -83,6 +83,7 @@ class MongoStore(Store):
         self._rooms.create_index(
             [("createdAt", ASCENDING), ("_id", ASCENDING)], name="rooms_by_created"
         )
+        self._rooms.create_index([("ownerKey", ASCENDING)], name="rooms_by_owner")
         self._media.create_index([("room", ASCENDING)], name="media_by_room")
         gifs = {"partialFilterExpression": {"gif": {"$exists": True}}}
         self._chats.create_index([("gif", ASCENDING)], name="chats_by_gif", **gifs)
@@ -110,6 +111,9 @@ class MongoStore(Store):
 
     def _find_rooms(self):
         return [_room(doc) for doc in self._rooms.find().sort([("createdAt", 1), ("_id", 1)])]
+
+    def _find_owned_rooms(self, owner_key):
+        return [_room(doc) for doc in self._rooms.find({"ownerKey": owner_key})]
 
     def _update_room(self, room_id, update) -> Room | None:
         after = ReturnDocument.AFTER
