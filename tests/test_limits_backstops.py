@@ -144,6 +144,9 @@ def test_new_sessions_per_address_are_bounded_and_the_refused_not_stored(
     assert refused.status_code == 429 and 1 <= retry_after(refused) <= 61
     assert "Set-Cookie" not in refused.headers
     assert refused.json["error"]
+    page = client.get("/")  # a browser gets the error page, and no cookie either
+    assert page.status_code == 429 and "Set-Cookie" not in page.headers
+    assert retry_after(page) >= 1
     assert first.client.get("/").status_code == 200  # a visitor already known is not new
     assert client.get("/", environ_base=OTHER_ADDRESS).status_code == 200
     clock.advance(61)
