@@ -62,6 +62,7 @@ def create_app(config=None) -> Flask:
     from .rooms import participants
     from .rooms.routes import bp as rooms_bp
 
+    app.before_request(socket_limits.check_new_session)  # before a new session is named
     app.before_request(identity.ensure_color)
     app.register_blueprint(rooms_bp)
     app.register_blueprint(chat_bp)

@@ -72,6 +72,14 @@ def _page_heading(status: int) -> str:
 
 
 def _refused(refusal: Refused):
+    response = make_response(_refusal_answer(refusal))
+    wait = getattr(refusal, "retry_after", None)
+    if wait:  # a limit counted outside Flask-Limiter says how long, as its refusals do
+        response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _refusal_answer(refusal: Refused):
     view = current_app.view_functions.get(request.endpoint)
     how = getattr(view, "refusals", None)
     if how == "json":

@@ -31,6 +31,11 @@ def ensure_color() -> None:
         session["handle"] = secrets.token_hex(8)
 
 
+def is_new_visitor() -> bool:
+    """Whether ensure_color is about to name a new session."""
+    return request.endpoint not in _NO_SESSION and "color" not in session
+
+
 def has_identity(session) -> bool:
     """Whether ensure_color named this session: only such a session is worth storing."""
     return "color" in session

@@ -160,6 +160,19 @@ chat_per_address = _limit(
     "chat-address",
     _l("Too many messages were sent from your address."),
 )
+reactions_per_address = _limit(
+    "RATELIMIT_REACTION_PER_ADDRESS",
+    client_address,
+    "reaction-address",
+    _l("Too many reactions were sent from your address."),
+)
+deletes_per_address = _limit(
+    "RATELIMIT_DELETE_PER_ADDRESS",
+    client_address,
+    "delete-address",
+    _l("Too many messages were deleted from your address."),
+)
+renames = _limit("RATELIMIT_NAME", visitor, "name", _l("You are changing your name too often."))
 gif_per_address = _limit(
     "RATELIMIT_GIF_PER_ADDRESS",
     client_address,
@@ -187,8 +200,16 @@ def in_byte_units(setting: str) -> str:
 
 
 def _upload_cost() -> int:
-    """The request's body in BYTES_UNIT blocks; a body of unknown length counts at the cap."""
+    """The request's body in BYTES_UNIT blocks; a body of unknown length counts at the cap.
+
+    A GIF sent again ({"reuse": name}) costs the file's size: it is copied into the room.
+    """
     size = request.content_length
+    if request.is_json:
+        reused = request.get_json(silent=True)
+        name = reused.get("reuse") if isinstance(reused, dict) else None
+        media = get_store().open_media(name) if isinstance(name, str) else None
+        size = media.size if media is not None else 0
     if size is None:
         size = current_app.config["MAX_CONTENT_LENGTH"] or 0
     return max(1, math.ceil(size / BYTES_UNIT))

@@ -5,6 +5,7 @@ import unicodedata
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from . import limits
 from .errors import Refused
 from .extensions import socketio
 from .i18n import is_local_path
@@ -45,12 +46,14 @@ def show():
 
 
 @bp.post("/me")
+@limits.renames
 def rename():
     """Choose a display name (JSON or form field `name`); rooms and lobbies hear of it live."""
     payload = fields()
     name = clean_name(payload.get("name"))
-    session["name"] = name
-    announce_name(name)
+    if name != current_name():  # the same name again is news to nobody
+        session["name"] = name
+        announce_name(name)
     if request.is_json:
         return whoami()
     return redirect(back_to(payload))
@@ -81,7 +84,7 @@ def announce_name(name: str) -> None:
         payload = {**whoami(), "members": members(room_id)}
         socketio.emit("name", payload, namespace="/chat", to=room_id)
     store = get_store()
-    for room in store.list_rooms():
-        if room.owner_key == user_key():
+    for room in store.owned_rooms(user_key()):
+        if room.owner_name != name:  # the same name again tells the lobbies nothing new
             store.set_owner(room.id, room.owner, room.owner_key, name)
             announce_owner(room.id, room.owner, name)

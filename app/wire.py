@@ -25,6 +25,7 @@ DELETE = "deleteChat"  # {"_id", "room"}
 REACTION = "reaction"  # {"_id", "room", "reactions"}, with "mine" to its giver's own sockets
 TYPING = "typing"  # {"user", "on", "name"?}
 NAME = "name"  # a person's new name
+MEMBERS = "members"  # {"room", "members"}: who is present, after a join or exit told quietly
 KICKED = "kicked"  # {"room"}, to the removed person's sockets
 # System notices, each a Chat with "members": join, exit, kick, owner.
 NOTICES = ("join", "exit", "kick", "owner")

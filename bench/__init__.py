@@ -14,4 +14,5 @@ BENCHMARKS = (
     "cluster_loadgen",
     "redis_restart",
     "original",
+    "downloads",
 )

@@ -71,6 +71,7 @@ def test_bombs_and_heavy_gifs_do_not_stall_a_bystander(people):
         watch.stop()
 
     assert bomb == [400]
-    # Two decoders: two heavy but legal GIFs go through, a third may be told to try again.
-    assert heavy.count(201) >= 2 and set(heavy) <= {201, 503}, heavy
+    # One address decodes one GIF at a time, whatever the decoders: the first heavy but legal
+    # GIF goes through, the others wait behind it and may be told to try again.
+    assert heavy.count(201) >= 1 and set(heavy) <= {201, 503}, heavy
     assert watch.worst < baseline + STALL_BOUND, (watch.worst, baseline)

@@ -1,19 +1,17 @@
 """Posting messages and GIFs, reading history, and serving GIFs."""
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 
 from .. import limits
-from ..errors import Refused, json_error, json_only
+from ..errors import Refused, json_only
 from ..identity import user_key
 from ..payload import fields
 from ..rooms import service as rooms
-from ..store import get_store, is_id
-from . import actions, gifs, service
+from ..store import is_id
+from . import actions, downloads, gifs, media, service
 
 bp = Blueprint("chat", __name__)
-
-ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/room/<room_id>/chats")
@@ -45,6 +43,7 @@ def post_chat(room_id):
 
 @bp.delete("/room/<room_id>/chat/<chat_id>")
 @json_only
+@limits.deletes_per_address
 @limits.chat_deletes
 def delete_chat(room_id, chat_id):
     """Its author or the room's owner deletes a message for everyone."""
@@ -56,6 +55,7 @@ def delete_chat(room_id, chat_id):
 
 @bp.post("/room/<room_id>/chat/<chat_id>/reactions")
 @json_only
+@limits.reactions_per_address
 @limits.reactions
 def react(room_id, chat_id):
     """Toggle this visitor's reaction {"emoji": ...} to a message; the counts after it."""
@@ -66,6 +66,7 @@ def react(room_id, chat_id):
 
 
 @bp.post("/room/<room_id>/gif")
+@media.decoder_first
 @limits.gif_per_address
 @limits.gif_uploads
 @limits.gif_bytes
@@ -90,16 +91,5 @@ def recent_gifs(room_id):
 
 @bp.get("/gif/<name>")
 def gif(name):
-    """A stored GIF: never sniffed as anything else, cached for good (names are never reused)."""
-    media = get_store().open_media(name)
-    if media is None:
-        # No page: an <img> asked, and a page would start a session for nobody.
-        return json_error(_("No such GIF."), 404)
-    response = current_app.response_class(media.data, mimetype="image/gif")
-    response.set_etag(media.etag)
-    response.last_modified = media.created_at
-    response.cache_control.public = True
-    response.cache_control.max_age = ONE_YEAR
-    response.cache_control.immutable = True
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response.make_conditional(request)
+    """A stored GIF, for those who may see it (app/chat/downloads.py)."""
+    return downloads.serve(name)

@@ -6,6 +6,7 @@ import time
 from flask import current_app, request, session
 from flask_babel import gettext as _
 
+from .. import socket_limits
 from ..errors import Refused
 from ..extensions import socketio
 from ..identity import current_color, is_handle, user_key
@@ -67,7 +68,7 @@ def relay(data) -> None:
     room_id = presence.room_of(request.sid)
     if room_id is None:
         raise Refused(_("Join a room first."))
-    if not _budget().allow(request.sid):
+    if not _budget().allow(request.sid) or not socket_limits.typing_allowed(request.sid):
         return
     payload = {"user": current_color(), "on": data["on"]}
     name = session.get("name")

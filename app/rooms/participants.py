@@ -4,6 +4,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from .. import wire
 from ..deadlines import get_deadlines
 from ..errors import Refused
 from ..extensions import socketio
@@ -11,6 +12,7 @@ from ..identity import current_color, current_handle, current_name, is_handle, u
 from ..pages import NOTICES
 from ..presence import Person, RoomFull, get_presence
 from ..store import Room, get_store
+from .folding import quiet_exit, quiet_join
 from .service import (
     announce_occupancy,
     check_not_banned,
@@ -51,7 +53,10 @@ def join(room_id, sid: str) -> Room:
     get_deadlines().cancel("delete-if-empty", room.id)
     get_deadlines().cancel("exit", room.id, user_key())  # back within the debounce: a blip
     if first_tab:
-        announce(room.id, "join", me(), skip_sid=sid)
+        if quiet_join(room.id, user_key()):
+            tell_members(room.id, skip_sid=sid)
+        else:
+            announce(room.id, "join", me(), skip_sid=sid)
         announce_occupancy(room.id)
     return room
 
@@ -79,7 +84,10 @@ def finish_exit(room_id: str, departed_key: str) -> None:
     person = get_presence().person(room_id, departed_key)
     if person is None or get_presence().drop(room_id, departed_key) is None:
         return  # back meanwhile, kicked, or the room is gone
-    announce(room_id, "exit", person)
+    if quiet_exit(room_id, departed_key):
+        tell_members(room_id)
+    else:
+        announce(room_id, "exit", person)
     announce_occupancy(room_id)
     if get_presence().count(room_id) == 0:
         watch_empty(room_id)
@@ -124,6 +132,12 @@ def announce(room_id: str, kind: str, person: Person, skip_sid: str | None = Non
     )
     payload = {**chat.to_json(), "members": members(room_id)}
     socketio.emit(kind, payload, namespace="/chat", to=room_id, skip_sid=skip_sid)
+
+
+def tell_members(room_id: str, skip_sid: str | None = None) -> None:
+    """Who is present now, without a notice: a join or exit folded into an earlier one."""
+    payload = {"room": room_id, "members": members(room_id)}
+    wire.to_room(room_id, wire.MEMBERS, payload, skip=[skip_sid] if skip_sid else ())
 
 
 def _notice_text(kind: str, color: str) -> str:

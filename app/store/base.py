@@ -1,6 +1,7 @@
 """The storage interface: every rule the backends share, over a few primitives each implements."""
 
 import functools
+import secrets
 from abc import ABC, abstractmethod
 from datetime import datetime
 
@@ -68,6 +69,11 @@ class Store(ABC):
     def list_rooms(self) -> list[Room]:
         """Every room, oldest first."""
         return self._find_rooms()
+
+    @guarded
+    def owned_rooms(self, owner_key: str) -> list[Room]:
+        """The rooms owner_key owns, by an index: never a read of every room."""
+        return self._find_owned_rooms(owner_key) if isinstance(owner_key, str) else []
 
     @guarded
     def set_owner(
@@ -203,12 +209,12 @@ class Store(ABC):
         media = self._find_media(name)
         if media is None:
             return None
-        return name if media.room == room_id else self.save_media(room_id, media.data)
+        return name if media.room == room_id else self.save_media(room_id, media.read())
 
     @guarded
     def save_media(self, room_id: str, data: bytes) -> str:
         """Store a GIF that belongs to room_id; returns its new file name."""
-        name = f"{new_id()}.gif"
+        name = f"{secrets.token_hex(16)}.gif"
         self._insert_media(name, room_id, data, utcnow())
         return name
 
@@ -217,6 +223,13 @@ class Store(ABC):
         if not isinstance(name, str) or not MEDIA_NAME.fullmatch(name):
             return None
         return self._find_media(name)
+
+    @guarded
+    def sent_media(self, name: str, user_key: str | None) -> bool:
+        """Whether user_key sent a chat that shows the GIF, in any room."""
+        if not isinstance(name, str) or not MEDIA_NAME.fullmatch(name):
+            return False
+        return isinstance(user_key, str) and self._gif_shown(name, None, user_key)
 
     @guarded
     def ping(self) -> None:
@@ -245,6 +258,9 @@ class Store(ABC):
     @abstractmethod
     def _find_rooms(self) -> list[Room]:
         """Every room, oldest first (by creation, then id)."""
+
+    @abstractmethod
+    def _find_owned_rooms(self, owner_key: str) -> list[Room]: ...
 
     @abstractmethod
     def _set_owner(
@@ -289,7 +305,7 @@ class Store(ABC):
 
     @abstractmethod
     def _gif_shown(self, name: str, room_id: str, user_key: str | None) -> bool:
-        """Whether a chat shows the GIF in room_id, or was sent with it by user_key."""
+        """Whether a chat shows the GIF in room_id (None: in no room), or was sent by user_key."""
 
     @abstractmethod
     def _insert_media(self, name: str, room_id: str, data: bytes, created_at: datetime) -> None:

@@ -1,13 +1,16 @@
 """What the store keeps: rooms, chats and GIF media, and how their ids and times are spelled."""
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bson import ObjectId
 
 _ID = re.compile(r"[0-9a-f]{24}")
-MEDIA_NAME = re.compile(r"[0-9a-f]{24}\.gif")
+# New names carry 128 random bits (32 hex digits); names of 24, ObjectIds, were guessable.
+MEDIA_NAME = re.compile(r"(?:[0-9a-f]{24}|[0-9a-f]{32})\.gif")
 
 
 def new_id() -> str:
@@ -128,6 +131,15 @@ class Media:
     data: bytes
     created_at: datetime
     room: str | None = None  # the room it belongs to, which takes it along when deleted
+    path: str | None = None  # where the bytes are, when they are a file: then `data` is empty
+
+    @property
+    def size(self) -> int:
+        return os.path.getsize(self.path) if self.path else len(self.data)
+
+    def read(self) -> bytes:
+        """The whole file: for a copy, never for serving it."""
+        return Path(self.path).read_bytes() if self.path else self.data
 
     @property
     def etag(self) -> str:

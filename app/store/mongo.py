@@ -83,6 +83,7 @@ class MongoStore(Store):
         self._rooms.create_index(
             [("createdAt", ASCENDING), ("_id", ASCENDING)], name="rooms_by_created"
         )
+        self._rooms.create_index([("ownerKey", ASCENDING)], name="rooms_by_owner")
         self._media.create_index([("room", ASCENDING)], name="media_by_room")
         gifs = {"partialFilterExpression": {"gif": {"$exists": True}}}
         self._chats.create_index([("gif", ASCENDING)], name="chats_by_gif", **gifs)
@@ -110,6 +111,9 @@ class MongoStore(Store):
 
     def _find_rooms(self):
         return [_room(doc) for doc in self._rooms.find().sort([("createdAt", 1), ("_id", 1)])]
+
+    def _find_owned_rooms(self, owner_key):
+        return [_room(doc) for doc in self._rooms.find({"ownerKey": owner_key})]
 
     def _update_room(self, room_id, update) -> Room | None:
         after = ReturnDocument.AFTER
@@ -165,7 +169,7 @@ class MongoStore(Store):
             return None
         gif = doc.get("gif")
         if gif is not None and self._chats.find_one({"gif": gif}, {"_id": 1}) is None:
-            self._media.delete_one({"_id": ObjectId(gif.removesuffix(".gif"))})
+            self._media.delete_one({"_id": _media_id(gif)})
         return _chat(doc)
 
     def _toggle_reaction(self, chat_id, emoji, user_key):
@@ -189,17 +193,24 @@ class MongoStore(Store):
         return self._chats.find_one(query, {"_id": 1}) is not None
 
     def _insert_media(self, name, room_id, data, created_at):
-        oid = ObjectId(name.removesuffix(".gif"))
-        self._media.insert_one({"_id": oid, "room": room_id, "data": data, "createdAt": created_at})
+        doc = {"_id": _media_id(name), "room": room_id, "data": data, "createdAt": created_at}
+        self._media.insert_one(doc)
 
     def _find_media(self, name):
-        doc = self._media.find_one({"_id": ObjectId(name.removesuffix(".gif"))})
+        doc = self._media.find_one({"_id": _media_id(name)})
         if doc is None:
             return None
-        return Media(name, bytes(doc["data"]), _utc(doc["createdAt"]), doc.get("room"))
+        # The driver reads a document whole; its bytes are served as they are, not copied.
+        return Media(name, doc["data"], _utc(doc["createdAt"]), doc.get("room"))
 
     def _ping(self):
         self.client.admin.command("ping")
 
     def close(self):
         self.client.close()
+
+
+def _media_id(name: str):
+    """A GIF's _id: the ObjectId of an old 24-digit name, the random name itself for new ones."""
+    stem = name.removesuffix(".gif")
+    return ObjectId(stem) if len(stem) == 24 else stem

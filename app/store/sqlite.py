@@ -90,6 +90,8 @@ class SQLiteStore(Store):
                 for column in columns:
                     if column.split()[0] not in present:
                         db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+            # After the columns a file made before them gains.
+            db.execute("CREATE INDEX IF NOT EXISTS rooms_by_owner ON rooms (owner_key)")
 
     def _is_outage(self, error):
         # OSError: the media folder is full, read-only or gone.
@@ -112,6 +114,10 @@ class SQLiteStore(Store):
 
     def _find_rooms(self):
         return [_room(row) for row in self.db.query("SELECT * FROM rooms ORDER BY created_at, id")]
+
+    def _find_owned_rooms(self, owner_key):
+        rows = self.db.query("SELECT * FROM rooms WHERE owner_key = ?", (owner_key,))
+        return [_room(row) for row in rows]
 
     def _update_room(self, room_id, sql, params) -> Room | None:
         with self.db.transaction(write=True) as db:
@@ -227,11 +233,12 @@ class SQLiteStore(Store):
         rows = self.db.query("SELECT room, created_at FROM media WHERE name = ?", (name,))
         if not rows:
             return None
-        try:
-            data = (self.media_folder / name).read_bytes()
-        except FileNotFoundError:
+        path = self.media_folder / name
+        if not path.is_file():
             return None
-        return Media(name, data, datetime.fromisoformat(rows[0]["created_at"]), rows[0]["room"])
+        # Named, not read: it is served from disk a piece at a time (app/chat/downloads.py).
+        created = datetime.fromisoformat(rows[0]["created_at"])
+        return Media(name, b"", created, rows[0]["room"], path=str(path))
 
     def _ping(self):
         # Taking the write lock tells a locked or read-only file from a healthy one.

@@ -168,6 +168,7 @@ for (const kind of ["join", "exit", "owner", "kick"]) {
   });
 }
 socket.on("name", (data) => setMembers(data && data.members));
+socket.on("members", (data) => setMembers(data && data.members)); // a join or exit told quietly
 socket.on("kicked", (data) => {
   if (!data || !data.room || data.room === root.dataset.id) leave(t("kicked"));
 });
