@@ -90,3 +90,15 @@ def test_gif_lookups_use_their_index(store, monkeypatch, call, index):
     """So the GIF picker costs the same however long a room's history."""
     plans = plans_of(store, monkeypatch, lambda: call(store))
     assert any(f"USING INDEX {index}" in plan for plan in plans), plans
+
+
+def test_the_columns_are_the_records_fields(store):
+    """Chat and Room name their fields once; the tables hold exactly those (old names kept)."""
+    from app.store.sqlite import CHAT_COLUMNS, ROOM_COLUMNS
+
+    def columns(table):
+        return {row["name"] for row in store.db.query(f"PRAGMA table_info({table})")}
+
+    assert set(CHAT_COLUMNS.split(", ")) == columns("chats")
+    assert set(ROOM_COLUMNS.split(", ")) == columns("rooms")
+    assert "recipient" in columns("chats") and "max" in columns("rooms")

@@ -417,3 +417,12 @@ def test_malformed_ids_for_chats_are_unknown(store, room, bad):
     assert store.recent_gifs(bad, "k1", limit=5) == []
     assert store.reuse_gif(bad, room.id, "k1") is None
     assert store.get_chat(chat.id) == chat
+
+
+def test_records_are_built_by_keyword_only(store, room):
+    """A field added to a record cannot shift the others: no record takes positional fields."""
+    chat = store.add_chat(room.id, "#bf4082", chat="hello")
+    with pytest.raises(TypeError):
+        Chat(chat.id, room.id, "#bf4082", chat.created_at)
+    with pytest.raises(TypeError):
+        Room(room.id, "Cats", 10, "#bf4082", None, room.created_at)

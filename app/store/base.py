@@ -48,12 +48,12 @@ class Store(ABC):
         owner_name: str | None = None,
     ) -> Room:
         room = Room(
-            new_id(),
-            title,
-            capacity,
-            owner,
-            password_hash,
-            utcnow(),
+            id=new_id(),
+            title=title,
+            capacity=capacity,
+            owner=owner,
+            password_hash=password_hash,
+            created_at=utcnow(),
             owner_key=owner_key,
             owner_name=owner_name,
         )
@@ -111,22 +111,22 @@ class Store(ABC):
     ) -> Chat:
         # Any room_id is kept as given, so a chat never needs its room read first.
         message = Chat(
-            new_id(),
-            room_id,
-            user,
-            utcnow(),
-            chat,
-            gif,
-            kind,
-            who,
-            to,
-            user_key,
-            to_key,
-            name,
-            handle,
-            bool(owner),
-            to_name,
-            to_handle,
+            id=new_id(),
+            room=room_id,
+            user=user,
+            created_at=utcnow(),
+            chat=chat,
+            gif=gif,
+            kind=kind,
+            who=who,
+            to=to,
+            user_key=user_key,
+            to_key=to_key,
+            name=name,
+            handle=handle,
+            owner=bool(owner),
+            to_name=to_name,
+            to_handle=to_handle,
         )
         self._insert_chat(message)
         return message

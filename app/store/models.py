@@ -1,7 +1,7 @@
 """What the store keeps: rooms, chats and GIF media, and how their ids and times are spelled."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from bson import ObjectId
@@ -29,7 +29,9 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-@dataclass(frozen=True)
+# Built by keyword only, so a field added to either record cannot shift the others; the
+# backends derive their columns and keys from these field lists.
+@dataclass(frozen=True, kw_only=True)
 class Room:
     id: str
     title: str
@@ -62,7 +64,7 @@ _PUBLIC = {"kind": "kind", "who": "who", "to": "to", "name": "name", "handle": "
 _PUBLIC |= {"toName": "to_name", "toHandle": "to_handle"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Chat:
     id: str
     room: str
@@ -122,7 +124,7 @@ class Chat:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Media:
     name: str
     data: bytes
@@ -133,3 +135,8 @@ class Media:
     def etag(self) -> str:
         # Names are never reused, so the name is a strong validator.
         return self.name.removesuffix(".gif")
+
+
+def field_names(record) -> list[str]:
+    """The fields of a record class, in their declared order."""
+    return [field.name for field in fields(record)]

@@ -9,7 +9,7 @@ from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
 from pymongo.errors import ConfigurationError, ConnectionFailure
 
 from .base import Store, guarded
-from .models import Chat, Media, Room
+from .models import Chat, Media, Room, field_names
 from .mongo_uri import mask_uri, password_of
 
 log = logging.getLogger(__name__)
@@ -22,22 +22,41 @@ def _utc(moment):
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _key(name: str) -> str:
+    """A record's field as a document's key: camelCase, as the API spells them."""
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+# The keys come from the records' field lists; these kept the names the first release gave.
+ROOM_KEYS = {name: _key(name) for name in field_names(Room)} | {"id": "_id", "capacity": "max"}
+CHAT_KEYS = {name: _key(name) for name in field_names(Chat)} | {"id": "_id"}
+# How a document's value becomes a field's, where BSON has another type for it.
+ROOM_DECODE = {"id": str, "created_at": _utc, "banned": lambda given: frozenset(given or ())}
+CHAT_DECODE = {
+    "id": str,
+    "created_at": _utc,
+    "owner": bool,
+    "reactions": lambda given: tuple((each["e"], each["k"]) for each in given or ()),
+}
+
+
+def _empty(value) -> bool:
+    return value is None or value is False or value == ()
+
+
+def _fields(doc, keys, decode) -> dict:
+    # A missing key is an empty field: absent from old documents, or left out when empty.
+    found = {name: doc.get(key) for name, key in keys.items()}
+    return {name: decode.get(name, lambda value: value)(value) for name, value in found.items()}
+
+
 def _room(doc) -> Room | None:
-    if doc is None:
-        return None
-    fields = (doc.get("passwordHash"), _utc(doc["createdAt"]), frozenset(doc.get("banned", ())))
-    owner = (doc.get("ownerKey"), doc.get("ownerName"))
-    return Room(str(doc["_id"]), doc["title"], doc["max"], doc["owner"], *fields, *owner)
+    return None if doc is None else Room(**_fields(doc, ROOM_KEYS, ROOM_DECODE))
 
 
 def _chat(doc) -> Chat:
-    fields = [doc.get(key) for key in ("chat", "gif", "kind", "who", "to", "userKey", "toKey")]
-    fields += [doc.get("name"), doc.get("handle"), bool(doc.get("owner"))]
-    fields += [doc.get("toName"), doc.get("toHandle")]
-    reactions = tuple((each["e"], each["k"]) for each in doc.get("reactions", ()))
-    return Chat(
-        str(doc["_id"]), doc["room"], doc["user"], _utc(doc["createdAt"]), *fields, reactions
-    )
+    return Chat(**_fields(doc, CHAT_KEYS, CHAT_DECODE))
 
 
 class MongoStore(Store):
@@ -98,12 +117,10 @@ class MongoStore(Store):
         return f"MongoDB at {self.where} is unreachable"
 
     def _insert_room(self, room):
-        doc = {"_id": ObjectId(room.id), "title": room.title, "max": room.capacity}
         # The hash never leaves the server: Room.to_json says only whether there is one.
-        doc.update(owner=room.owner, ownerKey=room.owner_key, passwordHash=room.password_hash)
-        if room.owner_name is not None:
-            doc["ownerName"] = room.owner_name
-        self._rooms.insert_one({**doc, "createdAt": room.created_at, "banned": []})
+        doc = {key: getattr(room, name) for name, key in ROOM_KEYS.items()}
+        doc.update(_id=ObjectId(room.id), banned=sorted(room.banned))
+        self._rooms.insert_one(doc)
 
     def _find_room(self, room_id):
         return _room(self._rooms.find_one({"_id": ObjectId(room_id)}))
@@ -134,15 +151,11 @@ class MongoStore(Store):
         return deleted > 0
 
     def _insert_chat(self, chat):
-        optional = {"chat": chat.chat, "gif": chat.gif, "kind": chat.kind, "who": chat.who}
-        optional.update(to=chat.to, userKey=chat.user_key, toKey=chat.to_key)
-        optional.update(name=chat.name, handle=chat.handle, owner=chat.owner or None)
-        optional.update(toName=chat.to_name, toHandle=chat.to_handle)
-        # Chats and media keep their room's hex id, as the API gives it.
-        doc = {"_id": ObjectId(chat.id), "room": chat.room, "user": chat.user}
-        doc.update(createdAt=chat.created_at)
-        doc.update((key, value) for key, value in optional.items() if value is not None)
-        self._chats.insert_one(doc)
+        # Empty fields are left out, as the first release did; chats and media keep their
+        # room's hex id, as the API gives it.
+        doc = {key: getattr(chat, name) for name, key in CHAT_KEYS.items()}
+        doc = {key: value for key, value in doc.items() if not _empty(value)}
+        self._chats.insert_one({**doc, "_id": ObjectId(chat.id)})
 
     def _find_chats(self, room_id, limit, cursor, newer, viewer_key):
         query = {"room": room_id}
@@ -196,7 +209,8 @@ class MongoStore(Store):
         doc = self._media.find_one({"_id": ObjectId(name.removesuffix(".gif"))})
         if doc is None:
             return None
-        return Media(name, bytes(doc["data"]), _utc(doc["createdAt"]), doc.get("room"))
+        data, created_at = bytes(doc["data"]), _utc(doc["createdAt"])
+        return Media(name=name, data=data, created_at=created_at, room=doc.get("room"))
 
     def _ping(self):
         self.client.admin.command("ping")

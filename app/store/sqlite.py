@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .base import Store, guarded
-from .models import Chat, Media, Room
+from .models import Chat, Media, Room, field_names
 from .sqlite_connection import Connection, is_outage
 
 log = logging.getLogger(__name__)
@@ -37,22 +37,52 @@ ADDED = {
     "rooms": ["owner_name TEXT"],
     "chats": ["name TEXT", "handle TEXT", "owner INTEGER", "to_name TEXT", "to_handle TEXT"],
 }
-CHAT_COLUMNS = "id, room, user, chat, gif, kind, who, recipient, user_key, to_key, created_at"
-CHAT_COLUMNS += ", name, handle, owner, to_name, to_handle"
+
+# The columns come from the records' field lists; a field whose column the first release
+# named otherwise keeps that name, so an existing database opens unchanged.
+ROOM_COLUMN = {"capacity": "max"}
+CHAT_COLUMN = {"to": "recipient"}
+ROOM_FIELDS = field_names(Room)
+CHAT_FIELDS = [name for name in field_names(Chat) if name != "reactions"]  # a table of their own
+ROOM_COLUMNS = ", ".join(ROOM_COLUMN.get(name, name) for name in ROOM_FIELDS)
+CHAT_COLUMNS = ", ".join(CHAT_COLUMN.get(name, name) for name in CHAT_FIELDS)
+
+
+def _time(text):
+    return None if text is None else datetime.fromisoformat(text)
+
+
+# How a column's value becomes a field's, where SQLite has no type for it.
+ROOM_DECODE = {"created_at": _time, "banned": lambda text: frozenset(json.loads(text))}
+CHAT_DECODE = {"created_at": _time, "owner": bool}
+
+
+def _column(value):
+    """A field's value as SQLite keeps it."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, frozenset):
+        return json.dumps(sorted(value))
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _values(record, names) -> tuple:
+    return tuple(_column(getattr(record, name)) for name in names)
+
+
+def _fields(row, names, columns, decode) -> dict:
+    values = {name: row[columns.get(name, name)] for name in names}
+    return {name: decode.get(name, lambda value: value)(value) for name, value in values.items()}
 
 
 def _room(row) -> Room:
-    created_at = datetime.fromisoformat(row["created_at"])
-    fields = (row["password_hash"], created_at, frozenset(json.loads(row["banned"])))
-    owner = (row["owner_key"], row["owner_name"])
-    return Room(row["id"], row["title"], row["max"], row["owner"], *fields, *owner)
+    return Room(**_fields(row, ROOM_FIELDS, ROOM_COLUMN, ROOM_DECODE))
 
 
 def _chat(row, reactions=()) -> Chat:
-    created_at = datetime.fromisoformat(row["created_at"])
-    fields = (row[key] for key in ("chat", "gif", "kind", "who", "recipient", "user_key", "to_key"))
-    people = (row["name"], row["handle"], bool(row["owner"]), row["to_name"], row["to_handle"])
-    return Chat(row["id"], row["room"], row["user"], created_at, *fields, *people, tuple(reactions))
+    return Chat(**_fields(row, CHAT_FIELDS, CHAT_COLUMN, CHAT_DECODE), reactions=tuple(reactions))
 
 
 def _with_reactions(query, rows) -> list[Chat]:
@@ -99,12 +129,9 @@ class SQLiteStore(Store):
         return f"SQLite database {self.path}: {error}"
 
     def _insert_room(self, room):
-        self.db.write(
-            "INSERT INTO rooms (id, title, max, owner, password_hash, created_at, owner_key,"
-            " owner_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (room.id, room.title, room.capacity, room.owner, room.password_hash)
-            + (room.created_at.isoformat(), room.owner_key, room.owner_name),
-        )
+        marks = ", ".join("?" * len(ROOM_FIELDS))
+        sql = f"INSERT INTO rooms ({ROOM_COLUMNS}) VALUES ({marks})"
+        self.db.write(sql, _values(room, ROOM_FIELDS))
 
     def _find_room(self, room_id):
         rows = self.db.query("SELECT * FROM rooms WHERE id = ?", (room_id,))
@@ -147,12 +174,9 @@ class SQLiteStore(Store):
                 log.warning("could not remove GIF file %s: %s", name, error)
 
     def _insert_chat(self, chat):
-        self.db.write(
-            f"INSERT INTO chats ({CHAT_COLUMNS}) VALUES ({', '.join('?' * 16)})",
-            (chat.id, chat.room, chat.user, chat.chat, chat.gif, chat.kind, chat.who, chat.to)
-            + (chat.user_key, chat.to_key, chat.created_at.isoformat(), chat.name, chat.handle)
-            + (int(chat.owner), chat.to_name, chat.to_handle),
-        )
+        marks = ", ".join("?" * len(CHAT_FIELDS))
+        sql = f"INSERT INTO chats ({CHAT_COLUMNS}) VALUES ({marks})"
+        self.db.write(sql, _values(chat, CHAT_FIELDS))
 
     def _find_chats(self, room_id, limit, cursor, newer, viewer_key):
         # One range scan of chats_by_room (room, id), forwards or backwards from the cursor.
@@ -231,7 +255,8 @@ class SQLiteStore(Store):
             data = (self.media_folder / name).read_bytes()
         except FileNotFoundError:
             return None
-        return Media(name, data, datetime.fromisoformat(rows[0]["created_at"]), rows[0]["room"])
+        created_at = datetime.fromisoformat(rows[0]["created_at"])
+        return Media(name=name, data=data, created_at=created_at, room=rows[0]["room"])
 
     def _ping(self):
         # Taking the write lock tells a locked or read-only file from a healthy one.
