@@ -121,12 +121,12 @@ def test_add_chat_keeps_its_fields(store, room):
         room.id, "#bf4082", chat="psst", to="#00ff00", user_key="k1", to_key="k2"
     )
     assert all(is_id(c.id) and c.room == room.id for c in (text, gif, notice, whisper))
-    assert text.to_json().keys() == {"_id", "room", "user", "chat", "createdAt"}
-    assert gif.to_json().keys() == {"_id", "room", "user", "gif", "createdAt"}
+    assert text.to_json().keys() == {"_id", "room", "seq", "user", "chat", "createdAt"}
+    assert gif.to_json().keys() == {"_id", "room", "seq", "user", "gif", "createdAt"}
     assert (notice.kind, notice.who, whisper.to) == ("join", "#bf4082", "#00ff00")
     assert (whisper.user_key, whisper.to_key) == ("k1", "k2")
     # The keys say who someone is; they never leave the server.
-    assert whisper.to_json().keys() == {"_id", "room", "user", "chat", "to", "createdAt"}
+    assert whisper.to_json().keys() == {"_id", "room", "seq", "user", "chat", "to", "createdAt"}
     assert text.created_at.tzinfo is not None
     assert store.chats(room.id, limit=10, viewer_key="k1") == [whisper, notice, gif, text]
 
@@ -158,14 +158,16 @@ def test_chats_after_oldest_first_in_pages_to_the_end(store, room):
     assert store.chats(room.id, limit=3, after=sent[-1].id) == []
 
 
-def test_chats_after_an_id_from_elsewhere_are_those_newer_than_it(store, room):
-    """The cursor is a point in time, as ids are: it need not be a chat of this room."""
+def test_a_cursor_id_that_is_no_chat_of_the_room_gives_an_empty_page(store, room):
+    """An id stands for its chat's seq: an id of another room's chat, or of none, has none."""
     other = store.create_room("Dogs", 10, "#000000", None)
     early = store.add_chat(room.id, "#bf4082", chat="early")
     elsewhere = store.add_chat(other.id, "#bf4082", chat="elsewhere")
-    late = store.add_chat(room.id, "#bf4082", chat="late")
-    assert store.chats(room.id, limit=10, after=elsewhere.id) == [late]
-    assert store.chats(other.id, limit=10, after=early.id) == [elsewhere]
+    store.add_chat(room.id, "#bf4082", chat="late")
+    for cursor in (elsewhere.id, new_id(), "0" * 24):
+        assert store.chats(room.id, limit=10, after=cursor) == []
+        assert store.chats(room.id, limit=10, before=cursor) == []
+    assert store.chats(other.id, limit=10, after=early.id) == []
     assert store.chats(new_id(), limit=10, after=early.id) == []
 
 
@@ -426,3 +428,77 @@ def test_records_are_built_by_keyword_only(store, room):
         Chat(chat.id, room.id, "#bf4082", chat.created_at)
     with pytest.raises(TypeError):
         Room(room.id, "Cats", 10, "#bf4082", None, room.created_at)
+
+
+# One order for a room's messages: the seq the store gives each, whatever process stored it.
+
+
+def test_each_room_numbers_its_chats_from_one(store, room):
+    other = store.create_room("Dogs", 10, "#000000", None)
+    here = [store.add_chat(room.id, "#bf4082", chat=str(n)) for n in range(3)]
+    there = store.add_chat(other.id, "#bf4082", chat="there")
+    notice = store.add_chat(room.id, "system", chat="joined", kind="join", who="#bf4082")
+    assert [chat.seq for chat in here] + [notice.seq] == [1, 2, 3, 4] and there.seq == 1
+    assert notice.to_json()["seq"] == 4
+    assert [chat.seq for chat in store.chats(room.id, limit=10)] == [4, 3, 2, 1]
+    assert store.get_chat(here[1].id).seq == 2
+
+
+def test_a_seq_is_never_given_twice_even_after_the_newest_chat_goes(store, room):
+    """A page that saw seq 2 must not miss a later message: it can never be given 2 again."""
+    store.add_chat(room.id, "#bf4082", chat="one")
+    newest = store.add_chat(room.id, "#bf4082", chat="two")
+    store.delete_chat(newest.id)
+    later = store.add_chat(room.id, "#bf4082", chat="three")
+    assert later.seq == 3
+    assert store.chats(room.id, limit=10, after_seq=newest.seq) == [later]
+
+
+def test_pages_by_seq_both_ways(store, room):
+    sent = [store.add_chat(room.id, "#bf4082", chat=f"m{n}") for n in range(7)]
+    assert store.chats(room.id, limit=3, after_seq=0) == sent[:3]
+    assert store.chats(room.id, limit=3, after_seq=sent[2].seq) == sent[3:6]
+    assert store.chats(room.id, limit=3, before_seq=sent[3].seq) == sent[2::-1]
+    assert store.chats(room.id, limit=3, before_seq=1) == []
+    assert store.chats(room.id, limit=3, after_seq=sent[-1].seq) == []
+    # An id stands for its seq.
+    assert store.chats(room.id, limit=3, after=sent[2].id) == sent[3:6]
+    assert store.chats(room.id, limit=3, before=sent[3].id) == sent[2::-1]
+
+
+def test_paging_by_after_seq_gives_every_message_once_in_order(store, room):
+    """The reconnecting page's walk: from seq 0 until an empty page, deletions and whispers
+    between, the cursor being the last seq of each page."""
+    sent = []
+    for n in range(23):
+        whisper = {"to": "#00ff00", "user_key": "ka", "to_key": "kb"} if n % 5 == 0 else {}
+        sent.append(store.add_chat(room.id, "#bf4082", chat=f"m{n}", **whisper))
+    store.delete_chat(sent[7].id)
+    store.delete_chat(sent[-1].id)
+    walked, seq = [], 0
+    for _ in range(len(sent)):  # bounded: each page moves the cursor on
+        page = store.chats(room.id, limit=4, after_seq=seq, viewer_key="kc")
+        if not page:
+            break
+        walked += page
+        seq = page[-1].seq
+    expected = [chat for chat in sent[:-1] if chat is not sent[7] and not chat.is_whisper]
+    assert walked == expected
+    assert len({chat.id for chat in walked}) == len(walked)
+
+
+@pytest.mark.parametrize("seq", [-1, True, 1.5, "3", [3]], ids=repr)
+def test_a_seq_cursor_that_is_not_a_whole_number_gives_nothing(store, room, seq):
+    store.add_chat(room.id, "#bf4082", chat="hello")
+    assert store.chats(room.id, limit=10, after_seq=seq) == []
+    assert store.chats(room.id, limit=10, before_seq=seq) == []
+
+
+@pytest.mark.parametrize(
+    "cursors",
+    [{"before_seq": 1, "after_seq": 1}, {"before": "0" * 24, "after_seq": 1},
+     {"after": "0" * 24, "before_seq": 1}, {"before": "0" * 24, "before_seq": 1}],
+)  # fmt: skip
+def test_one_cursor_at_a_time(store, room, cursors):
+    with pytest.raises(ValueError):
+        store.chats(room.id, limit=10, **cursors)

@@ -4,12 +4,13 @@ from flask import Blueprint, current_app, request
 from flask_babel import gettext as _
 
 from .. import limits
-from ..errors import Refused, json_error, json_only
+from ..errors import json_error, json_only
 from ..identity import user_key
 from ..payload import fields
 from ..rooms import service as rooms
-from ..store import get_store, is_id
+from ..store import get_store
 from . import actions, gifs, service
+from .cursors import history_cursor
 
 bp = Blueprint("chat", __name__)
 
@@ -19,14 +20,10 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.get("/room/<room_id>/chats")
 @json_only
 def chats(room_id):
-    """A page of history: older than `before` newest first, or newer than `after` oldest first."""
-    before, after = request.args.get("before"), request.args.get("after")
-    if before is not None and after is not None:
-        raise Refused(_("Ask for messages before or after one message, not both."), 400)
-    if any(cursor is not None and not is_id(cursor) for cursor in (before, after)):
-        raise Refused(_("That is not a message id."), 400)
+    """A page of history: older than a cursor newest first, or newer than it oldest first."""
+    cursor = history_cursor(request.args)
     room = rooms.require_admitted(room_id)
-    page = service.history(room, before=before, after=after)
+    page = service.history(room, **cursor)
     return {"chats": [chat.to_json(user_key()) for chat in page]}
 
 

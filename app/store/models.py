@@ -19,6 +19,11 @@ def is_id(value) -> bool:
     return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
+def is_seq(value) -> bool:
+    """Whether value is a place in a room's order: a whole number, 0 or more (not a bool)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def utcnow() -> datetime:
     # Millisecond precision, as JavaScript clients and MongoDB keep it.
     now = datetime.now(UTC)
@@ -70,6 +75,9 @@ class Chat:
     room: str
     user: str
     created_at: datetime
+    # Its place in its room's one order, whatever process stored it: given by the store as it
+    # stores the chat (0 until then), never given twice in a room, even after a deletion.
+    seq: int = 0
     chat: str | None = None
     gif: str | None = None
     kind: str | None = None  # system notices: join, exit, owner, kick
@@ -107,7 +115,7 @@ class Chat:
 
     def to_json(self, viewer_key: str | None = None) -> dict:
         """The chat as viewer_key sees it: reactions counted, and which of them are theirs."""
-        data = {"_id": self.id, "room": self.room, "user": self.user}
+        data = {"_id": self.id, "room": self.room, "seq": self.seq, "user": self.user}
         if self.gif is not None:
             data["gif"] = self.gif
         else:

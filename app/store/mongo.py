@@ -2,6 +2,7 @@
 
 import logging
 import re
+from dataclasses import replace
 from datetime import UTC
 
 from bson import ObjectId
@@ -10,6 +11,7 @@ from pymongo.errors import ConfigurationError, ConnectionFailure
 
 from .base import Store, guarded
 from .models import Chat, Media, Room, field_names
+from .mongo_order import number_chats, take_seqs
 from .mongo_uri import mask_uri, password_of
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ CHAT_DECODE = {
     "id": str,
     "created_at": _utc,
     "owner": bool,
+    "seq": lambda given: given or 0,  # 0: stored by an earlier release, numbered at start
     "reactions": lambda given: tuple((each["e"], each["k"]) for each in given or ()),
 }
 
@@ -67,6 +70,7 @@ class MongoStore(Store):
         self.db = client[database]
         self.where = where
         self._rooms, self._chats, self._media = (self.db[n] for n in ("rooms", "chats", "media"))
+        self._seqs = self.db["room_seqs"]  # {_id: room id, seq: the last seq given}
 
     @classmethod
     def from_uri(cls, uri: str, client_class=None, *, database: str | None = None):
@@ -96,9 +100,18 @@ class MongoStore(Store):
 
     @guarded
     def create_indexes(self) -> None:
-        """Create the indexes the queries need; a no-op when they already exist."""
-        # Chat pages are one range scan of (room, _id), read backwards or forwards.
-        self._chats.create_index([("room", ASCENDING), ("_id", ASCENDING)], name="chats_by_room")
+        """Create the indexes the queries need, and number chats stored before seqs existed.
+
+        A no-op when all is done already, as at every start after the first.
+        """
+        # Chat pages are one range scan of (room, seq), read backwards or forwards.
+        by_seq = [("room", ASCENDING), ("seq", ASCENDING)]
+        self._chats.create_index(by_seq, name="chats_by_room_seq")
+        if number_chats(self._chats, self._seqs):
+            log.info("Numbered the chats stored before seqs, per room in _id order")
+        # (room, _id) served the pages before seqs, and the numbering above; nothing since.
+        if "chats_by_room" in self._chats.index_information():
+            self._chats.drop_index("chats_by_room")
         self._rooms.create_index(
             [("createdAt", ASCENDING), ("_id", ASCENDING)], name="rooms_by_created"
         )
@@ -147,6 +160,7 @@ class MongoStore(Store):
         # deleted even for an unknown room, which sweeps up after an interrupted deletion.
         deleted = self._rooms.delete_one({"_id": ObjectId(room_id)}).deleted_count
         self._chats.delete_many({"room": room_id})
+        self._seqs.delete_one({"_id": room_id})  # room ids are never reused
         self._media.delete_many({"room": room_id})
         return deleted > 0
 
@@ -155,17 +169,23 @@ class MongoStore(Store):
         # room's hex id, as the API gives it.
         doc = {key: getattr(chat, name) for name, key in CHAT_KEYS.items()}
         doc = {key: value for key, value in doc.items() if not _empty(value)}
-        self._chats.insert_one({**doc, "_id": ObjectId(chat.id)})
+        chat = replace(chat, seq=take_seqs(self._seqs, chat.room))
+        self._chats.insert_one({**doc, "_id": ObjectId(chat.id), "seq": chat.seq})
+        return chat
 
-    def _find_chats(self, room_id, limit, cursor, newer, viewer_key):
+    def _seq_of(self, room_id, chat_id):
+        doc = self._chats.find_one({"_id": ObjectId(chat_id), "room": room_id}, {"seq": 1})
+        return None if doc is None else doc.get("seq")
+
+    def _find_chats(self, room_id, limit, seq, newer, viewer_key):
         query = {"room": room_id}
-        if cursor is not None:
-            query["_id"] = {"$gt" if newer else "$lt": ObjectId(cursor)}
+        if seq is not None:
+            query["seq"] = {"$gt" if newer else "$lt": seq}
         if viewer_key is None:
             query["to"] = None
         else:
             query["$or"] = [{"to": None}, {"userKey": viewer_key}, {"toKey": viewer_key}]
-        cursor = self._chats.find(query).sort("_id", ASCENDING if newer else DESCENDING)
+        cursor = self._chats.find(query).sort("seq", ASCENDING if newer else DESCENDING)
         return [_chat(doc) for doc in cursor.limit(limit)]
 
     def _find_chat(self, chat_id):
@@ -192,7 +212,9 @@ class MongoStore(Store):
     def _gif_chats(self, field, value, limit):
         query = {{"room": "room", "user_key": "userKey"}[field]: value, "gif": {"$exists": True}}
         query["to"] = None
-        found = self._chats.find(query, {"gif": 1}).sort("_id", DESCENDING).limit(limit)
+        # A room's newest by seq, over its (room, seq) index; a visitor's by id, over theirs.
+        order = "seq" if field == "room" else "_id"
+        found = self._chats.find(query, {"gif": 1}).sort(order, DESCENDING).limit(limit)
         return [(str(doc["_id"]), doc["gif"]) for doc in found]
 
     def _gif_shown(self, name, room_id, user_key):

@@ -1,99 +1,26 @@
 """The embedded default: SQLite for rooms and chats, GIF files in a folder."""
 
-import json
 import logging
 from contextlib import suppress
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from .base import Store, guarded
-from .models import Chat, Media, Room, field_names
+from .models import Media
 from .sqlite_connection import Connection, is_outage
+from .sqlite_rows import (
+    CHAT_COLUMNS,
+    CHAT_FIELDS,
+    ROOM_COLUMNS,
+    ROOM_FIELDS,
+    row_values,
+    to_room,
+    with_reactions,
+)
+from .sqlite_schema import NEXT_SEQ, create_schema
 
 log = logging.getLogger(__name__)
-
-# Column names stay as the first release made them: an existing database opens unchanged.
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS rooms (id TEXT PRIMARY KEY, title TEXT NOT NULL, max INTEGER NOT NULL,
-    owner TEXT NOT NULL, password_hash TEXT, owner_key TEXT, banned TEXT NOT NULL DEFAULT '[]',
-    created_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS rooms_by_created ON rooms (created_at);
-CREATE TABLE IF NOT EXISTS chats (id TEXT PRIMARY KEY, room TEXT NOT NULL, user TEXT NOT NULL,
-    chat TEXT, gif TEXT, kind TEXT, who TEXT, recipient TEXT, user_key TEXT, to_key TEXT,
-    created_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS chats_by_room ON chats (room, id);
-CREATE TABLE IF NOT EXISTS media (name TEXT PRIMARY KEY, room TEXT NOT NULL,
-    created_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS media_by_room ON media (room);
-CREATE INDEX IF NOT EXISTS chats_gifs_by_room ON chats (room, id) WHERE gif IS NOT NULL;
-CREATE INDEX IF NOT EXISTS chats_gifs_by_user ON chats (user_key, id) WHERE gif IS NOT NULL;
-CREATE INDEX IF NOT EXISTS chats_by_gif ON chats (gif) WHERE gif IS NOT NULL;
-CREATE TABLE IF NOT EXISTS reactions (room TEXT NOT NULL, chat TEXT NOT NULL,
-    emoji TEXT NOT NULL, user_key TEXT NOT NULL, UNIQUE (chat, emoji, user_key));
-CREATE INDEX IF NOT EXISTS reactions_by_room ON reactions (room);
-"""
-# Columns added since, to a database made before them too (all may be NULL).
-ADDED = {
-    "rooms": ["owner_name TEXT"],
-    "chats": ["name TEXT", "handle TEXT", "owner INTEGER", "to_name TEXT", "to_handle TEXT"],
-}
-
-# The columns come from the records' field lists; a field whose column the first release
-# named otherwise keeps that name, so an existing database opens unchanged.
-ROOM_COLUMN = {"capacity": "max"}
-CHAT_COLUMN = {"to": "recipient"}
-ROOM_FIELDS = field_names(Room)
-CHAT_FIELDS = [name for name in field_names(Chat) if name != "reactions"]  # a table of their own
-ROOM_COLUMNS = ", ".join(ROOM_COLUMN.get(name, name) for name in ROOM_FIELDS)
-CHAT_COLUMNS = ", ".join(CHAT_COLUMN.get(name, name) for name in CHAT_FIELDS)
-
-
-def _time(text):
-    return None if text is None else datetime.fromisoformat(text)
-
-
-# How a column's value becomes a field's, where SQLite has no type for it.
-ROOM_DECODE = {"created_at": _time, "banned": lambda text: frozenset(json.loads(text))}
-CHAT_DECODE = {"created_at": _time, "owner": bool}
-
-
-def _column(value):
-    """A field's value as SQLite keeps it."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, frozenset):
-        return json.dumps(sorted(value))
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def _values(record, names) -> tuple:
-    return tuple(_column(getattr(record, name)) for name in names)
-
-
-def _fields(row, names, columns, decode) -> dict:
-    values = {name: row[columns.get(name, name)] for name in names}
-    return {name: decode.get(name, lambda value: value)(value) for name, value in values.items()}
-
-
-def _room(row) -> Room:
-    return Room(**_fields(row, ROOM_FIELDS, ROOM_COLUMN, ROOM_DECODE))
-
-
-def _chat(row, reactions=()) -> Chat:
-    return Chat(**_fields(row, CHAT_FIELDS, CHAT_COLUMN, CHAT_DECODE), reactions=tuple(reactions))
-
-
-def _with_reactions(query, rows) -> list[Chat]:
-    """The chats of rows, each with its reactions: one more query, query(sql, params), a page."""
-    given = {row["id"]: [] for row in rows}
-    if given:
-        marks = ", ".join("?" * len(given))
-        sql = f"SELECT chat, emoji, user_key FROM reactions WHERE chat IN ({marks}) ORDER BY rowid"
-        for reaction in query(sql, list(given)):
-            given[reaction["chat"]].append((reaction["emoji"], reaction["user_key"]))
-    return [_chat(row, given[row["id"]]) for row in rows]
 
 
 def _reader(db):
@@ -113,13 +40,7 @@ class SQLiteStore(Store):
 
     @guarded
     def _create_schema(self) -> None:
-        with self.db.transaction() as db:
-            db.executescript(SCHEMA)
-            for table, columns in ADDED.items():
-                present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
-                for column in columns:
-                    if column.split()[0] not in present:
-                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+        create_schema(self.db)
 
     def _is_outage(self, error):
         # OSError: the media folder is full, read-only or gone.
@@ -131,20 +52,22 @@ class SQLiteStore(Store):
     def _insert_room(self, room):
         marks = ", ".join("?" * len(ROOM_FIELDS))
         sql = f"INSERT INTO rooms ({ROOM_COLUMNS}) VALUES ({marks})"
-        self.db.write(sql, _values(room, ROOM_FIELDS))
+        self.db.write(sql, row_values(room, ROOM_FIELDS))
 
     def _find_room(self, room_id):
         rows = self.db.query("SELECT * FROM rooms WHERE id = ?", (room_id,))
-        return _room(rows[0]) if rows else None
+        return to_room(rows[0]) if rows else None
 
     def _find_rooms(self):
-        return [_room(row) for row in self.db.query("SELECT * FROM rooms ORDER BY created_at, id")]
+        return [
+            to_room(row) for row in self.db.query("SELECT * FROM rooms ORDER BY created_at, id")
+        ]
 
-    def _update_room(self, room_id, sql, params) -> Room | None:
+    def _update_room(self, room_id, sql, params):
         with self.db.transaction(write=True) as db:
             db.execute(sql, params)
             row = db.execute("SELECT * FROM rooms WHERE id = ?", (room_id,)).fetchone()
-        return None if row is None else _room(row)
+        return None if row is None else to_room(row)
 
     def _set_owner(self, room_id, owner, owner_key, owner_name):
         sql = "UPDATE rooms SET owner = ?, owner_key = ?, owner_name = ? WHERE id = ?"
@@ -162,6 +85,7 @@ class SQLiteStore(Store):
             db.execute("DELETE FROM media WHERE room = ?", (room_id,))
             db.execute("DELETE FROM reactions WHERE room = ?", (room_id,))
             db.execute("DELETE FROM chats WHERE room = ?", (room_id,))
+            db.execute("DELETE FROM room_seqs WHERE room = ?", (room_id,))  # ids are never reused
             deleted = db.execute("DELETE FROM rooms WHERE id = ?", (room_id,)).rowcount
         self._unlink(row["name"] for row in media)
         return deleted > 0
@@ -176,21 +100,28 @@ class SQLiteStore(Store):
     def _insert_chat(self, chat):
         marks = ", ".join("?" * len(CHAT_FIELDS))
         sql = f"INSERT INTO chats ({CHAT_COLUMNS}) VALUES ({marks})"
-        self.db.write(sql, _values(chat, CHAT_FIELDS))
+        with self.db.transaction(write=True) as db:
+            chat = replace(chat, seq=db.execute(NEXT_SEQ, (chat.room,)).fetchone()["seq"])
+            db.execute(sql, row_values(chat, CHAT_FIELDS))
+        return chat
 
-    def _find_chats(self, room_id, limit, cursor, newer, viewer_key):
-        # One range scan of chats_by_room (room, id), forwards or backwards from the cursor.
+    def _seq_of(self, room_id, chat_id):
+        rows = self.db.query("SELECT seq FROM chats WHERE id = ? AND room = ?", (chat_id, room_id))
+        return rows[0]["seq"] if rows else None
+
+    def _find_chats(self, room_id, limit, seq, newer, viewer_key):
+        # One range scan of chats_by_room_seq (room, seq), forwards or backwards from seq.
         sql, params = "SELECT * FROM chats WHERE room = ?", [room_id]
-        if cursor is not None:
-            sql, params = sql + f" AND id {'>' if newer else '<'} ?", [*params, cursor]
+        if seq is not None:
+            sql, params = sql + f" AND seq {'>' if newer else '<'} ?", [*params, seq]
         sql += " AND (recipient IS NULL OR user_key = ? OR to_key = ?)"
-        sql += f" ORDER BY id {'ASC' if newer else 'DESC'} LIMIT ?"
+        sql += f" ORDER BY seq {'ASC' if newer else 'DESC'} LIMIT ?"
         rows = self.db.query(sql, [*params, viewer_key, viewer_key, limit])
-        return _with_reactions(self.db.query, rows)
+        return with_reactions(self.db.query, rows)
 
     def _find_chat(self, chat_id):
         rows = self.db.query("SELECT * FROM chats WHERE id = ?", (chat_id,))
-        return _with_reactions(self.db.query, rows)[0] if rows else None
+        return with_reactions(self.db.query, rows)[0] if rows else None
 
     def _delete_chat(self, chat_id):
         unused = []
@@ -198,7 +129,7 @@ class SQLiteStore(Store):
             rows = db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)).fetchall()
             if not rows:
                 return None
-            chat = _with_reactions(_reader(db), rows)[0]
+            chat = with_reactions(_reader(db), rows)[0]
             db.execute("DELETE FROM reactions WHERE chat = ?", (chat_id,))
             db.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
             shown = db.execute("SELECT 1 FROM chats WHERE gif = ? LIMIT 1", (chat.gif,)).fetchall()
@@ -219,7 +150,7 @@ class SQLiteStore(Store):
                 sql = "INSERT INTO reactions (room, chat, emoji, user_key) VALUES (?, ?, ?, ?)"
                 db.execute(sql, (found["room"], *given))
             rows = db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)).fetchall()
-            return _with_reactions(_reader(db), rows)[0]
+            return with_reactions(_reader(db), rows)[0]
 
     def _gif_chats(self, field, value, limit):
         column = {"room": "room", "user_key": "user_key"}[field]
