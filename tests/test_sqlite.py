@@ -156,7 +156,7 @@ CREATE INDEX chats_by_room ON chats (room, id);
 """
 
 
-def old_database(path, rooms: dict[str, int]) -> dict[str, list[str]]:
+def old_database(path, rooms: dict[str, int], shuffled=True) -> dict[str, list[str]]:
     """An old-schema file with `count` chats in each room, stored in a shuffled order."""
     db = sqlite3.connect(path)
     db.executescript(OLD_SCHEMA)
@@ -166,7 +166,8 @@ def old_database(path, rooms: dict[str, int]) -> dict[str, list[str]]:
         for room, chats in ids.items()
         for n, chat_id in enumerate(chats)
     ]
-    random.Random(7).shuffle(rows)  # the rowid order is not the order: ids are
+    if shuffled:
+        random.Random(7).shuffle(rows)  # the rowid order is not the order: ids are
     db.executemany(
         "INSERT INTO chats (id, room, user, chat, created_at) VALUES (?, ?, '#bf4082', ?,"
         " '2024-01-01T00:00:00+00:00')",
@@ -219,3 +220,31 @@ def test_chats_an_earlier_release_stores_later_are_numbered_after_the_rest(tmp_p
     ]
     assert store.add_chat(room, "#bf4082", chat="next").seq == 3
     store.close()
+
+
+def test_a_search_is_answered_by_the_trigram_index_newest_first(store, monkeypatch):
+    """So a search costs about the same in a room of 100 or 1,000,000 messages."""
+    plans = plans_of(store, monkeypatch, lambda: store.search_chats(new_id(), "popcorn", limit=50))
+    assert plans[0].startswith("SCAN chats_text VIRTUAL TABLE INDEX")
+    assert plans[1:] == ["SEARCH chats USING INTEGER PRIMARY KEY (rowid=?)"]  # and no sort
+
+
+@pytest.mark.parametrize("q", ["po", "영화"])
+def test_a_short_search_scans_the_room_newest_first(store, monkeypatch, q):
+    plans = plans_of(store, monkeypatch, lambda: store.search_chats(new_id(), q, limit=50))
+    assert plans == ["SEARCH chats USING INDEX chats_by_room_seq (room=? AND seq<?)"]
+
+
+def test_an_old_database_is_searchable_after_opening(tmp_path):
+    # Stored in id order, as one process stores them: search goes newest first by the order
+    # rows were stored, which for chats of the release before seqs can differ from their ids'
+    # only among messages of one second from two processes.
+    path = tmp_path / "old.sqlite3"
+    ids = old_database(path, {"a" * 24: 12}, shuffled=False)
+    store = SQLiteStore(path, tmp_path / "uploads")
+    found = store.search_chats("a" * 24, "said 1", limit=10)
+    assert [chat.id for chat in found] == [ids["a" * 24][n] for n in (11, 10, 1)]
+    store.close()
+    again = SQLiteStore(path, tmp_path / "uploads")  # the index is made once, not twice
+    assert len(again.search_chats("a" * 24, "said 1", limit=10)) == 3
+    again.close()

@@ -108,6 +108,7 @@ class Store(ABC):
         owner: bool = False,
         to_name: str | None = None,
         to_handle: str | None = None,
+        reply_to: dict | None = None,
     ) -> Chat:
         # Any room_id is kept as given, so a chat never needs its room read first.
         message = Chat(
@@ -127,6 +128,7 @@ class Store(ABC):
             owner=bool(owner),
             to_name=to_name,
             to_handle=to_handle,
+            reply_to=None if reply_to is None else dict(reply_to),
         )
         return self._insert_chat(message)
 
@@ -164,6 +166,38 @@ class Store(ABC):
         elif seq is not None and not is_seq(seq):
             return []
         return self._find_chats(room_id, limit, seq, newer, viewer_key)
+
+    @guarded
+    def edit_chat(self, chat_id: str, text: str) -> Chat | None:
+        """Set a text message's text, marked edited now; the chat after it, reactions included.
+
+        None for a GIF, a notice, or an unknown or malformed id: only text can be edited. Who
+        may edit is the caller's rule.
+        """
+        if not is_id(chat_id) or not isinstance(text, str):
+            return None
+        return self._edit_chat(chat_id, text, utcnow())
+
+    @guarded
+    def search_chats(
+        self,
+        room_id: str,
+        q: str,
+        *,
+        limit: int,
+        before_seq: int | None = None,
+        viewer_key: str | None = None,
+    ) -> list[Chat]:
+        """The room's text messages (no GIFs, no notices) whose text contains q.
+
+        Case-insensitive, in any script (Korean matched as substrings), newest first by seq,
+        older than before_seq; whispers left out unless viewer_key sent or received them.
+        """
+        if not is_id(room_id) or not isinstance(q, str) or not q or limit < 1:
+            return []
+        if before_seq is not None and not is_seq(before_seq):
+            return []
+        return self._search_chats(room_id, q, limit, before_seq, viewer_key)
 
     @guarded
     def get_chat(self, chat_id: str) -> Chat | None:
@@ -294,6 +328,19 @@ class Store(ABC):
 
     @abstractmethod
     def _find_chat(self, chat_id: str) -> Chat | None: ...
+
+    @abstractmethod
+    def _edit_chat(self, chat_id: str, text: str, edited_at: datetime) -> Chat | None:
+        """Set the text and edited_at of a text message at once; the chat after it, else None."""
+
+    @abstractmethod
+    def _search_chats(
+        self, room_id: str, q: str, limit: int, before_seq: int | None, viewer_key: str | None
+    ) -> list[Chat]:
+        """Text messages of the room containing q (any case), newest first, older than before_seq.
+
+        Bounded by the room and the page; whispers only for their sender and addressee.
+        """
 
     @abstractmethod
     def _delete_chat(self, chat_id: str) -> Chat | None:

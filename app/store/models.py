@@ -1,13 +1,16 @@
 """What the store keeps: rooms, chats and GIF media, and how their ids and times are spelled."""
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 
 from bson import ObjectId
 
 _ID = re.compile(r"[0-9a-f]{24}")
 MEDIA_NAME = re.compile(r"[0-9a-f]{24}\.gif")
+
+
+SYSTEM = "system"  # the `user` of notices (join, exit, owner, kick)
 
 
 def new_id() -> str:
@@ -93,12 +96,22 @@ class Chat:
     owner: bool = False
     to_name: str | None = None
     to_handle: str | None = None
+    # When its text was last edited; None if never.
+    edited_at: datetime | None = None
+    # The message it answers, as it was when the reply was sent: {"_id", "handle", "name",
+    # "excerpt"} (str or None each). A dict has no hash; the chat's hash leaves it out.
+    reply_to: dict | None = field(default=None, hash=False)
     # (emoji, user key) pairs, oldest first: private; to_json gives counts and the viewer's own.
     reactions: tuple = ()
 
     @property
     def is_whisper(self) -> bool:
         return self.to is not None
+
+    @property
+    def is_text(self) -> bool:
+        """Whether it is a text message someone wrote: not a GIF, not a notice."""
+        return self.gif is None and self.user != SYSTEM
 
     def visible_to(self, viewer_key: str | None) -> bool:
         """Whether viewer_key may see it: everyone a room's chat, only its two people a whisper."""
@@ -120,12 +133,16 @@ class Chat:
             data["gif"] = self.gif
         else:
             data["chat"] = self.chat
-        for key, field in _PUBLIC.items():
-            if getattr(self, field) is not None:
-                data[key] = getattr(self, field)
+        for key, name in _PUBLIC.items():
+            if getattr(self, name) is not None:
+                data[key] = getattr(self, name)
         if self.owner:
             data["owner"] = True
         data["createdAt"] = iso(self.created_at)
+        if self.edited_at is not None:
+            data["editedAt"] = iso(self.edited_at)
+        if self.reply_to is not None:
+            data["replyTo"] = dict(self.reply_to)
         if self.reactions:
             data["reactions"] = self.reaction_counts()
             data["mine"] = [e for e, key in self.reactions if viewer_key and key == viewer_key]

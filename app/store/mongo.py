@@ -3,63 +3,20 @@
 import logging
 import re
 from dataclasses import replace
-from datetime import UTC
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
 from pymongo.errors import ConfigurationError, ConnectionFailure
 
 from .base import Store, guarded
-from .models import Chat, Media, Room, field_names
+from .models import SYSTEM, Media
+from .mongo_docs import CHAT_KEYS, ROOM_KEYS, is_empty, to_chat, to_room, utc, visible_to
 from .mongo_order import number_chats, take_seqs
 from .mongo_uri import mask_uri, password_of
 
 log = logging.getLogger(__name__)
 
 SERVER_SELECTION_TIMEOUT_MS = 5000
-
-
-def _utc(moment):
-    # Without tz_aware=True a client returns naive datetimes; they are UTC all the same.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _key(name: str) -> str:
-    """A record's field as a document's key: camelCase, as the API spells them."""
-    head, *rest = name.split("_")
-    return head + "".join(word.title() for word in rest)
-
-
-# The keys come from the records' field lists; these kept the names the first release gave.
-ROOM_KEYS = {name: _key(name) for name in field_names(Room)} | {"id": "_id", "capacity": "max"}
-CHAT_KEYS = {name: _key(name) for name in field_names(Chat)} | {"id": "_id"}
-# How a document's value becomes a field's, where BSON has another type for it.
-ROOM_DECODE = {"id": str, "created_at": _utc, "banned": lambda given: frozenset(given or ())}
-CHAT_DECODE = {
-    "id": str,
-    "created_at": _utc,
-    "owner": bool,
-    "seq": lambda given: given or 0,  # 0: stored by an earlier release, numbered at start
-    "reactions": lambda given: tuple((each["e"], each["k"]) for each in given or ()),
-}
-
-
-def _empty(value) -> bool:
-    return value is None or value is False or value == ()
-
-
-def _fields(doc, keys, decode) -> dict:
-    # A missing key is an empty field: absent from old documents, or left out when empty.
-    found = {name: doc.get(key) for name, key in keys.items()}
-    return {name: decode.get(name, lambda value: value)(value) for name, value in found.items()}
-
-
-def _room(doc) -> Room | None:
-    return None if doc is None else Room(**_fields(doc, ROOM_KEYS, ROOM_DECODE))
-
-
-def _chat(doc) -> Chat:
-    return Chat(**_fields(doc, CHAT_KEYS, CHAT_DECODE))
 
 
 class MongoStore(Store):
@@ -136,17 +93,17 @@ class MongoStore(Store):
         self._rooms.insert_one(doc)
 
     def _find_room(self, room_id):
-        return _room(self._rooms.find_one({"_id": ObjectId(room_id)}))
+        return to_room(self._rooms.find_one({"_id": ObjectId(room_id)}))
 
     def _find_rooms(self):
-        return [_room(doc) for doc in self._rooms.find().sort([("createdAt", 1), ("_id", 1)])]
+        return [to_room(doc) for doc in self._rooms.find().sort([("createdAt", 1), ("_id", 1)])]
 
-    def _update_room(self, room_id, update) -> Room | None:
+    def _update_room(self, room_id, update):
         after = ReturnDocument.AFTER
         found = self._rooms.find_one_and_update(
             {"_id": ObjectId(room_id)}, update, return_document=after
         )
-        return _room(found)
+        return to_room(found)
 
     def _set_owner(self, room_id, owner, owner_key, owner_name):
         changes = {"owner": owner, "ownerKey": owner_key, "ownerName": owner_name}
@@ -168,7 +125,7 @@ class MongoStore(Store):
         # Empty fields are left out, as the first release did; chats and media keep their
         # room's hex id, as the API gives it.
         doc = {key: getattr(chat, name) for name, key in CHAT_KEYS.items()}
-        doc = {key: value for key, value in doc.items() if not _empty(value)}
+        doc = {key: value for key, value in doc.items() if not is_empty(value)}
         chat = replace(chat, seq=take_seqs(self._seqs, chat.room))
         self._chats.insert_one({**doc, "_id": ObjectId(chat.id), "seq": chat.seq})
         return chat
@@ -181,16 +138,32 @@ class MongoStore(Store):
         query = {"room": room_id}
         if seq is not None:
             query["seq"] = {"$gt" if newer else "$lt": seq}
-        if viewer_key is None:
-            query["to"] = None
-        else:
-            query["$or"] = [{"to": None}, {"userKey": viewer_key}, {"toKey": viewer_key}]
+        query.update(visible_to(viewer_key))
         cursor = self._chats.find(query).sort("seq", ASCENDING if newer else DESCENDING)
-        return [_chat(doc) for doc in cursor.limit(limit)]
+        return [to_chat(doc) for doc in cursor.limit(limit)]
 
     def _find_chat(self, chat_id):
         doc = self._chats.find_one({"_id": ObjectId(chat_id)})
-        return None if doc is None else _chat(doc)
+        return None if doc is None else to_chat(doc)
+
+    def _edit_chat(self, chat_id, text, edited_at):
+        text_message = {"_id": ObjectId(chat_id), "gif": None, "user": {"$ne": SYSTEM}}
+        changes = {"$set": {"chat": text, "editedAt": edited_at}}
+        found = self._chats.find_one_and_update(
+            text_message, changes, return_document=ReturnDocument.AFTER
+        )
+        return None if found is None else to_chat(found)
+
+    def _search_chats(self, room_id, q, limit, before_seq, viewer_key):
+        # An escaped regex over the room's (room, seq) index, newest first, until a page is
+        # found: bounded by the room and the page, a substring in any script and case.
+        query = {"room": room_id, "gif": None, "user": {"$ne": SYSTEM}}
+        query["chat"] = {"$regex": re.escape(q), "$options": "i"}
+        if before_seq is not None:
+            query["seq"] = {"$lt": before_seq}
+        query.update(visible_to(viewer_key))
+        found = self._chats.find(query).sort("seq", DESCENDING).limit(limit)
+        return [to_chat(doc) for doc in found]
 
     def _delete_chat(self, chat_id):
         doc = self._chats.find_one_and_delete({"_id": ObjectId(chat_id)})
@@ -199,7 +172,7 @@ class MongoStore(Store):
         gif = doc.get("gif")
         if gif is not None and self._chats.find_one({"gif": gif}, {"_id": 1}) is None:
             self._media.delete_one({"_id": ObjectId(gif.removesuffix(".gif"))})
-        return _chat(doc)
+        return to_chat(doc)
 
     def _toggle_reaction(self, chat_id, emoji, user_key):
         oid, reaction = ObjectId(chat_id), {"e": emoji, "k": user_key}
@@ -231,7 +204,7 @@ class MongoStore(Store):
         doc = self._media.find_one({"_id": ObjectId(name.removesuffix(".gif"))})
         if doc is None:
             return None
-        data, created_at = bytes(doc["data"]), _utc(doc["createdAt"])
+        data, created_at = bytes(doc["data"]), utc(doc["createdAt"])
         return Media(name=name, data=data, created_at=created_at, room=doc.get("room"))
 
     def _ping(self):

@@ -19,6 +19,7 @@ from .sqlite_rows import (
     with_reactions,
 )
 from .sqlite_schema import NEXT_SEQ, create_schema
+from .sqlite_search import fold, search_query
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class SQLiteStore(Store):
         self.path = str(path)
         self.media_folder = Path(media_folder)
         self.media_folder.mkdir(parents=True, exist_ok=True)
-        self.db = Connection(self.path, busy_timeout)
+        self.db = Connection(self.path, busy_timeout, functions={"fold": fold})
         self._create_schema()
 
     @guarded
@@ -122,6 +123,19 @@ class SQLiteStore(Store):
     def _find_chat(self, chat_id):
         rows = self.db.query("SELECT * FROM chats WHERE id = ?", (chat_id,))
         return with_reactions(self.db.query, rows)[0] if rows else None
+
+    def _edit_chat(self, chat_id, text, edited_at):
+        sql = "UPDATE chats SET chat = ?, edited_at = ? WHERE id = ? AND gif IS NULL"
+        sql += " AND user != 'system'"  # the search index follows by its trigger
+        with self.db.transaction(write=True) as db:
+            if not db.execute(sql, (text, edited_at.isoformat(), chat_id)).rowcount:
+                return None
+            rows = db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)).fetchall()
+            return with_reactions(_reader(db), rows)[0]
+
+    def _search_chats(self, room_id, q, limit, before_seq, viewer_key):
+        rows = self.db.query(*search_query(room_id, q, limit, before_seq, viewer_key))
+        return with_reactions(self.db.query, rows)
 
     def _delete_chat(self, chat_id):
         unused = []

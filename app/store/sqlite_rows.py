@@ -21,7 +21,12 @@ def _time(text):
 
 # How a column's value becomes a field's, where SQLite has no type for it.
 ROOM_DECODE = {"created_at": _time, "banned": lambda text: frozenset(json.loads(text))}
-CHAT_DECODE = {"created_at": _time, "owner": bool}
+CHAT_DECODE = {
+    "created_at": _time,
+    "edited_at": _time,
+    "owner": bool,
+    "reply_to": lambda text: None if text is None else json.loads(text),
+}
 
 
 def _column(value):
@@ -32,6 +37,8 @@ def _column(value):
         return json.dumps(sorted(value))
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
     return value
 
 

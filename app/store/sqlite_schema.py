@@ -1,6 +1,7 @@
 """The SQLite tables, and what a database made by an earlier release is given on opening."""
 
 from .sqlite_connection import Connection
+from .sqlite_search import create_search_index
 
 # Column names stay as the first release made them: an existing database opens unchanged.
 SCHEMA = """
@@ -26,7 +27,7 @@ CREATE TABLE IF NOT EXISTS room_seqs (room TEXT PRIMARY KEY, seq INTEGER NOT NUL
 ADDED = {
     "rooms": ["owner_name TEXT"],
     "chats": ["name TEXT", "handle TEXT", "owner INTEGER", "to_name TEXT", "to_handle TEXT"]
-    + ["seq INTEGER"],
+    + ["seq INTEGER", "edited_at TEXT", "reply_to TEXT"],
 }
 # Made once the columns they cover exist. Pages are read by (room, seq), which replaces the
 # (room, id) index: ids from two processes in one second do not sort by time.
@@ -75,3 +76,4 @@ def create_schema(connection: Connection) -> None:
             db.execute(statement)
         if db.execute(NUMBER_CHATS).rowcount:
             db.execute(COUNT_NUMBERED)
+        create_search_index(db)
