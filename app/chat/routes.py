@@ -11,6 +11,7 @@ from ..rooms import service as rooms
 from ..store import get_store
 from . import actions, gifs, service
 from .cursors import history_cursor
+from .search import search, search_text
 
 bp = Blueprint("chat", __name__)
 
@@ -20,10 +21,11 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.get("/room/<room_id>/chats")
 @json_only
 def chats(room_id):
-    """A page of history: older than a cursor newest first, or newer than it oldest first."""
-    cursor = history_cursor(request.args)
+    """A page of history (older than a cursor newest first, or newer oldest first); with `q`,
+    a page of the messages containing it, newest first."""
+    cursor, q = history_cursor(request.args), search_text(request.args)
     room = rooms.require_admitted(room_id)
-    page = service.history(room, **cursor)
+    page = service.history(room, **cursor) if q is None else search(room, q, **cursor)
     return {"chats": [chat.to_json(user_key()) for chat in page]}
 
 
