@@ -12,6 +12,7 @@ import os
 import random
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from app.store.base import new_id, utcnow
@@ -23,6 +24,7 @@ OTHER_MESSAGES = 1_000
 SIZES = ((100, 1_000_000), (100, 10_000))  # (full, --quick)
 READS = 200
 READ_BUDGET = 3.0
+INSERTS = 2_000  # messages stored one by one, each its own transaction, as posts are
 WORDS = (
     "movie popcorn tonight later pizza cinema ticket coffee rain sunny seats trailer"
     " 영화 보러 갈 사람 오늘 저녁 팝콘 예매 hello world see you soon ok lol"
@@ -143,6 +145,32 @@ def _measure_mongo(uri: str, n: int) -> tuple[float, list]:
         store.close()
 
 
+def _add_next(store, room, texts):
+    return store.add_chat(room, "#abcdef", chat=next(texts))
+
+
+def _insert_cost(folder: Path) -> list:
+    """store.add_chat with the index's triggers, and on a copy of the schema without them."""
+    from app.store.sqlite import SQLiteStore
+
+    texts = list(_texts(INSERTS))
+    times = {}
+    for indexed in (False, True):
+        store = SQLiteStore(folder / f"insert-{indexed}.sqlite3", folder / "uploads")
+        if not indexed:
+            with store.db.transaction(write=True) as db:
+                for name in ("insert", "delete", "update"):
+                    db.execute(f"DROP TRIGGER chats_text_{name}")
+        add = partial(_add_next, store, new_id(), iter(texts))
+        times[indexed] = median_us(add, times=INSERTS, budget=10)
+        store.close()
+    rows = []
+    for indexed, label in ((False, "without it"), (True, "with the trigram index")):
+        add_us, adds = times[indexed]
+        rows.append([label, f"{add_us:,.0f}", ratio(add_us, times[False][0]), adds])
+    return rows
+
+
 def _print_sqlite(results):
     base = {row[0]: row for row in results[0][2]}
     lines = []
@@ -182,8 +210,14 @@ def _print_sqlite(results):
 def run(quick: bool = False) -> None:
     sizes = SIZES[1] if quick else SIZES[0]
     with tempfile.TemporaryDirectory(prefix="gifchat-bench-") as tmp:
+        inserts = _insert_cost(Path(tmp))
         results = [(n, *_measure_sqlite(Path(tmp), n)) for n in sizes]
     _print_sqlite(results)
+    table(
+        ["store.add_chat", "µs", "x without", "adds"],
+        inserts,
+        title="sqlite: what the index costs each message stored (median, one transaction each)",
+    )
     uri = os.environ.get(MONGO_URI_ENV)
     if not uri:
         print(f"MongoDB skipped: set {MONGO_URI_ENV} to a mongodb:// URI to measure one.")
