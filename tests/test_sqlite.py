@@ -235,15 +235,24 @@ def test_a_short_search_scans_the_room_newest_first(store, monkeypatch, q):
     assert plans == ["SEARCH chats USING INDEX chats_by_room_seq (room=? AND seq<?)"]
 
 
-def test_an_old_database_is_searchable_after_opening(tmp_path):
-    # Stored in id order, as one process stores them: search goes newest first by the order
-    # rows were stored, which for chats of the release before seqs can differ from their ids'
-    # only among messages of one second from two processes.
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_an_old_database_is_searchable_newest_first_after_opening(tmp_path, shuffled):
+    """Even where the release before stored its chats out of id order (two processes)."""
     path = tmp_path / "old.sqlite3"
-    ids = old_database(path, {"a" * 24: 12}, shuffled=False)
+    ids = old_database(path, {"a" * 24: 12, "b" * 24: 3}, shuffled=shuffled)
     store = SQLiteStore(path, tmp_path / "uploads")
     found = store.search_chats("a" * 24, "said 1", limit=10)
     assert [chat.id for chat in found] == [ids["a" * 24][n] for n in (11, 10, 1)]
+    pages, before = [], None
+    for _ in range(12):  # one at a time: each found once, in seq order
+        page = store.search_chats("a" * 24, "said", limit=1, before_seq=before)
+        if not page:
+            break
+        pages += page
+        before = page[-1].seq
+    assert [chat.id for chat in pages] == ids["a" * 24][::-1]
+    assert [c.id for c in store.chats("b" * 24, limit=5)] == ids["b" * 24][::-1]
+    assert store.get_chat(ids["a" * 24][3]).chat == "said 3"  # ids still name their chats
     store.close()
     again = SQLiteStore(path, tmp_path / "uploads")  # the index is made once, not twice
     assert len(again.search_chats("a" * 24, "said 1", limit=10)) == 3

@@ -54,6 +54,25 @@ INSERT INTO room_seqs (room, seq) SELECT room, max(seq) FROM chats WHERE seq IS 
 ON CONFLICT (room) DO UPDATE SET seq = max(seq, excluded.seq)
 """
 
+# Search reads a room's matches newest first by rowid (sqlite_search.py), which must follow
+# seq: true of every chat stored since (both given in one write), not of the ones numbered
+# above in id order where the release before stored them out of that order (two processes,
+# one second). Before the index exists, their rowids are swapped among themselves to follow
+# seq, room by room; the chats keep their ids, which is what everything refers to them by.
+MISPLACED = """
+CREATE TEMP TABLE misplaced AS SELECT by_seq.id, by_rowid.rowid AS placed FROM
+    (SELECT id, rowid, room, row_number() OVER (PARTITION BY room ORDER BY seq) AS n
+        FROM chats) AS by_seq
+    JOIN (SELECT rowid, room, row_number() OVER (PARTITION BY room ORDER BY rowid) AS n
+        FROM chats) AS by_rowid ON by_rowid.room = by_seq.room AND by_rowid.n = by_seq.n
+    WHERE by_rowid.rowid != by_seq.rowid
+"""
+PLACE = [
+    "UPDATE chats SET rowid = -rowid WHERE id IN (SELECT id FROM temp.misplaced)",
+    "UPDATE chats SET rowid = misplaced.placed FROM temp.misplaced WHERE chats.id = misplaced.id",
+    "DROP TABLE temp.misplaced",
+]
+
 # The next seq of a room, taken in the transaction that stores the chat: the write lock of
 # the shared file makes it atomic across processes, and the counter never goes down.
 NEXT_SEQ = """
@@ -74,6 +93,10 @@ def create_schema(connection: Connection) -> None:
                     db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
         for statement in INDEXES.strip().split(";\n"):
             db.execute(statement)
+        indexed = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'chats_text'").fetchone()
         if db.execute(NUMBER_CHATS).rowcount:
             db.execute(COUNT_NUMBERED)
+            if not indexed:
+                for statement in [MISPLACED, *PLACE]:
+                    db.execute(statement)
         create_search_index(db)
