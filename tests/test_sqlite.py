@@ -67,14 +67,19 @@ def test_a_query_of_ours_that_fails_is_a_bug_not_an_outage(store):
 
 def test_a_locked_database_is_unavailable_to_writers_then_heals(store, tmp_path):
     room = store.create_room("Cats", 10, "#bf4082", None)
+    first = store.add_chat(room.id, "#bf4082", chat="first")
     with Locked(tmp_path / "gifchat.sqlite3").active(store):
         with pytest.raises(StoreUnavailable, match="gifchat.sqlite3: database is locked"):
             store.add_chat(room.id, "#bf4082", chat="lost")
         with pytest.raises(StoreUnavailable):
+            store.edit_chat(first.id, "changed")
+        with pytest.raises(StoreUnavailable):
             store.ping()  # so a readiness check reports it
         assert store.get_room(room.id) == room  # readers still read (write-ahead log)
+        assert store.search_chats(room.id, "first", limit=10) == [first]
     kept = store.add_chat(room.id, "#bf4082", chat="kept")
-    assert store.chats(room.id, limit=10) == [kept]
+    assert kept.seq == 2  # the lost message took no seq: its transaction was rolled back
+    assert store.chats(room.id, limit=10) == [kept, first]
 
 
 def test_a_gif_file_that_cannot_be_removed_does_not_keep_its_room(store, monkeypatch, caplog):
