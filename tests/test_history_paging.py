@@ -96,3 +96,15 @@ def test_paging_by_seq_is_for_admitted_sessions_only(visitor):
     alice.post_chat(room_id, "private")
     response = bob.client.get(f"/room/{room_id}/chats", query_string={"after_seq": "0"})
     assert response.status_code == 403 and "private" not in response.text
+
+
+def test_history_carries_edits_and_replies_both_ways(room, store):
+    owner, room_id = room
+    first = owner.post_chat(room_id, "helo").json
+    store.edit_chat(first["_id"], "hello")
+    quoted = {"_id": first["_id"], "handle": owner.handle, "name": None, "excerpt": "hello"}
+    reply = store.add_chat(room_id, owner.color, chat="again", reply_to=quoted)
+    latest = page(owner, room_id)
+    assert latest[0]["replyTo"] == quoted and latest[0]["seq"] == reply.seq
+    assert latest[1]["chat"] == "hello" and latest[1]["editedAt"].endswith("Z")
+    assert page(owner, room_id, after_seq=first["seq"] - 1)[:2] == latest[1::-1]
