@@ -28,6 +28,8 @@ HISTORY_PAGE_SIZE = 50
 CHAT_MAX_LENGTH = 1000
 NAME_MAX_LENGTH = 30  # a display name, after trimming
 TITLE_MAX_LENGTH = 100
+# A search in a room, after trimming: enough for a phrase, short of a pasted message.
+SEARCH_MAX_LENGTH = 100
 ROOM_CAPACITY_MIN, ROOM_CAPACITY_MAX, ROOM_CAPACITY_DEFAULT = 2, 100, 10
 PASSWORD_MAX_LENGTH = 100
 # The reactions a message can get, in the order they are offered.

@@ -6,6 +6,7 @@ They never assert timings: they print tables to read (see bench/README.md).
 
 BENCHMARKS = (
     "history",
+    "search",
     "post",
     "fanout",
     "sessions",

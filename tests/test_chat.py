@@ -20,7 +20,7 @@ def test_chat_is_stored_answered_and_delivered_to_the_room(visitor, room, store)
     chat = response.json
     assert (chat["room"], chat["user"], chat["chat"]) == (room_id, owner.color, "hello")
     # The sender's handle, and the owner's mark: the owner sent it.
-    assert set(chat) == {"_id", "room", "user", "chat", "createdAt", "handle", "owner"}
+    assert set(chat) == {"_id", "room", "seq", "user", "chat", "createdAt", "handle", "owner"}
     # ISO-8601 UTC to the millisecond, as JavaScript's Date.toISOString() writes it.
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", chat["createdAt"])
     events = listening.get_received("/chat")

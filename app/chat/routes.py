@@ -1,15 +1,15 @@
 """Posting messages and GIFs, reading history, and serving GIFs."""
 
 from flask import Blueprint, request
-from flask_babel import gettext as _
 
 from .. import limits
-from ..errors import Refused, json_only
+from ..errors import json_only
 from ..identity import user_key
 from ..payload import fields
 from ..rooms import service as rooms
-from ..store import is_id
 from . import actions, downloads, gifs, media, service
+from .cursors import history_cursor
+from .search import search, search_text
 
 bp = Blueprint("chat", __name__)
 
@@ -17,14 +17,11 @@ bp = Blueprint("chat", __name__)
 @bp.get("/room/<room_id>/chats")
 @json_only
 def chats(room_id):
-    """A page of history: older than `before` newest first, or newer than `after` oldest first."""
-    before, after = request.args.get("before"), request.args.get("after")
-    if before is not None and after is not None:
-        raise Refused(_("Ask for messages before or after one message, not both."), 400)
-    if any(cursor is not None and not is_id(cursor) for cursor in (before, after)):
-        raise Refused(_("That is not a message id."), 400)
+    """A page of history (older than a cursor newest first, or newer oldest first); with `q`,
+    a page of the messages containing it, newest first."""
+    cursor, q = history_cursor(request.args), search_text(request.args)
     room = rooms.require_admitted(room_id)
-    page = service.history(room, before=before, after=after)
+    page = service.history(room, **cursor) if q is None else search(room, q, **cursor)
     return {"chats": [chat.to_json(user_key()) for chat in page]}
 
 

@@ -72,12 +72,14 @@ def post_gif(room: Room, data: bytes) -> Chat:
     return deliver(store_chat(room, gif=name))
 
 
-def history(room: Room, before=None, after=None, limit: int | None = None) -> list[Chat]:
-    """A page of history as this visitor may see it: newest first, or oldest first after `after`."""
+def history(room: Room, *, limit: int | None = None, **cursor) -> list[Chat]:
+    """A page of history as this visitor may see it, in the room's order (see Store.chats).
+
+    The latest page newest first; `before`/`before_seq` the page older than a message, newest
+    first; `after`/`after_seq` the page newer than it, oldest first.
+    """
     limit = limit or current_app.config["HISTORY_PAGE_SIZE"]
-    return get_store().chats(
-        room.id, limit=limit, before=before, after=after, viewer_key=user_key()
-    )
+    return get_store().chats(room.id, limit=limit, viewer_key=user_key(), **cursor)
 
 
 def deliver(chat: Chat) -> Chat:

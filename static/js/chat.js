@@ -135,7 +135,7 @@ let joining = false; // a join is on its way: no second one
 
 function join() {
   // What was shown before this join: the replay starts there, live events come after it.
-  const shownBefore = resumeFrom ?? messages.newestId();
+  const shownBefore = resumeFrom ?? messages.newestSeq();
   joining = true;
   socket.emit("join", root.dataset.id, async (answer) => {
     joining = false;

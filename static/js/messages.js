@@ -1,4 +1,4 @@
-// The message list: every chat drawn once, in id (so time) order, following the newest
+// The message list: every chat drawn once, in the room's order (seq), following the newest
 // message unless the reader scrolled up to read; older pages as they scroll to the top.
 // One person's consecutive messages form a run, named once (the rest are "grouped").
 import { showReactions } from "./reactions.js";
@@ -42,12 +42,12 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
   const resized = new ResizeObserver(() => stuck && scrollToBottom());
   resized.observe(list);
 
-  /** Put `li` where its id belongs; ids grow with time, so it is nearly always at an end. */
-  function place(li, id) {
+  /** Put `li` where its seq belongs; seqs grow as messages come, so nearly always at an end. */
+  function place(li, seq) {
     const first = list.firstElementChild;
-    if (first && id < first.dataset.id) return list.prepend(li);
+    if (first && seq < Number(first.dataset.seq)) return list.prepend(li);
     let next = null;
-    for (let item = list.lastElementChild; item && item.dataset.id > id; item = item.previousElementSibling) {
+    for (let item = list.lastElementChild; item && Number(item.dataset.seq) > seq; item = item.previousElementSibling) {
       next = item;
     }
     list.insertBefore(li, next);
@@ -59,8 +59,9 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     for (const chat of chats) {
       if (!chat || !chat._id || shown.has(chat._id)) continue;
       const li = renderChat(chat, gifBase);
+      li.dataset.seq = String(chat.seq);
       shown.set(chat._id, li);
-      place(li, chat._id);
+      place(li, chat.seq);
       resized.observe(li);
       regroup(li);
       regroup(li.nextElementSibling);
@@ -89,7 +90,7 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     olderStatus.hidden = false;
     list.setAttribute("aria-busy", "true");
     try {
-      const page = await loadPage({ before: first.dataset.id });
+      const page = await loadPage({ before_seq: first.dataset.seq });
       const height = list.scrollHeight;
       const top = list.scrollTop;
       if (draw(page) === 0) oldestLoaded = true;
@@ -146,9 +147,10 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
   function reconcile(page) {
     if (!page.length) return;
     const ids = new Set(page.map((chat) => chat._id));
-    const [newest, oldest] = [page[0]._id, page.at(-1)._id];
-    for (const id of [...shown.keys()]) {
-      if (id >= oldest && id <= newest && !ids.has(id)) remove(id);
+    const [newest, oldest] = [page[0].seq, page.at(-1).seq];
+    for (const [id, li] of [...shown]) {
+      const seq = Number(li.dataset.seq);
+      if (seq >= oldest && seq <= newest && !ids.has(id)) remove(id);
     }
     for (const chat of page) {
       const li = shown.get(chat._id);
@@ -160,9 +162,9 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     add,
     remove,
     reconcile,
-    /** The id of the newest chat shown, or "" before any. */
-    newestId() {
-      return list.lastElementChild?.dataset.id || "";
+    /** The seq of the newest chat shown, or 0 before any. */
+    newestSeq() {
+      return Number(list.lastElementChild?.dataset.seq) || 0;
     },
   };
 }
