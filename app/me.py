@@ -5,8 +5,8 @@ import unicodedata
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from . import wire
 from .errors import Refused
-from .extensions import socketio
 from .i18n import is_local_path
 from .identity import THEMES, current_color, current_handle, current_name, current_theme, user_key
 from .payload import fields
@@ -79,7 +79,7 @@ def announce_name(name: str) -> None:
     """Tell the rooms the visitor is in, and the lobbies of the rooms they own, the new name."""
     for room_id in get_presence().rename(user_key(), name):
         payload = {**whoami(), "members": members(room_id)}
-        socketio.emit("name", payload, namespace="/chat", to=room_id)
+        wire.to_room(room_id, wire.NAME, payload)
     store = get_store()
     for room in store.list_rooms():
         if room.owner_key == user_key():

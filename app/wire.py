@@ -6,6 +6,8 @@ whisper's two people. Every event about a message (the message itself, an edit, 
 reaction) is sent through `tell`, which asks it.
 """
 
+from typing import NamedTuple
+
 from .extensions import socketio
 from .presence import get_presence
 
@@ -28,6 +30,18 @@ NAME = "name"  # a person's new name
 KICKED = "kicked"  # {"room"}, to the removed person's sockets
 # System notices, each a Chat with "members": join, exit, kick, owner.
 NOTICES = ("join", "exit", "kick", "owner")
+
+
+class Draft(NamedTuple):
+    """A message still being written: who hears of it (typing) is who will hear it."""
+
+    room: str
+    user_key: str
+    to_key: str | None = None  # the addressee of a whisper
+
+    @property
+    def is_whisper(self) -> bool:
+        return self.to_key is not None
 
 
 def audience(chat) -> frozenset | None:

@@ -3,10 +3,9 @@
 from flask import current_app
 from flask_babel import gettext as _
 
+from .. import wire
 from ..errors import Refused
-from ..extensions import socketio
 from ..identity import current_color, current_handle, current_name, user_key
-from ..presence import get_presence
 from ..rooms.participants import find_person
 from ..rooms.service import is_owner
 from ..store import Chat, Room, get_store
@@ -42,11 +41,7 @@ def _whisper(room: Room, text: str, to) -> Chat:
         to_name=addressee.name,
         to_handle=addressee.handle,
     )
-    presence = get_presence()
-    listeners = presence.sockets_of(room.id, addressee.user_key)
-    listeners += presence.sockets_of(room.id, user_key())
-    socketio.emit("chat", chat.to_json(), namespace="/chat", to=listeners)
-    return chat
+    return deliver(chat)
 
 
 def store_chat(room: Room, **fields) -> Chat:
@@ -81,6 +76,6 @@ def history(room: Room, before=None, after=None, limit: int | None = None) -> li
 
 
 def deliver(chat: Chat) -> Chat:
-    """Send a stored chat to everyone in its room."""
-    socketio.emit("chat", chat.to_json(), namespace="/chat", to=chat.room)
+    """Send a stored chat to whoever hears it: its room, or a whisper's two people."""
+    wire.tell(chat, wire.MESSAGE, chat.to_json())
     return chat

@@ -4,9 +4,9 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from .. import wire
 from ..deadlines import get_deadlines
 from ..errors import Refused
-from ..extensions import socketio
 from ..identity import current_color, current_handle, current_name, is_handle, user_key
 from ..pages import NOTICES
 from ..presence import Person, RoomFull, get_presence
@@ -47,7 +47,7 @@ def join(room_id, sid: str) -> Room:
         )
     except RoomFull:
         raise Refused(_("The room is full.")) from None
-    socketio.server.enter_room(sid, room.id, namespace="/chat")
+    wire.enter(sid, room.id)
     get_deadlines().cancel("delete-if-empty", room.id)
     get_deadlines().cancel("exit", room.id, user_key())  # back within the debounce: a blip
     if first_tab:
@@ -63,7 +63,7 @@ def leave(sid: str, *, at_once: bool = False) -> None:
     departure = get_presence().leave(sid)
     if departure is None:
         return
-    socketio.server.leave_room(sid, departure.room, namespace="/chat")
+    wire.leave(sid, departure.room)
     if not departure.last_tab:
         return
     debounce = current_app.config["EXIT_DEBOUNCE_SECONDS"]
@@ -123,7 +123,7 @@ def announce(room_id: str, kind: str, person: Person, skip_sid: str | None = Non
         handle=person.handle,
     )
     payload = {**chat.to_json(), "members": members(room_id)}
-    socketio.emit(kind, payload, namespace="/chat", to=room_id, skip_sid=skip_sid)
+    wire.to_room(room_id, kind, payload, skip=[skip_sid] if skip_sid else ())
 
 
 def _notice_text(kind: str, color: str) -> str:
@@ -149,7 +149,7 @@ def hand_over(room_id: str, owner_key: str) -> None:
 def announce_owner(room_id: str, color: str, name: str | None) -> None:
     """Tell every lobby who owns the room now, or the owner's new name."""
     payload = {"_id": room_id, "owner": color, "ownerName": name}
-    socketio.emit("owner", payload, namespace="/room")
+    wire.to_lobbies(wire.OWNER, payload)
 
 
 def find_person(room: Room, handle) -> Person:
@@ -177,8 +177,8 @@ def kick(room_id: str, handle) -> None:
     get_store().ban(room.id, person.user_key)
     for sid in presence.sockets_of(room.id, person.user_key):
         presence.leave(sid)
-        socketio.server.leave_room(sid, room.id, namespace="/chat")
-        socketio.emit("kicked", {"room": room.id}, namespace="/chat", to=sid)
+        wire.leave(sid, room.id)
+        wire.to_sockets([sid], wire.KICKED, {"room": room.id})
     presence.drop(room.id, person.user_key)
     announce(room.id, "kick", person)
     announce_occupancy(room.id)

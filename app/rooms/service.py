@@ -4,9 +4,9 @@ from flask import current_app, session
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import wire
 from ..deadlines import get_deadlines
 from ..errors import Refused
-from ..extensions import socketio
 from ..identity import current_color, current_name, user_key
 from ..offload import run_blocking
 from ..presence import get_presence
@@ -20,7 +20,7 @@ def create_room(title: str, capacity: int, password: str | None) -> Room:
         title, capacity, current_color(), password_hash, user_key(), current_name()
     )
     admit(room)
-    socketio.emit("newRoom", lobby_json(room), namespace="/room")
+    wire.to_lobbies(wire.NEW_ROOM, lobby_json(room))
     watch_empty(room.id)  # a room nobody ever enters goes the way of an emptied one
     return room
 
@@ -106,7 +106,7 @@ def require_present(room: Room) -> None:
 def announce_occupancy(room_id: str) -> None:
     """Tell every lobby how many people the room holds now."""
     count = get_presence().count(room_id)
-    socketio.emit("occupancy", {"_id": room_id, "count": count}, namespace="/room")
+    wire.to_lobbies(wire.OCCUPANCY, {"_id": room_id, "count": count})
 
 
 def delete_room(room_id: str) -> bool:
@@ -114,10 +114,10 @@ def delete_room(room_id: str) -> bool:
     if not get_store().delete_room(room_id):
         return False
     sids = get_presence().forget(room_id)
-    socketio.emit("removeRoom", room_id, namespace="/room")
-    socketio.emit("removeRoom", room_id, namespace="/chat", to=room_id)
+    wire.to_lobbies(wire.REMOVE_ROOM, room_id)
+    wire.to_room(room_id, wire.REMOVE_ROOM, room_id)
     for sid in sids:
-        socketio.server.leave_room(sid, room_id, namespace="/chat")
+        wire.leave(sid, room_id)
     return True
 
 
