@@ -62,6 +62,7 @@ def create_app(config=None) -> Flask:
     from .rooms import participants
     from .rooms.routes import bp as rooms_bp
 
+    identity.no_session(app.view_functions["static"])  # Flask's own view of static files
     app.before_request(identity.ensure_color)
     app.register_blueprint(rooms_bp)
     app.register_blueprint(chat_bp)

@@ -24,11 +24,11 @@ BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u206
 def clean_name(value) -> str:
     """The name as it will be shown: trimmed text of 1 to NAME_MAX_LENGTH characters."""
     if not isinstance(value, str) or not value.strip():
-        raise Refused(_("Write a name."), 400)
+        raise Refused(_("Write a name."), 400, "empty")
     name = value.strip()
     limit = current_app.config["NAME_MAX_LENGTH"]
     if len(name) > limit:
-        raise Refused(_("A name can be at most %(max)d characters.", max=limit), 400)
+        raise Refused(_("A name can be at most %(max)d characters.", max=limit), 400, "too-long")
     if any(unicodedata.category(c) in ("Cc", "Cs") or c in BIDI_CONTROLS for c in name):
         raise Refused(_("The text contains a character that is not allowed."), 400)
     return name

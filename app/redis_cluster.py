@@ -82,7 +82,11 @@ def _outage_before_request(error: InternalServerError):
     with force_locale(request.accept_languages.best_match(languages) or languages[0]):
         message = _("The service is busy. Please try again in a moment.")
     # Not the error page: with no session, the layout cannot be drawn.
-    response = jsonify(error=message) if wants_json() else Response(message, mimetype="text/plain")
+    response = (
+        jsonify(error=message, code="busy")
+        if wants_json()
+        else Response(message, mimetype="text/plain")
+    )
     response.status_code = 503
     response.headers["Retry-After"] = "5"
     return response

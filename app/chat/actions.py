@@ -23,9 +23,11 @@ def delete_chat(room: Room, chat_id) -> None:
     """Its author or the room's owner deletes a message, for everyone, history included."""
     chat = find_chat(room, chat_id)
     if chat.user == "system":
-        raise Refused(_("Notices cannot be deleted."))
+        raise Refused(_("Notices cannot be deleted."), code="notice")
     if chat.user_key != user_key() and not is_owner(room):
-        raise Refused(_("Only its author or the room's owner can delete a message."))
+        raise Refused(
+            _("Only its author or the room's owner can delete a message."), code="not-author"
+        )
     if get_store().delete_chat(chat.id) is not None:
         wire.tell(chat, wire.DELETE, {"_id": chat.id, "room": chat.room})
 
@@ -36,7 +38,7 @@ def toggle_reaction(room: Room, chat_id, emoji) -> dict:
         raise Refused(_("Choose one of the reactions."), 400)
     chat = find_chat(room, chat_id)
     if chat.user == "system":
-        raise Refused(_("Notices take no reactions."), 400)
+        raise Refused(_("Notices take no reactions."), 400, "notice")
     chat = get_store().toggle_reaction(chat.id, emoji, user_key())
     if chat is None:  # deleted meanwhile
         raise Refused(_("That message does not exist."), 404)

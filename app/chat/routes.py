@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 
 from .. import limits
 from ..errors import Refused, json_error, json_only
-from ..identity import user_key
+from ..guards import large_body
+from ..identity import no_session, user_key
 from ..payload import fields
 from ..rooms import service as rooms
 from ..store import get_store, is_id
@@ -66,6 +67,7 @@ def react(room_id, chat_id):
 
 
 @bp.post("/room/<room_id>/gif")
+@large_body
 @limits.gif_per_address
 @limits.gif_uploads
 @limits.gif_bytes
@@ -89,6 +91,7 @@ def recent_gifs(room_id):
 
 
 @bp.get("/gif/<name>")
+@no_session
 def gif(name):
     """A stored GIF: never sniffed as anything else, cached for good (names are never reused)."""
     media = get_store().open_media(name)

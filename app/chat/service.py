@@ -15,13 +15,13 @@ from .media import InvalidGif, check_upload
 def post_chat(room: Room, text, to=None) -> Chat:
     """Store a text message from this visitor and send it to the room, or whisper it."""
     if not isinstance(text, str):
-        raise Refused(_("Write a message."), 400)
+        raise Refused(_("Write a message."), 400, "empty")
     text = text.strip()
     limit = current_app.config["CHAT_MAX_LENGTH"]
     if not text:
-        raise Refused(_("Write a message."), 400)
+        raise Refused(_("Write a message."), 400, "empty")
     if len(text) > limit:
-        raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400)
+        raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400, "too-long")
     if to is None:
         return deliver(store_chat(room, chat=text))
     return _whisper(room, text, to)
@@ -62,7 +62,7 @@ def post_gif(room: Room, data: bytes) -> Chat:
     try:
         check_upload(data)  # decoded in a worker thread, a few at a time
     except InvalidGif as error:
-        raise Refused(str(error), error.status) from error
+        raise Refused(str(error), error.status, error.code) from error
     name = get_store().save_media(room.id, data)
     return deliver(store_chat(room, gif=name))
 

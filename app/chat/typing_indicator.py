@@ -66,7 +66,7 @@ def relay(data) -> None:
     presence = get_presence()
     room_id = presence.room_of(request.sid)
     if room_id is None:
-        raise Refused(_("Join a room first."))
+        raise Refused(_("Join a room first."), code="not-present")
     if not _budget().allow(request.sid):
         return
     payload = {"user": current_color(), "on": data["on"]}

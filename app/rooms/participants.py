@@ -32,7 +32,7 @@ def join(room_id, sid: str) -> Room:
     room = find_room(room_id)
     check_not_banned(room)
     if room.secret and not is_admitted(room):
-        raise Refused(_("Enter the password first."))
+        raise Refused(_("Enter the password first."), code="not-admitted")
     if get_presence().room_of(sid) not in (None, room.id):
         leave(sid, at_once=True)
     try:
@@ -46,7 +46,7 @@ def join(room_id, sid: str) -> Room:
             name=current_name(),
         )
     except RoomFull:
-        raise Refused(_("The room is full.")) from None
+        raise Refused(_("The room is full."), code="full") from None
     wire.enter(sid, room.id)
     get_deadlines().cancel("delete-if-empty", room.id)
     get_deadlines().cancel("exit", room.id, user_key())  # back within the debounce: a blip
@@ -159,7 +159,7 @@ def find_person(room: Room, handle) -> Person:
     key = get_presence().key_of(room.id, handle)
     person = key and get_presence().person(room.id, key)
     if not person:
-        raise Refused(_("That person is not in the room."), 400)
+        raise Refused(_("That person is not in the room."), 400, "not-in-room")
     return person
 
 
@@ -169,10 +169,10 @@ def kick(room_id: str, handle) -> None:
     # them removed, and removing them never bans the other.
     room = find_room(room_id)
     if not is_owner(room):
-        raise Refused(_("Only the owner can remove people."))
+        raise Refused(_("Only the owner can remove people."), code="not-owner")
     person = find_person(room, handle)
     if person.user_key == room.owner_key:
-        raise Refused(_("The owner cannot be removed."), 400)
+        raise Refused(_("The owner cannot be removed."), 400, "owner-stays")
     presence = get_presence()
     get_store().ban(room.id, person.user_key)
     for sid in presence.sockets_of(room.id, person.user_key):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from .. import limits
 from ..chat import service as chat
-from ..errors import back_to_lobby, json_only
+from ..errors import back_to_lobby, json_only, own_rate_limit_page
 from ..identity import user_key
 from ..payload import fields
 from ..store import get_store
@@ -58,8 +58,19 @@ def room(room_id):
     )
 
 
+def _password_form_again(message: str, room_id: str):
+    """A locked-out password page: the form again, with the wait as its error."""
+    room = get_store().get_room(room_id)
+    if room is None:
+        return None  # answered like any other page
+    form = PasswordForm()
+    form.password.errors = [message]
+    return render_template("password.html", room=room, form=form)
+
+
 @bp.post("/room/<room_id>/password")
 @back_to_lobby
+@own_rate_limit_page(_password_form_again)
 @limits.password_attempts
 def password(room_id):
     """Check a secret room's password and let the visitor in."""

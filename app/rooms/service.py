@@ -64,7 +64,7 @@ def check_capacity(room: Room) -> None:
     """A full room turns newcomers away, never someone already in it."""
     presence = get_presence()
     if presence.count(room.id) >= room.capacity and not presence.has(room.id, user_key()):
-        raise Refused(_("The room is full."))
+        raise Refused(_("The room is full."), code="full")
 
 
 def password_matches(room: Room, password: str) -> bool:
@@ -73,7 +73,7 @@ def password_matches(room: Room, password: str) -> bool:
 
 def check_not_banned(room: Room) -> None:
     if is_banned(room):
-        raise Refused(_("You were removed from this room."))
+        raise Refused(_("You were removed from this room."), code="banned")
 
 
 def enter_page(room_id: str) -> Room:
@@ -90,7 +90,7 @@ def require_admitted(room_id: str) -> Room:
     room = find_room(room_id)
     check_not_banned(room)
     if not is_admitted(room):
-        raise Refused(_("Enter the room first."))
+        raise Refused(_("Enter the room first."), code="not-admitted")
     return room
 
 
@@ -100,7 +100,7 @@ def require_present(room: Room) -> None:
     In the room means a socket joined to it, or one that left less than the exit debounce ago.
     """
     if not get_presence().has(room.id, user_key()):
-        raise Refused(_("Join the room first: open its page to take part."))
+        raise Refused(_("Join the room first: open its page to take part."), code="not-present")
 
 
 def announce_occupancy(room_id: str) -> None:
@@ -129,7 +129,7 @@ def is_owner(room: Room) -> bool:
 def delete_owned_room(room_id: str) -> None:
     room = find_room(room_id)
     if not is_owner(room):
-        raise Refused(_("Only the owner can delete the room."))
+        raise Refused(_("Only the owner can delete the room."), code="not-owner")
     delete_room(room.id)
 
 
