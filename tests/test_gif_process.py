@@ -4,10 +4,13 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from app import offload
 from app.chat import gif_probe, media
 
 from .bystander import Alongside, uploader_and_bystander
@@ -94,6 +97,29 @@ def test_a_child_past_its_time_is_killed_and_the_upload_refused(app, store, memb
     assert response.json["error"] == "애니메이션을 처리하는 데 너무 오래 걸립니다."
     assert ends == ["killed"]  # it did not decode 20 frames first
     assert [chat for chat in store.chats(room_id, limit=5) if chat.gif] == []
+
+
+def test_a_child_killed_under_eventlet_is_a_refusal_not_a_500(member, monkeypatch):
+    # Eventlet's green subprocess.run raises the unpatched module's TimeoutExpired.
+    with warnings.catch_warnings():  # eventlet's notice of its deprecation, on import
+        warnings.simplefilter("ignore")
+        from eventlet import patcher
+
+    unpatched = patcher.original("subprocess").TimeoutExpired
+    assert unpatched is not subprocess.TimeoutExpired
+
+    def green_run(args, **kwargs):
+        raise unpatched(args, kwargs["timeout"])
+
+    monkeypatch.setattr(offload, "subprocess", SimpleNamespace(**vars(subprocess)))
+    monkeypatch.setattr(offload.subprocess, "run", green_run)
+    person, room_id = member
+    response = person.post_gif(room_id, gif())
+    assert response.status_code == 400
+    assert response.json == {
+        "error": "애니메이션을 처리하는 데 너무 오래 걸립니다.",
+        "code": "not-a-gif",
+    }
 
 
 @pytest.mark.parametrize(
