@@ -25,13 +25,18 @@ from werkzeug.wsgi import ClosingIterator
 from .errors import error_response
 from .extensions import csrf
 
-LARGE_BODIES = {"chat.post_gif"}  # endpoints that take a body of up to MAX_CONTENT_LENGTH
+
+def large_body(view):
+    """Mark a view that takes a body of up to MAX_CONTENT_LENGTH (an upload), not BODY_MAX_BYTES."""
+    view.large_body = True
+    return view
 
 
 def check_body() -> Response | None:
-    """Refuse a body too large for its endpoint, or one whose CSRF check must fail, unread."""
+    """Refuse a body too large for its view, or one whose CSRF check must fail, unread."""
     config = current_app.config
-    if request.endpoint not in LARGE_BODIES:
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(view, "large_body", False):
         # Applies to bodies of unknown length too, as they are read.
         request.max_content_length = config["BODY_MAX_BYTES"]
         if (request.content_length or 0) > config["BODY_MAX_BYTES"]:
@@ -125,7 +130,10 @@ class Guard:
             message = _("Too many connections from your address. Close some tabs and try again.")
         best = incoming.accept_mimetypes.best_match(["text/html", "application/json"])
         if incoming.is_json or best == "application/json":
-            response = Response(json.dumps({"error": message}), mimetype="application/json")
+            response = Response(
+                json.dumps({"error": message, "code": "too-many-connections"}),
+                mimetype="application/json",
+            )
         else:
             response = Response(message, mimetype="text/plain")
         response.status_code = 429

@@ -10,13 +10,12 @@ import math
 import re
 import time
 
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_limiter import Limiter, RequestLimit
 
-from .rooms.forms import PasswordForm
 from .store import get_store
 
 log = logging.getLogger(__name__)
@@ -76,17 +75,6 @@ def _counted(name: str):
     return breached
 
 
-def _password_form_again(_limit: RequestLimit):
-    """A page that asked: the password form again, with the wait as its error."""
-    on_refusal("password")
-    room = get_store().get_room(request.view_args.get("room_id"))
-    if room is None:
-        return None  # answered like any other page
-    form = PasswordForm()
-    form.password.errors = [_too_many_attempts()]
-    return current_app.make_response((render_template("password.html", room=room, form=form), 429))
-
-
 _too_many_attempts = _refusing(lambda: _("Too many password attempts."))
 
 # Moving windows: a burst right at a window's edge cannot double the allowance.
@@ -128,7 +116,7 @@ password_attempts = _free_when_off(
         _setting("RATELIMIT_PASSWORD"),
         key_func=address_and_room,
         error_message=_too_many_attempts,
-        on_breach=_password_form_again,
+        on_breach=_counted("password"),
     )
 )
 

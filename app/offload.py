@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 import threading
 import time
 from contextlib import ExitStack, contextmanager
@@ -37,9 +38,24 @@ def run_child(args: list[str], data: bytes, timeout: float) -> subprocess.Comple
     """
     # A GIF that took over its decoder finds no secrets (SECRET_KEY, MONGO_URI) to read.
     env = {key: os.environ[key] for key in ("PATH", "LD_LIBRARY_PATH") if key in os.environ}
-    return subprocess.run(
-        args, input=data, capture_output=True, timeout=timeout, env=env, check=False
-    )
+    try:
+        return subprocess.run(
+            args, input=data, capture_output=True, timeout=timeout, env=env, check=False
+        )
+    except _timeouts() as error:
+        if isinstance(error, subprocess.TimeoutExpired):
+            raise
+        # Eventlet's green run() raises the unpatched module's TimeoutExpired, another class:
+        # uncaught by callers, a child killed for its time would answer 500.
+        raise subprocess.TimeoutExpired(error.cmd, error.timeout) from error
+
+
+def _timeouts() -> tuple:
+    """TimeoutExpired, and under eventlet that of the unpatched subprocess module too."""
+    patcher = sys.modules.get("eventlet.patcher")
+    if patcher is None:
+        return (subprocess.TimeoutExpired,)
+    return (subprocess.TimeoutExpired, patcher.original("subprocess").TimeoutExpired)
 
 
 @contextmanager

@@ -75,8 +75,8 @@ class RedisPresence:
         result = self._leave(args=[self.prefix, sid])
         if not result:
             return None
-        room, user_key, color, last_tab = result
-        return Departure(room, user_key, color, bool(last_tab))
+        room, user_key, _color, last_tab = result
+        return Departure(room, user_key, bool(last_tab))
 
     @unavailable_on_error
     def drop(self, room: str, user_key: str) -> str | None:
@@ -94,19 +94,6 @@ class RedisPresence:
     @unavailable_on_error
     def count(self, room: str) -> int:
         return self.redis.zcard(self._room(room, "since"))
-
-    @unavailable_on_error
-    def participants(self, room: str) -> list[tuple[str, str]]:
-        """(user key, color) of everyone in room, longest present first."""
-        with self.redis.pipeline() as pipe:  # MULTI: both read at one moment
-            pipe.zrange(self._room(room, "since"), 0, -1)
-            pipe.hgetall(self._room(room, "colors"))
-            keys, colors = pipe.execute()
-        return [(key, colors[key]) for key in keys if key in colors]
-
-    def members(self, room: str) -> list[str]:
-        """The colors in room, longest present first."""
-        return [color for _, color in self.participants(room)]
 
     @unavailable_on_error
     def people(self, room: str) -> list[Person]:

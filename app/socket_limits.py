@@ -113,7 +113,7 @@ class HandshakeLimit:
         on_refusal("handshake")
         with self.app.request_context(environ):  # the message in the visitor's language
             reason = _("Too many connections from your address.")
-            response = jsonify(error=f"{reason} {wait_text(wait)}")
+            response = jsonify(error=f"{reason} {wait_text(wait)}", code="rate-limited")
         response.status_code = 429
         response.headers["Retry-After"] = str(wait)
         return response

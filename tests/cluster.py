@@ -1,7 +1,6 @@
 """A real redis-server for the tests, and several server processes sharing it as one cluster."""
 
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -12,6 +11,7 @@ from unittest import mock
 import pytest
 
 from .live_server import LiveServer, Person, Socket, free_port
+from .required import require, unavailable
 
 REDIS_START_TIMEOUT = 10  # seconds for redis-server to answer PING
 
@@ -20,17 +20,14 @@ def installed_or_skip(command: str) -> str:
     """Where Debian's `command` is; a missing one skips the test here, but fails it in CI."""
     binary = shutil.which(command) or shutil.which(command, path="/usr/sbin")
     if binary is None:
-        message = f"{command} is not installed (Debian: apt-get install {command})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        unavailable(f"{command} is not installed (Debian: apt-get install {command})")
     return binary
 
 
 def redis_server_or_skip() -> str:
     """The redis-server binary, and the redis client library; see installed_or_skip."""
     binary = installed_or_skip("redis-server")
-    pytest.importorskip("redis")
+    require("redis", "redis")
     return binary
 
 

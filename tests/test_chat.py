@@ -222,7 +222,7 @@ def test_an_oversized_gif_is_refused(room, store, mebibytes, status):
     owner, room_id = room
     response = owner.post_gif(room_id, gif() + b"\0" * (mebibytes * 1024 * 1024))
     assert response.status_code == status
-    assert response.json == {"error": "파일이 너무 큽니다."}
+    assert response.json == {"error": "파일이 너무 큽니다.", "code": "too-large"}
     assert posted(store, room_id) == []
 
 

@@ -35,19 +35,27 @@ class InvalidGif(ValueError):
     """The upload is not a GIF we accept; str() says why, in the visitor's language."""
 
     status = 400
+    code = "not-a-gif"
+
+
+class TooLarge(InvalidGif):
+    """The upload is larger than a GIF may be."""
+
+    code = "too-large"
 
 
 class DecodersBusy(InvalidGif):
     """Every GIF decoder stayed busy for the whole wait: the upload may be fine, try later."""
 
     status = 503
+    code = "busy"
 
 
 def check_upload(data: bytes) -> None:
     """Check an uploaded GIF with the configured caps, decoding it off the event loop."""
     config = current_app.config
     if len(data) > config["GIF_MAX_BYTES"]:  # refused before it takes a decoder
-        raise InvalidGif(_l("The file is too large."))
+        raise TooLarge(_l("The file is too large."))
     caps = {
         "max_bytes": config["GIF_MAX_BYTES"],
         "max_pixels": config["GIF_MAX_PIXELS"],

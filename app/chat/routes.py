@@ -4,7 +4,8 @@ from flask import Blueprint, request
 
 from .. import limits
 from ..errors import json_only
-from ..identity import user_key
+from ..guards import large_body
+from ..identity import no_session, user_key
 from ..payload import fields
 from ..rooms import service as rooms
 from . import actions, downloads, gifs, media, service
@@ -63,6 +64,7 @@ def react(room_id, chat_id):
 
 
 @bp.post("/room/<room_id>/gif")
+@large_body
 @media.decoder_first
 @limits.gif_per_address
 @limits.gif_uploads
@@ -87,6 +89,7 @@ def recent_gifs(room_id):
 
 
 @bp.get("/gif/<name>")
+@no_session
 def gif(name):
     """A stored GIF, for those who may see it (app/chat/downloads.py)."""
     return downloads.serve(name)

@@ -3,10 +3,9 @@
 from flask import current_app
 from flask_babel import gettext as _
 
+from .. import wire
 from ..errors import Refused
-from ..extensions import socketio
 from ..identity import current_color, current_handle, current_name, user_key
-from ..presence import get_presence
 from ..rooms.participants import find_person
 from ..rooms.service import is_owner
 from ..store import Chat, Room, get_store
@@ -16,13 +15,13 @@ from .media import InvalidGif, check_upload
 def post_chat(room: Room, text, to=None) -> Chat:
     """Store a text message from this visitor and send it to the room, or whisper it."""
     if not isinstance(text, str):
-        raise Refused(_("Write a message."), 400)
+        raise Refused(_("Write a message."), 400, "empty")
     text = text.strip()
     limit = current_app.config["CHAT_MAX_LENGTH"]
     if not text:
-        raise Refused(_("Write a message."), 400)
+        raise Refused(_("Write a message."), 400, "empty")
     if len(text) > limit:
-        raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400)
+        raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400, "too-long")
     if to is None:
         return deliver(store_chat(room, chat=text))
     return _whisper(room, text, to)
@@ -42,11 +41,7 @@ def _whisper(room: Room, text: str, to) -> Chat:
         to_name=addressee.name,
         to_handle=addressee.handle,
     )
-    presence = get_presence()
-    listeners = presence.sockets_of(room.id, addressee.user_key)
-    listeners += presence.sockets_of(room.id, user_key())
-    socketio.emit("chat", chat.to_json(), namespace="/chat", to=listeners)
-    return chat
+    return deliver(chat)
 
 
 def store_chat(room: Room, **fields) -> Chat:
@@ -67,7 +62,7 @@ def post_gif(room: Room, data: bytes) -> Chat:
     try:
         check_upload(data)  # decoded in a worker thread, a few at a time
     except InvalidGif as error:
-        raise Refused(str(error), error.status) from error
+        raise Refused(str(error), error.status, error.code) from error
     name = get_store().save_media(room.id, data)
     return deliver(store_chat(room, gif=name))
 
@@ -83,6 +78,6 @@ def history(room: Room, *, limit: int | None = None, **cursor) -> list[Chat]:
 
 
 def deliver(chat: Chat) -> Chat:
-    """Send a stored chat to everyone in its room."""
-    socketio.emit("chat", chat.to_json(), namespace="/chat", to=chat.room)
+    """Send a stored chat to whoever hears it: its room, or a whisper's two people."""
+    wire.tell(chat, wire.MESSAGE, chat.to_json())
     return chat

@@ -4,6 +4,8 @@ import logging
 
 from flask import Blueprint, current_app
 
+from ..identity import no_session
+
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
@@ -11,12 +13,14 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.get("/healthz")
+@no_session
 def healthz():
     """The process answers."""
     return {"status": "ok"}, 200, NO_STORE
 
 
 @bp.get("/readyz")
+@no_session
 def readyz():
     """The process can serve: its database answers, and its Redis where one is configured."""
     down = []

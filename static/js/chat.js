@@ -21,8 +21,6 @@ const input = document.getElementById("chat");
 const errorBox = document.getElementById("chat-error");
 const historyUrl = root.dataset.historyUrl;
 const HOLD_MS = 15000; // how long a message waits for the page to be back in its room
-// The server's answer to a post from someone not in the room (the page between two joins).
-const notPresent = pageData("room-config").strings.notPresent;
 
 // A long title is cut short on a phone: a tap on it shows it whole, another folds it again.
 const title = root.querySelector(".room-head h1");
@@ -65,7 +63,8 @@ const composer = createComposer({
   recipient: whisper.recipient,
   whenJoined: () => joinGate.wait(),
   rejoined(error) {
-    if (error.status !== 403 || error.message !== notPresent) return false;
+    // Posted from between two joins: join again, then send.
+    if (error.code !== "not-present") return false;
     joinGate.close();
     if (socket.connected && !joining) join(); // else the next connect joins
     return true;
