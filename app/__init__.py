@@ -55,13 +55,15 @@ def create_app(config=None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from . import errors, identity, limits, me, socket_limits
+    from . import errors, identity, limits, me, socket_limits, wire
     from .chat import events as chat_events
     from .chat.routes import bp as chat_bp
     from .rooms import events as room_events
     from .rooms import participants
     from .rooms.routes import bp as rooms_bp
 
+    app.before_request(socket_limits.check_new_session)  # before a new session is named
+    identity.no_session(app.view_functions["static"])  # Flask's own view of static files
     app.before_request(identity.ensure_color)
     app.register_blueprint(rooms_bp)
     app.register_blueprint(chat_bp)
@@ -73,8 +75,8 @@ def create_app(config=None) -> Flask:
     limits.init_app(app)
     socket_limits.init_app(app)  # after socketio.init_app: it goes in front of Socket.IO
     socketio.on_error_default(errors.socket_error)
-    socketio.on_namespace(room_events.LobbyNamespace("/room"))
-    socketio.on_namespace(chat_events.ChatNamespace("/chat"))
+    socketio.on_namespace(room_events.LobbyNamespace(wire.LOBBY))
+    socketio.on_namespace(chat_events.ChatNamespace(wire.CHAT))
     guards.init_app(app)  # wraps every other middleware, Socket.IO's included
     ops.init_app(app, socketio)  # outermost: request ids and logs cover guards' refusals too
     return app

@@ -14,17 +14,22 @@ UPLOAD_FOLDER = str(PROJECT_ROOT / "uploads")
 # Several processes as one server: unset, one process keeps everything in memory.
 REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0; every process given it shares it
 REDIS_HEARTBEAT_SECONDS = 5  # three missed beats and a process's people leave their rooms
-REDIS_POLL_SECONDS = 0.5  # how often each process looks for due deadlines
+REDIS_POLL_SECONDS = 0.5  # how often each process looks for due deadlines and a restarted Redis
 
 # Rooms and chats.
 ROOM_EMPTY_GRACE_SECONDS = 10  # counted from a visitor's exit, once it is final
 # A visitor who comes back this soon (a reload, a language switch, a reconnect) never left:
 # no exit is announced, stored or counted. 0 makes every exit final at once.
 EXIT_DEBOUNCE_SECONDS = 3
+# Back this soon after an announced exit, a visitor comes (and goes again) without a notice:
+# join/exit churn cannot fill the history. 0 announces every join and exit.
+NOTICE_FOLD_SECONDS = 60
 HISTORY_PAGE_SIZE = 50
 CHAT_MAX_LENGTH = 1000
 NAME_MAX_LENGTH = 30  # a display name, after trimming
 TITLE_MAX_LENGTH = 100
+# A search in a room, after trimming: enough for a phrase, short of a pasted message.
+SEARCH_MAX_LENGTH = 100
 ROOM_CAPACITY_MIN, ROOM_CAPACITY_MAX, ROOM_CAPACITY_DEFAULT = 2, 100, 10
 PASSWORD_MAX_LENGTH = 100
 # The reactions a message can get, in the order they are offered.
@@ -59,6 +64,12 @@ BODY_TIMEOUT = 10  # seconds a read of a body may wait for data, under gunicorn 
 # Requests in progress from one address, websockets and long-polls included: a browser holds
 # about 6 per site plus a socket per tab; beyond this, 429.
 MAX_CONNECTIONS_PER_ADDRESS = 50
+# An answer the client stops taking (a GIF download that is never read, say) is cut off after
+# this long without progress, so it holds no connection, buffer or file for longer.
+SEND_TIMEOUT_SECONDS = 30
+# Behind nginx, with its `internal` location for the upload folder (deploy/nginx.conf.template):
+# GIF files are named to nginx in X-Accel-Redirect, which sends them. None: the app sends them.
+MEDIA_ACCEL_REDIRECT = None  # e.g. "/_media/"
 
 # Sessions (Flask-Session) and cookies.
 SESSION_TYPE = None  # chosen by app.sessions: SQLite under instance/, or MongoDB
@@ -95,10 +106,20 @@ RATELIMIT_EDIT = "20 per 10 seconds; 120 per minute"  # messages edited, per vis
 # takes a new session (a new visitor) every few posts still meets them.
 RATELIMIT_CHAT_PER_ADDRESS = "600 per minute"
 RATELIMIT_GIF_PER_ADDRESS = "30 per minute; 300 per hour"
+RATELIMIT_REACTION_PER_ADDRESS = "600 per minute"
+RATELIMIT_DELETE_PER_ADDRESS = "600 per minute"
+# Display names: each change is told to every room and lobby the visitor is seen in.
+RATELIMIT_NAME = "5 per minute; 30 per hour"
 RATELIMIT_ROOM_PER_VISITOR = "5 per minute; 30 per hour"  # rooms created
 RATELIMIT_ROOM_PER_ADDRESS = "20 per minute; 200 per hour"  # wide too, for a NAT
 RATELIMIT_JOIN_PER_SOCKET = "5 per 10 seconds; 30 per minute"  # socket "join" events
 RATELIMIT_JOIN_PER_VISITOR = "20 per 10 seconds; 60 per minute"  # over all their tabs
+RATELIMIT_JOIN_PER_ADDRESS = "300 per minute"  # over all sockets of an address (a NAT too)
+# Typing indicators relayed (more are dropped without a word): a person sends one every 2.5 s.
+RATELIMIT_TYPING_PER_VISITOR = "4 per second; 60 per minute"  # over all their tabs
+RATELIMIT_TYPING_PER_ADDRESS = "20 per second; 600 per minute"
+# New sessions (first visits) per address: each is stored for SESSION lifetime (31 days).
+RATELIMIT_SESSION_PER_ADDRESS = "60 per minute; 600 per hour"
 RATELIMIT_HANDSHAKE = "60 per 10 seconds; 300 per minute"  # new Socket.IO connections per address
 
 # Websockets: permessage-deflate costs CPU per frame and per socket, and a zlib state of over

@@ -21,14 +21,32 @@ from werkzeug.exceptions import HTTPException
 from . import limits
 from .store import StoreUnavailable
 
+# What a refusal's code is when its cause says nothing more specific. Clients decide by the
+# code, never by the message, which is translated; docs/api.md lists every code.
+DEFAULT_CODES = {
+    400: "invalid",
+    403: "forbidden",
+    404: "not-found",
+    405: "not-allowed",
+    413: "too-large",
+    429: "rate-limited",
+    503: "busy",
+}
+
+
+def code_for(status: int) -> str:
+    """The default code of a status: a bad request's, or the server's fault's."""
+    return DEFAULT_CODES.get(status) or ("invalid" if status < 500 else "server-error")
+
 
 class Refused(Exception):
-    """A visitor may not do what they asked; the message says why."""
+    """A visitor may not do what they asked: the message says why, the stable code what."""
 
-    def __init__(self, message: str, status: int = 403):
+    def __init__(self, message: str, status: int = 403, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.code = code or code_for(status)
 
 
 def json_only(view):
@@ -43,6 +61,16 @@ def back_to_lobby(view):
     return view
 
 
+def own_rate_limit_page(page):
+    """Mark a page that answers its own 429: page(message, **view_args), or None for the default."""
+
+    def mark(view):
+        view.rate_limit_page = page
+        return view
+
+    return mark
+
+
 def wants_json() -> bool:
     if request.is_json:
         return True
@@ -50,14 +78,14 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def json_error(message: str, status: int):
-    return jsonify(error=message), status
+def json_error(message: str, status: int, code: str | None = None):
+    return jsonify(error=message, code=code or code_for(status)), status
 
 
-def error_response(message: str, status: int, heading: str | None = None):
+def error_response(message: str, status: int, heading: str | None = None, code: str | None = None):
     """The error as the client wants it: JSON, or the error page with a human heading."""
     if wants_json():
-        return json_error(message, status)
+        return json_error(message, status, code)
     heading = heading or _page_heading(status)
     page = render_template("error.html", heading=heading, message=message, status=status)
     return page, status
@@ -72,14 +100,22 @@ def _page_heading(status: int) -> str:
 
 
 def _refused(refusal: Refused):
+    response = make_response(_refusal_answer(refusal))
+    wait = getattr(refusal, "retry_after", None)
+    if wait:  # a limit counted outside Flask-Limiter says how long, as its refusals do
+        response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _refusal_answer(refusal: Refused):
     view = current_app.view_functions.get(request.endpoint)
     how = getattr(view, "refusals", None)
     if how == "json":
-        return json_error(refusal.message, refusal.status)
+        return json_error(refusal.message, refusal.status, refusal.code)
     if how == "lobby":
         flash(refusal.message, "error")
         return redirect(url_for("rooms.lobby"))
-    return error_response(refusal.message, refusal.status)
+    return error_response(refusal.message, refusal.status, code=refusal.code)
 
 
 def _http_error(error: HTTPException):
@@ -114,7 +150,7 @@ def _page_message(status: int) -> str:
 def _csrf_error(error: CSRFError):
     message = _("The form has expired or did not come from this site. Please try again.")
     if wants_json() or request.method == "DELETE":
-        return jsonify(error=message), 400
+        return json_error(message, 400, "csrf")
     flash(message, "error")
     return redirect(_back())
 
@@ -124,8 +160,8 @@ def _rate_limited(error: RateLimitExceeded):
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "refusals", None) == "json" or wants_json():
         response = make_response(json_error(error.description, 429))
-    elif error.response is not None:  # the limit's own page, e.g. the password form again
-        response = error.response
+    elif (page := _own_page(view, error.description)) is not None:
+        response = make_response(page, 429)
     else:
         flash(error.description, "error")
         response = redirect(_back())
@@ -133,12 +169,30 @@ def _rate_limited(error: RateLimitExceeded):
     return response
 
 
+def _own_page(view, message: str):
+    page = getattr(view, "rate_limit_page", None)
+    return page(message, **(request.view_args or {})) if page is not None else None
+
+
 def _back() -> str:
     return request.referrer if _same_site(request.referrer) else url_for("rooms.lobby")
 
 
+BUSY = "busy"  # the code of every answer given because the database or Redis is unavailable
+
+
 def _store_unavailable(error: StoreUnavailable):
-    return error_response(_("The service is busy. Please try again in a moment."), 503)
+    # Answered, so one line without a traceback: an outage would otherwise flood the log.
+    current_app.logger.warning("%s %s answered 503: %s", request.method, request.path, error)
+    message = _("The service is busy. Please try again in a moment.")
+    if wants_json():
+        response = make_response(jsonify(error=message, code=BUSY), 503)
+    elif getattr(request, "session_unreadable", False):  # the page's layout would read it
+        response = make_response(message, 503, {"Content-Type": "text/plain; charset=utf-8"})
+    else:
+        response = make_response(error_response(message, 503))
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def _same_site(url: str | None) -> bool:
@@ -156,8 +210,15 @@ def init_app(app) -> None:
 def socket_error(error: Exception) -> dict:
     """An exception in a socket handler answers the ack; it never kills the socket."""
     if isinstance(error, Refused):
-        return {"error": error.message}
+        return {"error": error.message, "code": error.code}
     if isinstance(error, StoreUnavailable):
-        return {"error": _("The service is busy. Please try again in a moment.")}
+        return busy_ack(error)
     current_app.logger.exception("socket event failed", exc_info=error)
-    return {"error": _("Something went wrong.")}
+    return {"error": _("Something went wrong."), "code": "server-error"}
+
+
+def busy_ack(error: Exception) -> dict:
+    """The ack of a socket event that the database or Redis could not serve, logged once."""
+    event = getattr(request, "event", None) or {}
+    current_app.logger.warning("socket %s answered busy: %s", event.get("message"), error)
+    return {"error": _("The service is busy. Please try again in a moment."), "code": BUSY}

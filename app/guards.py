@@ -2,7 +2,8 @@
 
 What one client sends must not cost the server more than it is worth before it is refused:
 a body is refused by its declared size and its CSRF token before anything parses it, no read
-of a body waits longer than BODY_TIMEOUT for data, and no address may hold more than
+of a body waits longer than BODY_TIMEOUT for data, no answer waits longer than
+SEND_TIMEOUT_SECONDS for the client to take more of it, and no address may hold more than
 MAX_CONNECTIONS_PER_ADDRESS requests (websockets and long-polls included) at once.
 """
 
@@ -24,13 +25,18 @@ from werkzeug.wsgi import ClosingIterator
 from .errors import error_response
 from .extensions import csrf
 
-LARGE_BODIES = {"chat.post_gif"}  # endpoints that take a body of up to MAX_CONTENT_LENGTH
+
+def large_body(view):
+    """Mark a view that takes a body of up to MAX_CONTENT_LENGTH (an upload), not BODY_MAX_BYTES."""
+    view.large_body = True
+    return view
 
 
 def check_body() -> Response | None:
-    """Refuse a body too large for its endpoint, or one whose CSRF check must fail, unread."""
+    """Refuse a body too large for its view, or one whose CSRF check must fail, unread."""
     config = current_app.config
-    if request.endpoint not in LARGE_BODIES:
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(view, "large_body", False):
         # Applies to bodies of unknown length too, as they are read.
         request.max_content_length = config["BODY_MAX_BYTES"]
         if (request.content_length or 0) > config["BODY_MAX_BYTES"]:
@@ -63,16 +69,17 @@ def _check_csrf_unread() -> None:
 class Guard:
     """WSGI middleware: a cap on concurrent requests per address, and a body read time-out."""
 
-    def __init__(self, wsgi_app, flask_app, per_address: int, body_timeout: float):
+    def __init__(self, wsgi_app, flask_app, per_address: int, body_timeout: float, send_timeout):
         self.wsgi_app = wsgi_app
         self.flask_app = flask_app
         self.per_address = per_address
         self.body_timeout = body_timeout
+        self.send_timeout = send_timeout
         self._lock = threading.Lock()
         self._open: dict[str, int] = {}  # address -> requests in progress
 
     def __call__(self, environ, start_response):
-        sock = _raw_socket(environ)
+        sock = raw_socket(environ)
         if sock is None:  # not served by a pool of connections (tests, the development server)
             return self.wsgi_app(environ, start_response)
         address = environ.get("REMOTE_ADDR") or ""
@@ -82,6 +89,7 @@ class Guard:
                 return self._refuse(environ, start_response)
             self._open[address] = held + 1
         websocket = environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+        before = sock.gettimeout()
         self._bound_reads(environ, sock, websocket)
         try:
             result = self.wsgi_app(environ, start_response)
@@ -92,9 +100,15 @@ class Guard:
             # The call returns when the websocket has ended; gunicorn then skips close().
             self._release(address)
             return result
-        return ClosingIterator(result, partial(self._release, address))
+        # An answer being sent (a GIF download, say) still holds its place until it ends, and
+        # a client that stops taking it is cut off once no byte has gone for send_timeout.
+        sock.settimeout(self.send_timeout)
+        return ClosingIterator(result, partial(self._release, address, sock, before))
 
-    def _release(self, address: str) -> None:
+    def _release(self, address: str, sock=None, timeout=None) -> None:
+        if sock is not None:
+            with suppress(OSError):  # the next request on the connection waits as before
+                sock.settimeout(timeout)
         with self._lock:
             held = self._open.pop(address) - 1
             if held:
@@ -116,7 +130,10 @@ class Guard:
             message = _("Too many connections from your address. Close some tabs and try again.")
         best = incoming.accept_mimetypes.best_match(["text/html", "application/json"])
         if incoming.is_json or best == "application/json":
-            response = Response(json.dumps({"error": message}), mimetype="application/json")
+            response = Response(
+                json.dumps({"error": message, "code": "too-many-connections"}),
+                mimetype="application/json",
+            )
         else:
             response = Response(message, mimetype="text/plain")
         response.status_code = 429
@@ -160,7 +177,7 @@ class _TimedInput:
         return iter(self.readline, b"")
 
 
-def _raw_socket(environ):
+def raw_socket(environ):
     """The client's socket under gunicorn or eventlet's server; None elsewhere."""
     if "gunicorn.socket" in environ:
         return environ["gunicorn.socket"]
@@ -173,7 +190,13 @@ def init_app(app) -> None:
     # First of all before_request functions: Flask-WTF's reads the whole form.
     app.before_request_funcs.setdefault(None, []).insert(0, check_body)
     config = app.config
-    guard = Guard(app.wsgi_app, app, config["MAX_CONNECTIONS_PER_ADDRESS"], config["BODY_TIMEOUT"])
+    guard = Guard(
+        app.wsgi_app,
+        app,
+        config["MAX_CONNECTIONS_PER_ADDRESS"],
+        config["BODY_TIMEOUT"],
+        config["SEND_TIMEOUT_SECONDS"],
+    )
     # Outside Socket.IO's middleware, so that its requests count too; behind proxies the
     # address counted is the client's, as ProxyFix gives it (applied twice, it gives the same).
     count = config["PROXY_COUNT"]

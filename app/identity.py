@@ -4,11 +4,8 @@ import re
 import secrets
 
 from colorhash import ColorHash
-from flask import request, session
+from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, Namespace
-
-# Files and unknown paths need no identity: a session made for them would only pile up.
-_NO_SESSION = {None, "static", "chat.gif", "health.healthz", "health.readyz", "metrics.metrics"}
 
 # A handle is random, never derived from the user key: showing it reveals nothing private.
 HANDLE = re.compile(r"[0-9a-f]{16}")
@@ -18,9 +15,21 @@ def color_for(session_id: str) -> str:
     return ColorHash(session_id).hex
 
 
+def no_session(view):
+    """Mark a view that needs no identity (a file, a probe): a session made for it would pile up."""
+    view.no_session = True
+    return view
+
+
+def wants_identity() -> bool:
+    """Whether this request's view needs the visitor's identity; unknown paths (404s) do not."""
+    view = current_app.view_functions.get(request.endpoint)
+    return view is not None and not getattr(view, "no_session", False)
+
+
 def ensure_color() -> None:
     """Give a new session its color, handle and key; every later request reads the same ones."""
-    if request.endpoint in _NO_SESSION:
+    if not wants_identity():
         return
     if "color" not in session:
         session["color"] = color_for(session.sid)
@@ -29,6 +38,11 @@ def ensure_color() -> None:
         session["user_key"] = session.pop("uid", None) or secrets.token_hex(16)
     if "handle" not in session:
         session["handle"] = secrets.token_hex(8)
+
+
+def is_new_visitor() -> bool:
+    """Whether ensure_color is about to name a new session."""
+    return wants_identity() and "color" not in session
 
 
 def has_identity(session) -> bool:

@@ -10,13 +10,12 @@ import math
 import re
 import time
 
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_limiter import Limiter, RequestLimit
 
-from .rooms.forms import PasswordForm
 from .store import get_store
 
 log = logging.getLogger(__name__)
@@ -76,17 +75,6 @@ def _counted(name: str):
     return breached
 
 
-def _password_form_again(_limit: RequestLimit):
-    """A page that asked: the password form again, with the wait as its error."""
-    on_refusal("password")
-    room = get_store().get_room(request.view_args.get("room_id"))
-    if room is None:
-        return None  # answered like any other page
-    form = PasswordForm()
-    form.password.errors = [_too_many_attempts()]
-    return current_app.make_response((render_template("password.html", room=room, form=form), 429))
-
-
 _too_many_attempts = _refusing(lambda: _("Too many password attempts."))
 
 # Moving windows: a burst right at a window's edge cannot double the allowance.
@@ -128,7 +116,7 @@ password_attempts = _free_when_off(
         _setting("RATELIMIT_PASSWORD"),
         key_func=address_and_room,
         error_message=_too_many_attempts,
-        on_breach=_password_form_again,
+        on_breach=_counted("password"),
     )
 )
 
@@ -161,6 +149,19 @@ chat_per_address = _limit(
     "chat-address",
     _l("Too many messages were sent from your address."),
 )
+reactions_per_address = _limit(
+    "RATELIMIT_REACTION_PER_ADDRESS",
+    client_address,
+    "reaction-address",
+    _l("Too many reactions were sent from your address."),
+)
+deletes_per_address = _limit(
+    "RATELIMIT_DELETE_PER_ADDRESS",
+    client_address,
+    "delete-address",
+    _l("Too many messages were deleted from your address."),
+)
+renames = _limit("RATELIMIT_NAME", visitor, "name", _l("You are changing your name too often."))
 gif_per_address = _limit(
     "RATELIMIT_GIF_PER_ADDRESS",
     client_address,
@@ -188,8 +189,16 @@ def in_byte_units(setting: str) -> str:
 
 
 def _upload_cost() -> int:
-    """The request's body in BYTES_UNIT blocks; a body of unknown length counts at the cap."""
+    """The request's body in BYTES_UNIT blocks; a body of unknown length counts at the cap.
+
+    A GIF sent again ({"reuse": name}) costs the file's size: it is copied into the room.
+    """
     size = request.content_length
+    if request.is_json:
+        reused = request.get_json(silent=True)
+        name = reused.get("reuse") if isinstance(reused, dict) else None
+        media = get_store().open_media(name) if isinstance(name, str) else None
+        size = media.size if media is not None else 0
     if size is None:
         size = current_app.config["MAX_CONTENT_LENGTH"] or 0
     return max(1, math.ceil(size / BYTES_UNIT))
@@ -225,5 +234,12 @@ def init_app(app: Flask) -> None:
     """Count in REDIS_URL's Redis when there is one (every process shares it), else in memory."""
     in_byte_units(app.config["RATELIMIT_GIF_BYTES"])  # a setting that is not one stops the start
     if not app.config.get("RATELIMIT_STORAGE_URI"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+        if app.config.get("REDIS_URL"):
+            from .redis_cluster import limits_storage
+
+            # Bounded waits: counting must not hold an answer for long in an outage.
+            uri, options = limits_storage(app.config["REDIS_URL"])
+            app.config["RATELIMIT_STORAGE_URI"] = uri
+            app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", options)
     limiter.init_app(app)

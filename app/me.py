@@ -5,8 +5,8 @@ import unicodedata
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 
+from . import limits, wire
 from .errors import Refused
-from .extensions import socketio
 from .i18n import is_local_path
 from .identity import THEMES, current_color, current_handle, current_name, current_theme, user_key
 from .payload import fields
@@ -24,11 +24,11 @@ BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u206
 def clean_name(value) -> str:
     """The name as it will be shown: trimmed text of 1 to NAME_MAX_LENGTH characters."""
     if not isinstance(value, str) or not value.strip():
-        raise Refused(_("Write a name."), 400)
+        raise Refused(_("Write a name."), 400, "empty")
     name = value.strip()
     limit = current_app.config["NAME_MAX_LENGTH"]
     if len(name) > limit:
-        raise Refused(_("A name can be at most %(max)d characters.", max=limit), 400)
+        raise Refused(_("A name can be at most %(max)d characters.", max=limit), 400, "too-long")
     if any(unicodedata.category(c) in ("Cc", "Cs") or c in BIDI_CONTROLS for c in name):
         raise Refused(_("The text contains a character that is not allowed."), 400)
     return name
@@ -45,12 +45,14 @@ def show():
 
 
 @bp.post("/me")
+@limits.renames
 def rename():
     """Choose a display name (JSON or form field `name`); rooms and lobbies hear of it live."""
     payload = fields()
     name = clean_name(payload.get("name"))
-    session["name"] = name
-    announce_name(name)
+    if name != current_name():  # the same name again is news to nobody
+        session["name"] = name
+        announce_name(name)
     if request.is_json:
         return whoami()
     return redirect(back_to(payload))
@@ -79,9 +81,9 @@ def announce_name(name: str) -> None:
     """Tell the rooms the visitor is in, and the lobbies of the rooms they own, the new name."""
     for room_id in get_presence().rename(user_key(), name):
         payload = {**whoami(), "members": members(room_id)}
-        socketio.emit("name", payload, namespace="/chat", to=room_id)
+        wire.to_room(room_id, wire.NAME, payload)
     store = get_store()
-    for room in store.list_rooms():
-        if room.owner_key == user_key():
+    for room in store.owned_rooms(user_key()):
+        if room.owner_name != name:  # the same name again tells the lobbies nothing new
             store.set_owner(room.id, room.owner, room.owner_key, name)
             announce_owner(room.id, room.owner, name)

@@ -2,8 +2,10 @@
 
 import os
 import subprocess
+import sys
 import threading
-from contextlib import contextmanager
+import time
+from contextlib import ExitStack, contextmanager
 
 from flask import current_app
 
@@ -36,25 +38,48 @@ def run_child(args: list[str], data: bytes, timeout: float) -> subprocess.Comple
     """
     # A GIF that took over its decoder finds no secrets (SECRET_KEY, MONGO_URI) to read.
     env = {key: os.environ[key] for key in ("PATH", "LD_LIBRARY_PATH") if key in os.environ}
-    return subprocess.run(
-        args, input=data, capture_output=True, timeout=timeout, env=env, check=False
-    )
+    try:
+        return subprocess.run(
+            args, input=data, capture_output=True, timeout=timeout, env=env, check=False
+        )
+    except _timeouts() as error:
+        if isinstance(error, subprocess.TimeoutExpired):
+            raise
+        # Eventlet's green run() raises the unpatched module's TimeoutExpired, another class:
+        # uncaught by callers, a child killed for its time would answer 500.
+        raise subprocess.TimeoutExpired(error.cmd, error.timeout) from error
+
+
+def _timeouts() -> tuple:
+    """TimeoutExpired, and under eventlet that of the unpatched subprocess module too."""
+    patcher = sys.modules.get("eventlet.patcher")
+    if patcher is None:
+        return (subprocess.TimeoutExpired,)
+    return (subprocess.TimeoutExpired, patcher.original("subprocess").TimeoutExpired)
 
 
 @contextmanager
-def slot(kind: str, size: int, wait: float):
+def slot(kind: str, size: int, wait: float, owner: str | None = None):
     """Hold one of `size` slots for `kind` of work; Busy when none frees up within `wait` s.
 
     Threads run in parallel on the cores there are: more of them at once only share the
-    same CPU and add memory, so a few at a time, and a quick "busy" beyond that.
+    same CPU and add memory, so a few at a time, and a quick "busy" beyond that. With an
+    `owner` (a client address), that owner holds one slot at most while others wait: one
+    client's many requests queue behind each other, not in front of everyone else's.
     """
-    semaphore = _semaphore(kind, size)
-    if not semaphore.acquire(timeout=wait):
-        raise Busy(kind)
-    try:
+    deadline = time.monotonic() + wait
+    with ExitStack() as held:
+        if owner is not None:
+            turn = _turn(kind, owner)
+            held.callback(_done_waiting, kind, owner)
+            if not turn.acquire(timeout=wait):
+                raise Busy(kind)
+            held.callback(turn.release)
+        semaphore = _semaphore(kind, size)
+        if not semaphore.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise Busy(kind)
+        held.callback(semaphore.release)
         yield
-    finally:
-        semaphore.release()
 
 
 def _semaphore(kind: str, size: int) -> threading.BoundedSemaphore:
@@ -63,3 +88,23 @@ def _semaphore(kind: str, size: int) -> threading.BoundedSemaphore:
         if kind not in slots:
             slots[kind] = threading.BoundedSemaphore(max(1, size))
         return slots[kind]
+
+
+def _turn(kind: str, owner: str) -> threading.Lock:
+    """The owner's lock for `kind`, kept while anyone of theirs holds or waits for it."""
+    with _slots_lock:
+        turns = current_app.extensions.setdefault("offload_turns", {})
+        lock, users = turns.get((kind, owner), (None, 0))
+        lock = lock or threading.Lock()
+        turns[(kind, owner)] = (lock, users + 1)
+        return lock
+
+
+def _done_waiting(kind: str, owner: str) -> None:
+    with _slots_lock:
+        turns = current_app.extensions["offload_turns"]
+        lock, users = turns[(kind, owner)]
+        if users > 1:
+            turns[(kind, owner)] = (lock, users - 1)
+        else:
+            del turns[(kind, owner)]  # nobody of theirs left: the table does not grow

@@ -148,7 +148,6 @@ def room_config() -> dict:
             "notifyDenied": _("This browser does not allow notifications from this site."),
             "whisperFrom": _("Whisper from %(who)s", who="%(who)s"),
             "mentionedBy": _("%(who)s mentioned you", who="%(who)s"),
-            "notPresent": _("Join the room first: open its page to take part."),
             # Reply, edit and search.
             "reply": _("Reply"),
             "editMessage": _("Edit"),

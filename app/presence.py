@@ -23,7 +23,6 @@ class RoomFull(Exception):
 class Departure:
     room: str
     user_key: str
-    color: str
     last_tab: bool  # the visitor has no socket left in the room
 
 
@@ -92,7 +91,7 @@ class MemoryPresence:
             room, user_key = place
             member = self._rooms[room][user_key]
             member.sids.discard(sid)
-            return Departure(room, user_key, member.color, not member.sids)
+            return Departure(room, user_key, not member.sids)
 
     def drop(self, room: str, user_key: str) -> str | None:
         """Give up the place of a visitor who has no socket in room; their color, or None."""
@@ -118,12 +117,6 @@ class MemoryPresence:
     def count(self, room: str) -> int:
         with self._lock:
             return len(self._rooms.get(room, {}))
-
-    def participants(self, room: str) -> list[tuple[str, str]]:
-        """(user key, color) of everyone in room, longest present first."""
-        with self._lock:
-            members = sorted(self._rooms.get(room, {}).items(), key=lambda item: item[1].since)
-            return [(user_key, member.color) for user_key, member in members]
 
     def people(self, room: str) -> list[Person]:
         """Everyone in room, longest present first."""
@@ -151,10 +144,6 @@ class MemoryPresence:
             for room in rooms:
                 self._rooms[room][user_key].name = name
             return rooms
-
-    def members(self, room: str) -> list[str]:
-        """The colors in room, longest present first."""
-        return [color for _, color in self.participants(room)]
 
     def sockets_of(self, room: str, user_key: str) -> list[str]:
         with self._lock:

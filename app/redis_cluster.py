@@ -4,8 +4,7 @@ import functools
 import logging
 import uuid
 
-from flask import Flask, Response
-from werkzeug.exceptions import InternalServerError
+from flask import Flask
 
 from .store import StoreUnavailable
 
@@ -19,14 +18,52 @@ def enabled(app: Flask) -> bool:
     return bool(app.config.get("REDIS_URL"))
 
 
-def connect(url: str):
-    """A client for the shared Redis: strings in and out, bounded waits."""
+def bounded() -> dict:
+    """redis-py options for a client that fails within seconds and heals by itself."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    # One retry, at once: a connection that died with a restarted Redis is replaced and the
+    # command goes through. redis-py's default (10 retries, up to 1 s apart) spends about
+    # 5 s on each command of an outage, so a socket event doing three was never answered.
+    return {"socket_timeout": 2, "socket_connect_timeout": 1, "retry": Retry(NoBackoff(), 1)}
+
+
+def connect(url: str, decode_responses: bool = True):
+    """A client for the shared Redis (strings in and out), with bounded waits.
+
+    `redis+sentinel://host:port,host:port/db/service` (python-socketio's form) asks those
+    Sentinels for the service's master on every new connection: a replica promoted in its
+    place is found by the next retry.
+    """
     import redis
 
-    # Bounded waits: an outage answers 503 in seconds; redis-py reconnects by itself after.
-    return redis.Redis.from_url(
-        url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2
-    )
+    if _is_sentinel(url):
+        from redis.sentinel import Sentinel
+        from socketio.redis_manager import parse_redis_sentinel_url
+
+        sentinels, service, options = parse_redis_sentinel_url(url)
+        asking = {"socket_timeout": 1, "socket_connect_timeout": 1}
+        sentinel = Sentinel(sentinels, sentinel_kwargs=asking, **options, **bounded())
+        # The message queue's default service, so that one URL means one server to both.
+        return sentinel.master_for(service or CHANNEL, decode_responses=decode_responses)
+    return redis.Redis.from_url(url, decode_responses=decode_responses, **bounded())
+
+
+def _is_sentinel(url: str) -> bool:
+    return url.startswith("redis+sentinel://")
+
+
+def limits_storage(url: str) -> tuple[str, dict]:
+    """The storage URI and options for `limits` that reach the same Redis as `url`."""
+    if not _is_sentinel(url):
+        return url, bounded()
+    from socketio.redis_manager import parse_redis_sentinel_url
+
+    # limits names the service where python-socketio names the database, then the service.
+    sentinels, service, options = parse_redis_sentinel_url(url)
+    hosts = ",".join(f"{host}:{port}" for host, port in sentinels)
+    return f"redis+sentinel://{hosts}/{service or CHANNEL}", {**options, **bounded()}
 
 
 def unavailable_on_error(method):
@@ -46,7 +83,16 @@ def unavailable_on_error(method):
 def socketio_options(app: Flask) -> dict:
     """Flask-SocketIO's init_app arguments: the message queue, or none at all."""
     if enabled(app):
-        return {"message_queue": app.config["REDIS_URL"], "channel": CHANNEL}
+        from socketio import RedisManager
+
+        from .patches import socketio_queue
+
+        socketio_queue.install()  # back on the channel within a second of an outage
+        url = app.config["REDIS_URL"]
+        # No read timeout: the listener waits on its channel for as long as nobody speaks.
+        options = {key: value for key, value in bounded().items() if key != "socket_timeout"}
+        manager = RedisManager(url, channel=CHANNEL, redis_options=options)
+        return {"message_queue": url, "client_manager": manager}
     # The SocketIO object outlives each app: say "no queue" so an earlier app's stays behind.
     return {"message_queue": None, "client_manager": None}
 
@@ -55,6 +101,7 @@ def init_app(app: Flask) -> None:
     """Keep presence and deadlines in Redis when REDIS_URL is set; starts nothing."""
     from .redis_deadlines import RedisDeadlines
     from .redis_presence import RedisPresence
+    from .redis_recovery import Recovery
 
     client = connect(app.config["REDIS_URL"])
     host = uuid.uuid4().hex  # this process, in the records of who holds which socket
@@ -63,29 +110,7 @@ def init_app(app: Flask) -> None:
         client, host, heartbeat_seconds=app.config["REDIS_HEARTBEAT_SECONDS"]
     )
     app.extensions["deadlines"] = RedisDeadlines(client)
-    app.register_error_handler(InternalServerError, _outage_before_request)
-
-
-def _outage_before_request(error: InternalServerError):
-    """Sessions in Redis fail before any view runs: answer that 503 too, without a session."""
-    import redis
-    from flask import current_app, jsonify, request
-    from flask_babel import force_locale
-    from flask_babel import gettext as _
-
-    from .errors import error_response, wants_json
-
-    if not isinstance(error.original_exception, redis.RedisError | StoreUnavailable):
-        return error_response(error.description, 500)
-    # The language is kept in the session, which could not be read: take the browser's.
-    languages = current_app.config["LANGUAGES"]
-    with force_locale(request.accept_languages.best_match(languages) or languages[0]):
-        message = _("The service is busy. Please try again in a moment.")
-    # Not the error page: with no session, the layout cannot be drawn.
-    response = jsonify(error=message) if wants_json() else Response(message, mimetype="text/plain")
-    response.status_code = 503
-    response.headers["Retry-After"] = "5"
-    return response
+    app.extensions["redis_recovery"] = Recovery(client)
 
 
 def start(app: Flask) -> None:
@@ -96,7 +121,8 @@ def start(app: Flask) -> None:
 
 
 def watch(app: Flask, rounds: int | None = None) -> None:
-    """Beat, reap dead processes and run due deadlines, every REDIS_POLL_SECONDS.
+    """Rebuild a Redis found empty, beat, reap dead processes and run due deadlines,
+    every REDIS_POLL_SECONDS.
 
     `rounds` bounds the loop for tests; a server runs it for its whole life.
     """
@@ -104,6 +130,7 @@ def watch(app: Flask, rounds: int | None = None) -> None:
 
     presence = app.extensions["presence"]
     deadlines = app.extensions["deadlines"]
+    recovery = app.extensions["redis_recovery"]
     beat_every = app.config["REDIS_HEARTBEAT_SECONDS"]
     poll = app.config["REDIS_POLL_SECONDS"]
     since_beat = beat_every
@@ -112,6 +139,8 @@ def watch(app: Flask, rounds: int | None = None) -> None:
     while rounds is None or done < rounds:
         done += 1
         try:
+            if recovery.recover_if_replaced(app):
+                since_beat = 0  # rebuilding beat already
             if since_beat >= beat_every:
                 since_beat = 0
                 presence.beat()

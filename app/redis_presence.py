@@ -7,84 +7,14 @@ handle, display name), `user:<key>:rooms` (set: the rooms a visitor has a place 
 sockets there), `sid:<sid>` (hash: room, key, host), `host:<host>:sids` (set), `host:<host>:alive`
 (the heartbeat, with a TTL), `hosts` (set of processes that have held sockets), `joins` (counter).
 As in MemoryPresence, a visitor whose last socket left keeps their place until `drop`.
+Each process also keeps `seats`, its own sockets' places, to put them back in a Redis that
+restarted empty (app/redis_recovery.py): presence is rebuilt from the live processes.
 The scripts build keys from the prefix, so one Redis (or a Sentinel pair) serves, not a Cluster.
 """
 
 from .presence import Departure, Person, RoomFull
 from .redis_cluster import PREFIX, unavailable_on_error
-
-_JOIN = """
-local p, room, sid, key, color, limit, host, alive, handle, name = unpack(ARGV)
-local since = p .. 'room:' .. room .. ':since'
-local first = redis.call('ZSCORE', since, key) == false
-if first then
-  if limit ~= '' and redis.call('ZCARD', since) >= tonumber(limit) then return -1 end
-  redis.call('ZADD', since, redis.call('INCR', p .. 'joins'), key)
-  redis.call('HSET', p .. 'room:' .. room .. ':colors', key, color)
-  redis.call('SADD', p .. 'user:' .. key .. ':rooms', room)
-end
--- A tab that joins brings the latest handle and name.
-redis.call('HSET', p .. 'room:' .. room .. ':handles', key, handle)
-redis.call('HSET', p .. 'room:' .. room .. ':names', key, name)
-redis.call('SADD', p .. 'room:' .. room .. ':sids:' .. key, sid)
-redis.call('HSET', p .. 'sid:' .. sid, 'room', room, 'key', key, 'host', host)
-redis.call('SADD', p .. 'host:' .. host .. ':sids', sid)
-redis.call('SADD', p .. 'hosts', host)
--- A process that holds sockets but never beats (no watch loop) is taken for dead.
-redis.call('SET', p .. 'host:' .. host .. ':alive', 1, 'EX', alive, 'NX')
-if first then return 1 end
-return 0
-"""
-
-_LEAVE = """
-local p, sid = ARGV[1], ARGV[2]
-local place = redis.call('HMGET', p .. 'sid:' .. sid, 'room', 'key', 'host')
-local room, key, host = place[1], place[2], place[3]
-if not room then return false end
-redis.call('DEL', p .. 'sid:' .. sid)
-redis.call('SREM', p .. 'host:' .. host .. ':sids', sid)
-local sids = p .. 'room:' .. room .. ':sids:' .. key
-redis.call('SREM', sids, sid)
-local color = redis.call('HGET', p .. 'room:' .. room .. ':colors', key) or ''
-local last_tab = 0
-if redis.call('SCARD', sids) == 0 then last_tab = 1 end
-return {room, key, color, last_tab}
-"""
-
-_DROP = """
-local p, room, key = ARGV[1], ARGV[2], ARGV[3]
-local since = p .. 'room:' .. room .. ':since'
-local colors = p .. 'room:' .. room .. ':colors'
-if redis.call('ZSCORE', since, key) == false then return false end
-if redis.call('SCARD', p .. 'room:' .. room .. ':sids:' .. key) > 0 then return false end
-local color = redis.call('HGET', colors, key) or ''
-redis.call('ZREM', since, key)
-redis.call('HDEL', colors, key)
-redis.call('HDEL', p .. 'room:' .. room .. ':handles', key)
-redis.call('HDEL', p .. 'room:' .. room .. ':names', key)
-redis.call('SREM', p .. 'user:' .. key .. ':rooms', room)
-return color
-"""
-
-_FORGET = """
-local p, room = ARGV[1], ARGV[2]
-local since = p .. 'room:' .. room .. ':since'
-local gone = {}
-for _, key in ipairs(redis.call('ZRANGE', since, 0, -1)) do
-  local sids = p .. 'room:' .. room .. ':sids:' .. key
-  for _, sid in ipairs(redis.call('SMEMBERS', sids)) do
-    local host = redis.call('HGET', p .. 'sid:' .. sid, 'host')
-    if host then redis.call('SREM', p .. 'host:' .. host .. ':sids', sid) end
-    redis.call('DEL', p .. 'sid:' .. sid)
-    table.insert(gone, sid)
-  end
-  redis.call('DEL', sids)
-  redis.call('SREM', p .. 'user:' .. key .. ':rooms', room)
-end
-local r = p .. 'room:' .. room
-redis.call('DEL', since, r .. ':colors', r .. ':handles', r .. ':names')
-return gone
-"""
+from .redis_presence_scripts import DROP, FORGET, JOIN, LEAVE
 
 
 class RedisPresence:
@@ -96,10 +26,12 @@ class RedisPresence:
         self.prefix = prefix
         # Three missed beats and the process is taken for dead.
         self.alive_seconds = max(1, round(3 * heartbeat_seconds))
-        self._join = client.register_script(_JOIN)
-        self._leave = client.register_script(_LEAVE)
-        self._forget = client.register_script(_FORGET)
-        self._drop = client.register_script(_DROP)
+        self._join = client.register_script(JOIN)
+        self._leave = client.register_script(LEAVE)
+        self._forget = client.register_script(FORGET)
+        self._drop = client.register_script(DROP)
+        # sid -> (room, user key, color, handle, name): this process's sockets, as joined.
+        self.seats: dict[str, tuple] = {}
 
     def _room(self, room: str, part: str) -> str:
         return f"{self.prefix}room:{room}:{part}"
@@ -126,16 +58,25 @@ class RedisPresence:
         result = self._join(args=args)
         if result == -1:
             raise RoomFull(room)
+        self.seats[sid] = (room, user_key, color, handle, name)
         return result == 1
+
+    @unavailable_on_error
+    def restore(self, seats: dict[str, tuple]) -> None:
+        """Put these sockets back in their rooms, as they were, capacity counted again."""
+        for sid, (room, user_key, color, handle, name) in seats.items():
+            args = [self.prefix, room, sid, user_key, color, "", self.host, self.alive_seconds]
+            self._join(args=[*args, handle or "", name or ""])
 
     @unavailable_on_error
     def leave(self, sid: str) -> Departure | None:
         """Take socket sid out of its room on any process, keeping the place; None if in none."""
+        self.seats.pop(sid, None)
         result = self._leave(args=[self.prefix, sid])
         if not result:
             return None
-        room, user_key, color, last_tab = result
-        return Departure(room, user_key, color, bool(last_tab))
+        room, user_key, _color, last_tab = result
+        return Departure(room, user_key, bool(last_tab))
 
     @unavailable_on_error
     def drop(self, room: str, user_key: str) -> str | None:
@@ -153,19 +94,6 @@ class RedisPresence:
     @unavailable_on_error
     def count(self, room: str) -> int:
         return self.redis.zcard(self._room(room, "since"))
-
-    @unavailable_on_error
-    def participants(self, room: str) -> list[tuple[str, str]]:
-        """(user key, color) of everyone in room, longest present first."""
-        with self.redis.pipeline() as pipe:  # MULTI: both read at one moment
-            pipe.zrange(self._room(room, "since"), 0, -1)
-            pipe.hgetall(self._room(room, "colors"))
-            keys, colors = pipe.execute()
-        return [(key, colors[key]) for key in keys if key in colors]
-
-    def members(self, room: str) -> list[str]:
-        """The colors in room, longest present first."""
-        return [color for _, color in self.participants(room)]
 
     @unavailable_on_error
     def people(self, room: str) -> list[Person]:
@@ -192,6 +120,9 @@ class RedisPresence:
     def rename(self, user_key: str, name: str | None) -> list[str]:
         """Give the visitor a new display name wherever they are; the rooms they are in."""
         rooms = sorted(self.redis.smembers(f"{self.prefix}user:{user_key}:rooms"))
+        for sid, (room, key, color, handle, _name) in list(self.seats.items()):
+            if key == user_key:
+                self.seats[sid] = (room, key, color, handle, name)
         with self.redis.pipeline() as pipe:
             for room in rooms:
                 pipe.hset(self._room(room, "names"), user_key, name or "")
@@ -205,7 +136,10 @@ class RedisPresence:
     @unavailable_on_error
     def forget(self, room: str) -> list[str]:
         """Drop a deleted room; returns the sockets that were in it, on every process."""
-        return list(self._forget(args=[self.prefix, room]))
+        sids = list(self._forget(args=[self.prefix, room]))
+        for sid in sids:
+            self.seats.pop(sid, None)
+        return sids
 
     # Heartbeats: a process that stops beating takes its people with it.
 

@@ -1,4 +1,9 @@
-"""Server-side sessions: SQLite under instance/ by default, MongoDB beside a MongoDB store."""
+"""Server-side sessions: SQLite under instance/ by default, MongoDB beside a MongoDB store.
+
+Sessions hold identities (color, handle, private key) and admissions, and so ownership:
+they live where the data is durable, never only in a Redis that may restart empty, even
+when REDIS_URL is set. SESSION_TYPE chooses another store explicitly ("redis" included).
+"""
 
 import logging
 import sqlite3
@@ -7,6 +12,7 @@ from pathlib import Path
 
 from cachelib import FileSystemCache
 from flask import current_app, has_request_context, request
+from flask.sessions import NullSession
 from flask_babel import gettext as _
 
 from . import config as defaults
@@ -34,14 +40,13 @@ def session_config(app) -> dict:
     store_client = getattr(store, "client", None)
     kind = config.get("SESSION_TYPE")
     if kind is None:
+        # Not Redis, even with REDIS_URL: a Redis restarted empty would log everyone out.
         kind = "sqlite"
         if config.get("MONGO_URI"):
             if _is_pymongo_client(store_client):
                 kind = "mongodb"
             else:  # a stand-in such as mongomock, in tests
                 log.info("Sessions kept in SQLite: the store's client is not pymongo's")
-        elif config.get("REDIS_URL"):  # several hosts share no instance folder, but Redis
-            kind = "redis"
     chosen = {"SESSION_TYPE": kind}
     if kind == "sqlite" and config.get("SESSION_SQLITE_PATH") is None:
         chosen["SESSION_SQLITE_PATH"] = str(Path(app.instance_path, "sessions.sqlite3"))
@@ -53,12 +58,10 @@ def session_config(app) -> dict:
             mode=0o600,
         )
     elif kind == "redis" and config.get("SESSION_REDIS") is None:
-        import redis
+        from .redis_cluster import connect
 
         # Bytes, not strings: Flask-Session stores its own encoding.
-        chosen["SESSION_REDIS"] = redis.Redis.from_url(
-            config["REDIS_URL"], socket_timeout=5, socket_connect_timeout=2
-        )
+        chosen["SESSION_REDIS"] = connect(config["REDIS_URL"], decode_responses=False)
     elif kind == "mongodb":
         client = config.get("SESSION_MONGODB") or store_client
         if not _is_pymongo_client(client):
@@ -95,6 +98,8 @@ def init_sessions(app) -> None:
         server_session.init_app(app)
     _secure_over_https(app.session_interface)
     _save_only_what_is_needed(app.session_interface)
+    if app.config["SESSION_TYPE"] == "redis":
+        _unreadable_is_unavailable(app.session_interface)
     if app.config["SESSION_TYPE"] == "mongodb":
         create_session_indexes(app.session_interface.store)
 
@@ -116,6 +121,42 @@ def _save_only_what_is_needed(interface) -> None:
             _answer_unavailable(response)
 
     interface.save_session = save_session
+
+
+class UnreadableSession(NullSession):
+    """The session of a request whose session store could not be read: any use is busy."""
+
+    def __init__(self, error: Exception):
+        super().__init__()
+        self.error = error
+
+    def _unavailable(self, *_args, **_kwargs):
+        from .store import StoreUnavailable
+
+        raise StoreUnavailable(f"sessions: {self.error}")
+
+    __getitem__ = __setitem__ = __delitem__ = __contains__ = __iter__ = _unavailable
+    get = setdefault = pop = update = clear = keys = items = values = _unavailable
+
+
+def _unreadable_is_unavailable(interface) -> None:
+    """Sessions in Redis (asked for by SESSION_TYPE) during an outage: a 503 or a busy ack.
+
+    Flask opens the session before any handler can answer a failure, and a socket event's
+    before its handler's try; so the failure waits in the session, raised when it is read.
+    """
+    import redis
+
+    opened = interface.open_session
+
+    def open_session(app, request):
+        try:
+            return opened(app, request)
+        except redis.RedisError as error:
+            request.session_unreadable = True  # its answer cannot read it (language, page)
+            return UnreadableSession(error)  # a null session: never saved
+
+    interface.open_session = open_session
 
 
 def _answer_unavailable(response) -> None:

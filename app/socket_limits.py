@@ -1,4 +1,4 @@
-"""Rate limits on Socket.IO: joins per socket and per visitor, handshakes per address.
+"""Rate limits no route decorator can give: socket events, handshakes and new sessions.
 
 Flask-Limiter guards routes only; these use its engine (limits, moving windows) on its storage.
 """
@@ -13,8 +13,8 @@ from limits.strategies import MovingWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import Refused
-from .identity import user_key
-from .limits import limiter, on_refusal, seconds_until, wait_text
+from .identity import is_new_visitor, user_key
+from .limits import client_address, limiter, on_refusal, seconds_until, wait_text
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +37,45 @@ def _wait(setting: str, *keys: str, app: Flask | None = None) -> int:
 
 def check_join(sid: str) -> None:
     """Refuse a socket switching rooms faster than a person would, with the wait."""
-    wait = _wait("RATELIMIT_JOIN_PER_SOCKET", sid) or _wait(
-        "RATELIMIT_JOIN_PER_VISITOR", user_key() or sid
+    wait = (
+        _wait("RATELIMIT_JOIN_PER_SOCKET", sid)
+        or _wait("RATELIMIT_JOIN_PER_VISITOR", user_key() or sid)
+        or _wait("RATELIMIT_JOIN_PER_ADDRESS", client_address())
     )
     if wait:
         on_refusal("join")
         reason = _("You are switching rooms too fast.")
         raise Refused(f"{reason} {wait_text(wait)}", 429)
+
+
+def typing_allowed(sid: str) -> bool:
+    """Whether one more typing indicator may be relayed, over all of a visitor's tabs and all
+    of an address's visitors; past that they are dropped, like those past a socket's budget."""
+    if _wait("RATELIMIT_TYPING_PER_VISITOR", user_key() or sid):
+        return False
+    return not _wait("RATELIMIT_TYPING_PER_ADDRESS", client_address())
+
+
+class TooManyVisitors(Refused):
+    """A new session refused: it is answered 429 with Retry-After, and not stored."""
+
+    def __init__(self, wait: int):
+        reason = _("Too many new visitors from your address.")
+        super().__init__(f"{reason} {wait_text(wait)}", 429)
+        self.retry_after = wait
+
+
+def check_new_session() -> None:
+    """Count a visitor's first request against its address (RATELIMIT_SESSION_PER_ADDRESS).
+
+    Each new session is kept for a month: a script that drops its cookie must not make 300
+    a second. Runs before identity.ensure_color, which would name the new session.
+    """
+    if is_new_visitor():
+        wait = _wait("RATELIMIT_SESSION_PER_ADDRESS", client_address())
+        if wait:
+            on_refusal("session-address")
+            raise TooManyVisitors(wait)
 
 
 def _echo_address(environ, _start_response) -> str | None:
@@ -81,7 +113,7 @@ class HandshakeLimit:
         on_refusal("handshake")
         with self.app.request_context(environ):  # the message in the visitor's language
             reason = _("Too many connections from your address.")
-            response = jsonify(error=f"{reason} {wait_text(wait)}")
+            response = jsonify(error=f"{reason} {wait_text(wait)}", code="rate-limited")
         response.status_code = 429
         response.headers["Retry-After"] = str(wait)
         return response

@@ -6,6 +6,8 @@ whisper's two people. Every event about a message (the message itself, an edit, 
 reaction) is sent through `tell`, which asks it.
 """
 
+from typing import NamedTuple
+
 from .extensions import socketio
 from .presence import get_presence
 
@@ -25,9 +27,22 @@ DELETE = "deleteChat"  # {"_id", "room"}
 REACTION = "reaction"  # {"_id", "room", "reactions"}, with "mine" to its giver's own sockets
 TYPING = "typing"  # {"user", "on", "name"?}
 NAME = "name"  # a person's new name
+MEMBERS = "members"  # {"room", "members"}: who is present, after a join or exit told quietly
 KICKED = "kicked"  # {"room"}, to the removed person's sockets
 # System notices, each a Chat with "members": join, exit, kick, owner.
 NOTICES = ("join", "exit", "kick", "owner")
+
+
+class Draft(NamedTuple):
+    """A message still being written: who hears of it (typing) is who will hear it."""
+
+    room: str
+    user_key: str
+    to_key: str | None = None  # the addressee of a whisper
+
+    @property
+    def is_whisper(self) -> bool:
+        return self.to_key is not None
 
 
 def audience(chat) -> frozenset | None:

@@ -6,11 +6,14 @@ They never assert timings: they print tables to read (see bench/README.md).
 
 BENCHMARKS = (
     "history",
+    "search",
     "post",
     "fanout",
     "sessions",
     "gifs",
     "cluster",
     "cluster_loadgen",
+    "redis_restart",
     "original",
+    "downloads",
 )

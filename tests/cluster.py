@@ -1,7 +1,6 @@
 """A real redis-server for the tests, and several server processes sharing it as one cluster."""
 
 import json
-import os
 import shutil
 import subprocess
 import time
@@ -12,6 +11,7 @@ from unittest import mock
 import pytest
 
 from .live_server import LiveServer, Person, Socket, free_port
+from .required import require, unavailable
 
 REDIS_START_TIMEOUT = 10  # seconds for redis-server to answer PING
 
@@ -20,41 +20,49 @@ def installed_or_skip(command: str) -> str:
     """Where Debian's `command` is; a missing one skips the test here, but fails it in CI."""
     binary = shutil.which(command) or shutil.which(command, path="/usr/sbin")
     if binary is None:
-        message = f"{command} is not installed (Debian: apt-get install {command})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        unavailable(f"{command} is not installed (Debian: apt-get install {command})")
     return binary
 
 
 def redis_server_or_skip() -> str:
     """The redis-server binary, and the redis client library; see installed_or_skip."""
     binary = installed_or_skip("redis-server")
-    pytest.importorskip("redis")
+    require("redis", "redis")
     return binary
 
 
 class RedisServer:
-    """`redis-server` on a free loopback port, keeping nothing on disk, in `folder`."""
+    """`redis-server` on a free loopback port, keeping nothing on disk, in `folder`.
 
-    def __init__(self, folder: Path):
+    `options` go on its command line (`["--replicaof", host, port]`); with `sentinel`, the
+    lines of a Sentinel's configuration, it runs as a Sentinel.
+    """
+
+    def __init__(self, folder: Path, options=(), sentinel: str | None = None):
         self.folder = folder
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.options = list(options)
+        self.sentinel = sentinel
         self.process = None
 
     def start(self) -> None:
         import redis
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        command = [
-            redis_server_or_skip(),
+        command = [redis_server_or_skip()]
+        if self.sentinel is not None:
+            config = self.folder / "sentinel.conf"  # a Sentinel rewrites its own
+            config.write_text(self.sentinel)
+            command += [str(config), "--sentinel"]
+        command += [
             "--port", str(self.port),
             "--bind", "127.0.0.1",
             "--save", "",
             "--appendonly", "no",
             "--dir", str(self.folder),
             "--logfile", str(self.folder / "redis.log"),
+            *self.options,
         ]  # fmt: skip
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + REDIS_START_TIMEOUT
@@ -68,6 +76,11 @@ class RedisServer:
                 except redis.ConnectionError:
                     time.sleep(0.05)
         raise RuntimeError(f"redis-server did not answer within {REDIS_START_TIMEOUT}s")
+
+    def kill(self) -> None:
+        """kill -9: nothing is saved, every connection drops; start() brings it back empty."""
+        self.process.kill()
+        self.process.wait(timeout=10)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -105,11 +118,14 @@ def redis_server(tmp_path):
 class ClusterServer(LiveServer):
     """One process of a cluster: its logs in `folder`, its data in the cluster's `shared`."""
 
-    def __init__(self, folder: Path, grace_seconds: float, shared: Path, redis_url: str):
+    def __init__(
+        self, folder: Path, grace_seconds: float, shared: Path, redis_url: str, settings=None
+    ):
         folder.mkdir(parents=True, exist_ok=True)
         super().__init__(folder, grace_seconds)
         self.shared = shared
         self.redis_url = redis_url
+        self.settings = settings or {}  # more GIFCHAT_* settings, as JSON values
 
     def environment(self) -> dict:
         env = super().environment()
@@ -120,18 +136,31 @@ class ClusterServer(LiveServer):
         env["GIFCHAT_REDIS_HEARTBEAT_SECONDS"] = "1"
         env["GIFCHAT_REDIS_POLL_SECONDS"] = "0.2"
         env["GIFCHAT_EXIT_DEBOUNCE_SECONDS"] = "1"
+        env.update({f"GIFCHAT_{key}": json.dumps(value) for key, value in self.settings.items()})
         return env
 
 
 def start_cluster(
-    folder: Path, redis_url: str, size: int = 2, grace_seconds: float = 3600, shared=None
+    folder: Path,
+    redis_url: str,
+    size: int = 2,
+    grace_seconds: float = 3600,
+    shared=None,
+    settings=None,
 ):
-    """`size` started processes sharing one folder (`shared`) and one Redis; stop each after."""
+    """`size` started processes sharing one folder (`shared`) and one Redis; stop each after.
+
+    `settings` adds GIFCHAT_* settings to every process's environment.
+    """
     servers = []
     try:
         for number in range(size):
             server = ClusterServer(
-                folder / f"process{number}", grace_seconds, shared or folder / "shared", redis_url
+                folder / f"process{number}",
+                grace_seconds,
+                shared or folder / "shared",
+                redis_url,
+                settings,
             )
             servers.append(server)
             server.start()

@@ -63,6 +63,8 @@ def config(backend, tmp_path):
         "ROOM_EMPTY_GRACE_SECONDS": 3600,
         # Exits final at once; tests of the debounce ask for one.
         "EXIT_DEBOUNCE_SECONDS": 0,
+        # Every join and exit announced; tests of folding ask for it.
+        "NOTICE_FOLD_SECONDS": 0,
         "RATELIMIT_ENABLED": False,  # tests act faster than people; tests/test_limits_* turn it on
         **app_config(backend, tmp_path),
     }

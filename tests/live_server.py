@@ -77,6 +77,7 @@ class LiveServer:
             "UPLOAD_FOLDER": str(self.folder / "uploads"),
             "ROOM_EMPTY_GRACE_SECONDS": self.grace_seconds,
             "RATELIMIT_ENABLED": False,  # tests act faster than people; test_limits_* turn it on
+            "NOTICE_FOLD_SECONDS": 0,  # every join and exit announced, as tests expect
         }
         env.update({f"GIFCHAT_{key}": json.dumps(value) for key, value in settings.items()})
         env["GIFCHAT_BIND"] = f"127.0.0.1:{self.port}"  # read by gunicorn.conf.py, not JSON

@@ -31,7 +31,10 @@ def test_deeply_nested_json_is_400(room, store):
     before = store.chats(room_id, limit=100)
     for path in (f"/room/{room_id}/chat", f"/room/{room_id}/kick"):
         response = raw_json(alice, path, DEEP)
-        assert (response.status_code, response.json) == (400, {"error": NOT_JSON}), path
+        assert (response.status_code, response.json) == (
+            400,
+            {"error": NOT_JSON, "code": "invalid"},
+        ), path
     assert store.chats(room_id, limit=100) == before
     assert [r.title for r in store.list_rooms()] == ["Calm"]
 
@@ -43,7 +46,7 @@ def test_a_chat_with_a_lone_surrogate_is_400_and_stores_nothing(room, store):
     sock.get_received("/chat")
     before = store.chats(room_id, limit=100)
     response = alice.post_chat(room_id, LONE_SURROGATE)
-    assert (response.status_code, response.json) == (400, {"error": NOT_TEXT})
+    assert (response.status_code, response.json) == (400, {"error": NOT_TEXT, "code": "invalid"})
     assert store.chats(room_id, limit=100) == before
     assert sock.get_received("/chat") == []
 
@@ -75,7 +78,7 @@ def test_a_body_that_is_not_json_is_400(room, store, body):
     room_id, alice, _ = room
     alice.choose_english()
     response = raw_json(alice, f"/room/{room_id}/chat", body)
-    assert (response.status_code, response.json) == (400, {"error": NOT_JSON})
+    assert (response.status_code, response.json) == (400, {"error": NOT_JSON, "code": "invalid"})
     assert [c for c in store.chats(room_id, limit=100) if c.kind is None] == []
 
 

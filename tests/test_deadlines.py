@@ -1,4 +1,8 @@
-"""Deadlines: run once, in an app context, after their delay; replaced, cancelled, logged."""
+"""Deadlines: run once, in an app context, after their delay; replaced, cancelled, logged.
+
+Time stands still here: a test moves it, and a move returns once whatever fell due has run,
+so the tests say in which order things happen without racing a scheduler.
+"""
 
 import threading
 
@@ -7,9 +11,7 @@ from flask import current_app
 
 from app.deadlines import get_deadlines
 
-from .waiting import wait_for
-
-BOUND = 3.0  # seconds: how long a test waits for a deadline before it fails
+from .stopped_time import stopped
 
 
 @pytest.fixture
@@ -18,7 +20,12 @@ def backend():
 
 
 @pytest.fixture
-def deadlines(app):
+def time(monkeypatch):
+    yield from stopped(monkeypatch)
+
+
+@pytest.fixture
+def deadlines(app, time):
     with app.app_context():
         return get_deadlines()
 
@@ -47,41 +54,45 @@ def runs(deadlines):
     return seen
 
 
-def test_a_deadline_runs_once_with_its_room_and_arg_in_an_app_context(app, deadlines, runs):
-    deadlines.schedule("work", "r1", 0.01, arg="k")
-    assert wait_for(lambda: runs() == [("work", "r1", "k")], BOUND)
-    deadlines.schedule("marker", "r1", 0.05)  # a later deadline: by then a repeat would show
-    assert wait_for(lambda: len(runs()) == 2, BOUND)
-    assert runs() == [("work", "r1", "k"), ("marker", "r1", None)]
-    assert runs.apps() == [app, app]
+def test_a_deadline_runs_once_with_its_room_and_arg_in_an_app_context(app, deadlines, runs, time):
+    deadlines.schedule("work", "r1", 10, arg="k")
+    time.move(9.9)
+    assert runs() == []  # not before its time
+    time.move(0.1)
+    assert runs() == [("work", "r1", "k")]
+    time.move(1000)
+    assert runs() == [("work", "r1", "k")]  # and never again
+    assert runs.apps() == [app]
 
 
-def test_scheduling_again_replaces_the_earlier_schedule(deadlines, runs):
-    deadlines.schedule("work", "r1", 0.01)
-    deadlines.schedule("marker", "r1", 0.1)
-    deadlines.schedule("work", "r1", 0.3)  # moved later: the first schedule no longer counts
-    assert wait_for(lambda: len(runs()) == 2, BOUND)
+def test_scheduling_again_replaces_the_earlier_schedule(deadlines, runs, time):
+    deadlines.schedule("work", "r1", 10)
+    deadlines.schedule("marker", "r1", 20)
+    deadlines.schedule("work", "r1", 30)  # moved later: the first schedule no longer counts
+    time.move(20)
+    assert runs() == [("marker", "r1", None)]
+    time.move(10)
     assert runs() == [("marker", "r1", None), ("work", "r1", None)]
 
 
-def test_a_cancelled_deadline_does_not_run(deadlines, runs):
-    deadlines.schedule("work", "r1", 0.01)
+def test_a_cancelled_deadline_does_not_run(deadlines, runs, time):
+    deadlines.schedule("work", "r1", 10)
     deadlines.cancel("work", "r1")
-    deadlines.schedule("marker", "r1", 0.2)
-    assert wait_for(lambda: runs() == [("marker", "r1", None)], BOUND)
+    deadlines.schedule("marker", "r1", 20)
+    time.move(20)
+    assert runs() == [("marker", "r1", None)]
 
 
-def test_deadlines_of_other_rooms_and_args_are_apart(deadlines, runs):
-    deadlines.schedule("work", "r1", 0.01, arg="a")
-    deadlines.schedule("work", "r1", 0.01, arg="b")
-    deadlines.schedule("work", "r2", 0.01, arg="a")
+def test_deadlines_of_other_rooms_and_args_are_apart(deadlines, runs, time):
+    deadlines.schedule("work", "r1", 10, arg="a")
+    deadlines.schedule("work", "r1", 10, arg="b")
+    deadlines.schedule("work", "r2", 10, arg="a")
     deadlines.cancel("work", "r2", "a")
-    deadlines.schedule("marker", "r1", 0.2)
-    assert wait_for(lambda: len(runs()) == 3, BOUND)
-    assert sorted(runs()) == [("marker", "r1", None), ("work", "r1", "a"), ("work", "r1", "b")]
+    time.move(10)
+    assert sorted(runs()) == [("work", "r1", "a"), ("work", "r1", "b")]
 
 
-def test_a_failing_deadline_is_logged_and_the_next_still_runs(deadlines, runs, caplog):
+def test_a_failing_deadline_is_logged_and_the_next_still_runs(deadlines, runs, time, caplog):
     def broken(room_id, arg):
         raise RuntimeError("boom")
 
@@ -90,13 +101,14 @@ def test_a_failing_deadline_is_logged_and_the_next_still_runs(deadlines, runs, c
     def failures():
         return [r for r in caplog.records if "broken deadline failed for room r1" in r.message]
 
-    deadlines.schedule("broken", "r1", 0.01)
-    deadlines.schedule("marker", "r1", 0.1)
-    assert wait_for(lambda: failures() and runs(), BOUND)
-    assert runs() == [("marker", "r1", None)]
+    deadlines.schedule("broken", "r1", 10)
+    deadlines.schedule("marker", "r1", 20)
+    time.move(10)
     assert len(failures()) == 1 and failures()[0].exc_info[0] is RuntimeError
+    time.move(10)
+    assert runs() == [("marker", "r1", None)]
 
 
 def test_a_kind_without_a_handler_is_refused_when_scheduled(deadlines):
     with pytest.raises(ValueError, match="nobody"):
-        deadlines.schedule("nobody", "r1", 0.01)
+        deadlines.schedule("nobody", "r1", 10)

@@ -96,7 +96,8 @@ def test_a_seat_is_kept_through_a_reload_of_a_full_room(visitor):
     carol.enter(room_id)
     sock = carol.socket()
     assert sock.emit("join", room_id, namespace="/chat", callback=True) == {
-        "error": "허용 인원을 초과했습니다."
+        "error": "허용 인원을 초과했습니다.",
+        "code": "full",
     }
     b = bob.join(room_id)  # Bob's reload finds his seat
     b.disconnect(namespace="/chat")  # then he leaves for good

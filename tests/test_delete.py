@@ -127,6 +127,6 @@ def test_a_deleted_gif_goes_with_its_file_unless_sent_again(room):
     again = owner.send(f"/room/{room_id}/gif", {"reuse": first["gif"]}).json
     assert again["gif"] == first["gif"]
     assert delete(guest, room_id, first["_id"]).status_code == 204
-    assert guest.client.get(f"/gif/{first['gif']}").status_code == 200
+    assert guest.client.get(f"/gif/{first['gif']}", buffered=True).status_code == 200
     assert delete(owner, room_id, again["_id"]).status_code == 204
-    assert guest.client.get(f"/gif/{first['gif']}").status_code == 404
+    assert guest.client.get(f"/gif/{first['gif']}", buffered=True).status_code == 404

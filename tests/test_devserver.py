@@ -5,8 +5,10 @@ import time
 
 import pytest
 
-pytest.importorskip("requests")
-pytest.importorskip("websocket")  # websocket-client, for the websocket transport
+from .required import require
+
+require("requests", "requests")
+require("websocket", "websocket-client")  # python-socketio's client for the websocket transport
 
 from app import create_app  # noqa: E402
 

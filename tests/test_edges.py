@@ -33,7 +33,10 @@ def test_an_over_limit_message_is_refused_whole_and_stores_nothing(room, store, 
     owner, room_id = room
     response = owner.post_chat(room_id, text)
     assert response.status_code == 400
-    assert response.json == {"error": f"A message can be at most {LIMIT} characters."}
+    assert response.json == {
+        "error": f"A message can be at most {LIMIT} characters.",
+        "code": "too-long",
+    }
     assert posted(store, room_id) == []
 
 

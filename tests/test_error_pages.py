@@ -29,7 +29,7 @@ def test_a_script_still_gets_the_json_error(app):
         "/nope", headers={"Accept": "application/json", "Accept-Language": "en"}
     )
     assert response.status_code == 404
-    assert response.json == {"error": "No route for GET /nope."}
+    assert response.json == {"error": "No route for GET /nope.", "code": "not-found"}
 
 
 def test_a_wrong_method_page_names_no_method(app):

@@ -45,14 +45,15 @@ def test_a_storage_fault_answers_503_then_the_next_request_succeeds(fault, visit
 
     with fault.active(store):
         response = alice.post_chat(room_id, "lost")
-        assert (response.status_code, response.json) == (503, {"error": BUSY})
+        assert (response.status_code, response.json) == (503, {"error": BUSY, "code": "busy"})
         page = create_room_page(alice)
         assert page.status_code == 503 and BUSY in page.text
         assert "gifchat.sqlite3" not in page.text  # the error's details stay in the log
-        assert sock.emit("join", room_id, namespace="/chat", callback=True) == {"error": BUSY}
+        ack = sock.emit("join", room_id, namespace="/chat", callback=True)
+        assert ack == {"error": BUSY, "code": "busy"}
         assert sock.is_connected("/chat")
         upload = alice.post_gif(room_id, gif())
-        assert (upload.status_code, upload.json) == (503, {"error": BUSY})
+        assert (upload.status_code, upload.json) == (503, {"error": BUSY, "code": "busy"})
         assert list(uploads.iterdir()) == []  # not even a partial file
 
     assert alice.post_chat(room_id, "kept").status_code == 201

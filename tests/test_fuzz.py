@@ -19,7 +19,10 @@ EVENTS = 200
 PLAUSIBLE = {"chat": "hi", "title": "t", "max": 5, "password": "sesame", "lang": "en", "next": "/"}
 PLAUSIBLE["name"] = "Sam"
 FIELDS = [*PLAUSIBLE, "to", "user", "csrf_token", "gif"]
-WENT_WRONG = {"error": "문제가 발생했습니다."}  # socket_error's answer to an exception
+WENT_WRONG = {
+    "error": "문제가 발생했습니다.",
+    "code": "server-error",
+}  # socket_error's answer to an exception
 
 
 def hostile(rng: random.Random, people, rooms, depth=0):

@@ -2,28 +2,26 @@
 
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from app import offload
 from app.chat import gif_probe, media
 
-from .bystander import round_trip, uploader_and_bystander, watched
+from .bystander import Alongside, uploader_and_bystander
 from .gifs import gif, heavy_gif
-from .live_server import WAIT, LiveServer, running
+from .live_server import LiveServer, running
 from .test_gif_bombs import offset_bomb
 
-# Seconds a bystander's slowest round trip may exceed its slowest while the same GIFs decode
-# beside the server. Decoding in a thread of the server stalls it now and then by 2-5 s more
-# (more often the busier the machine); in a child, by nothing beyond the machine's noise
-# (-0.03 to +0.13 s over ten runs). The server's own CPU is checked too, which never wavers.
-STALL_BOUND = 0.4
+# Round trips a bystander must have answered while heavy GIFs decode: decoding on the
+# server's event loop answers one between two decodes at most, a child process hundreds.
+# How long each takes is bench/gifs.py's to measure.
+ANSWERED_WHILE_DECODING = 10
 HEAVY_UPLOADS = 4
-PROBE_CAPS = {"max_pixels": 4096 * 4096, "max_frames": 1000, "max_total_pixels": 400_000_000}
 
 
 @pytest.fixture
@@ -77,15 +75,52 @@ def test_a_child_that_cannot_even_start_is_a_refusal_not_a_crash(app, member):
     assert response.json["error"]
 
 
-def test_a_child_past_its_time_is_killed_and_the_upload_refused(app, store, member):
+def test_a_child_past_its_time_is_killed_and_the_upload_refused(app, store, member, monkeypatch):
     person, room_id = member
     app.config.update(GIF_DECODE_WALL_SECONDS=0.01)
-    started = time.monotonic()
+    ends = []
+
+    def watched(*args):
+        try:
+            done = run_child(*args)
+        except subprocess.TimeoutExpired:
+            ends.append("killed")
+            raise
+        ends.append(done.returncode)
+        return done
+
+    run_child = media.run_child
+    monkeypatch.setattr(media, "run_child", watched)
     response = person.post_gif(room_id, heavy_gif(4096, 20))
     assert response.status_code == 400
     assert response.json["error"] == "애니메이션을 처리하는 데 너무 오래 걸립니다."
-    assert time.monotonic() - started < WAIT  # it did not decode 20 frames first
+    assert ends == ["killed"]  # it did not decode 20 frames first
     assert [chat for chat in store.chats(room_id, limit=5) if chat.gif] == []
+
+
+def test_a_child_killed_under_eventlet_is_a_refusal_not_a_500(member, monkeypatch):
+    # Eventlet's green subprocess.run raises the unpatched module's TimeoutExpired, a class of
+    # its own. Stood in for here: eventlet imported in this process warns at every fork.
+    class Unpatched(Exception):
+        def __init__(self, cmd, timeout):
+            super().__init__(cmd, timeout)
+            self.cmd, self.timeout = cmd, timeout
+
+    patcher = SimpleNamespace(original=lambda name: SimpleNamespace(TimeoutExpired=Unpatched))
+    monkeypatch.setitem(sys.modules, "eventlet.patcher", patcher)
+
+    def green_run(args, **kwargs):
+        raise Unpatched(args, kwargs["timeout"])
+
+    monkeypatch.setattr(offload, "subprocess", SimpleNamespace(**vars(subprocess)))
+    monkeypatch.setattr(offload.subprocess, "run", green_run)
+    person, room_id = member
+    response = person.post_gif(room_id, gif())
+    assert response.status_code == 400
+    assert response.json == {
+        "error": "애니메이션을 처리하는 데 너무 오래 걸립니다.",
+        "code": "not-a-gif",
+    }
 
 
 @pytest.mark.parametrize(
@@ -169,40 +204,20 @@ def server(tmp_path_factory):
         yield live
 
 
-def decode_beside(data: bytes) -> None:
-    """Decode data in a child of this test, as the server would, but outside the server."""
-    settings = json.dumps({"caps": {**PROBE_CAPS, "max_bytes": len(data)}, "memory": 1 << 30})
-    done = subprocess.run(
-        [sys.executable, "-I", media.PROBE, settings], input=data, capture_output=True, timeout=150
-    )
-    assert done.stdout == b"ok\n", done
-
-
 def upload(person, room_id: str, data: bytes, answers: list) -> None:
     response = person.post_gif(room_id, data, timeout=150)
     answers.append((response.status_code, response.text[:200]))
 
 
 @pytest.mark.server
-def test_heavy_legal_gifs_do_not_slow_a_bystanders_messages(people):
+def test_a_bystander_is_answered_all_along_while_heavy_gifs_decode(people):
     uploader, room_id, sock = uploader_and_bystander(people)
-    for _ in range(5):  # the first round trips warm the connection up
-        round_trip(sock)
     heavy = heavy_gif(4096, 8)  # legal: 8 frames of 16.7 Mpx, decoded in 0.5-3 s each
-
-    # The baseline: the same decoding, two at a time as the server's decoders, beside the
-    # server, so that the machine is as busy as it will be; what the uploads may add to it
-    # is the server's own part.
-    pairs = [lambda: [decode_beside(heavy) for _ in range(HEAVY_UPLOADS // 2)]] * 2
-    baseline = watched(sock, pairs)
     answers: list = []
-    uploads = [lambda: upload(uploader, room_id, heavy, answers)] * HEAVY_UPLOADS
-    during = watched(sock, uploads)
-
+    seen = Alongside(sock, [lambda: upload(uploader, room_id, heavy, answers)] * HEAVY_UPLOADS)
     assert [status for status, _ in answers] == [201] * HEAVY_UPLOADS, answers
-    assert min(len(baseline), len(during)) >= 10, (baseline, during)  # it kept talking
-    figures = (max(during), statistics.median(during), max(baseline), statistics.median(baseline))
-    assert max(during) < max(baseline) + STALL_BOUND, figures
+    assert seen.unanswered == 0
+    assert seen.while_all_ran >= ANSWERED_WHILE_DECODING
 
 
 def cpu_seconds(pid: int) -> tuple[float, float]:

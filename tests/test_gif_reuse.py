@@ -59,7 +59,7 @@ def test_my_own_gif_from_another_room_outlives_that_room(guest_with_own_gif):
     (owner, room_id), (guest, elsewhere, mine) = guest_with_own_gif
     chat = reuse(guest, room_id, mine).json
     assert guest.delete_room(elsewhere).status_code == 204
-    served = guest.client.get(f"/gif/{chat['gif']}")
+    served = guest.client.get(f"/gif/{chat['gif']}", buffered=True)
     assert served.status_code == 200 and served.data == gif(frames=2)
 
 

@@ -47,7 +47,7 @@ def test_a_large_chat_is_refused_413_unread(room, store, content_type):
     response = unread_post(
         owner, f"/room/{room_id}/chat", 1_000_000, content_type, {"X-CSRFToken": owner.csrf}
     )
-    assert (response.status_code, response.json) == (413, {"error": TOO_LARGE})
+    assert (response.status_code, response.json) == (413, {"error": TOO_LARGE, "code": "too-large"})
     assert posted(store, room_id) == []
 
 
@@ -94,7 +94,10 @@ def test_an_admitted_visitor_without_a_socket_cannot_post(room, visitor, store, 
     lurker.enter(room_id)  # opening a public room's page admits
     lurker.choose_english()
     response = lurker.post_chat(room_id, "from nowhere")
-    assert (response.status_code, response.json) == (403, {"error": JOIN_FIRST})
+    assert (response.status_code, response.json) == (
+        403,
+        {"error": JOIN_FIRST, "code": "not-present"},
+    )
     assert lurker.post_gif(room_id, gif()).status_code == 403
     assert posted(store, room_id) == []
     assert app.extensions["presence"].count(room_id) == 1  # the owner only

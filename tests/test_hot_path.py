@@ -85,7 +85,10 @@ def test_durations_add_up_per_endpoint(app):
 
 
 @pytest.mark.parametrize(
-    "created", [time.time(), 0.5, 1e9 + 0.9995, 1e9 + 1.0004, time.time() + 180 * 86400]
+    "created",
+    [time.time(), 0.5, 1e9 + 0.9995, 1e9 + 1.0004, time.time() + 180 * 86400],
+    # Named, not numbered by their values: the same test has the same id in every run.
+    ids=["now", "half-past-the-epoch", "rounding-up", "just-past-a-second", "in-half-a-year"],
 )
 def test_text_lines_read_as_the_standard_formatter_writes_them(created):
     cached, standard = TextFormatter(), logging.Formatter(TEXT)

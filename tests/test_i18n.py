@@ -85,7 +85,7 @@ def test_english_error_messages(app):
     response = client.get(
         "/nowhere", headers={"Accept-Language": "en", "Accept": "application/json"}
     )
-    assert response.json == {"error": "No route for GET /nowhere."}
+    assert response.json == {"error": "No route for GET /nowhere.", "code": "not-found"}
 
 
 def test_notices_keep_korean_text_whatever_the_sender_reads(visitor):

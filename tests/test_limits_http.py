@@ -206,7 +206,8 @@ def test_json_clients_get_json_from_every_limit(visitor, clock):
     for _ in range(10):
         guess(bob, room, "wrong")
     refused = bob.send(f"/room/{room}/password", {"password": "pw"})
-    assert refused.status_code == 429 and set(refused.json) == {"error"}
+    assert refused.status_code == 429 and set(refused.json) == {"error", "code"}
+    assert refused.json["code"] == "rate-limited"
     assert retry_after(refused) >= 1
 
 

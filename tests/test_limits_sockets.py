@@ -38,6 +38,7 @@ def test_a_socket_switching_rooms_like_a_script_is_refused_with_the_wait(visitor
     acks = [join(sock, rooms[n % 2]) for n in range(8)]
     assert [ack.get("ok") for ack in acks] == [True] * 5 + [None] * 3
     assert "방을 너무 빨리 옮겨" in acks[-1]["error"] and "초 후에" in acks[-1]["error"]
+    assert acks[-1]["code"] == "rate-limited"
     assert sock.is_connected("/chat")  # refused, not cut off
     clock.advance(11)
     assert join(sock, rooms[0])["ok"] is True
@@ -83,6 +84,7 @@ def test_handshakes_past_the_limit_get_429_before_any_session(few_handshakes, ap
     refused = answers[-1]
     assert 1 <= int(refused.headers["Retry-After"]) <= 11
     assert "이 주소에서 연결이 너무 많습니다" in refused.json["error"]
+    assert refused.json["code"] == "rate-limited"
     assert client.get(HANDSHAKE, environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 200
     clock.advance(11)
     assert client.get(HANDSHAKE).status_code == 200

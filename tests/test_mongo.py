@@ -1,15 +1,17 @@
 """What only the MongoDB backend has: URIs, outages, indexes and the session store."""
 
 import logging
+import random
 
 import mongomock
 import pytest
+from bson import ObjectId
 from flask import Flask
 from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, OperationFailure, ServerSelectionTimeoutError
 
 from app.sessions import create_session_indexes, init_sessions, session_config
-from app.store.base import StoreUnavailable, new_id
+from app.store.base import StoreUnavailable, new_id, utcnow
 from app.store.mongo import MongoStore
 from app.store.mongo_uri import mask_uri
 
@@ -77,6 +79,10 @@ def test_an_unreachable_server_at_start_is_unavailable(caplog):
         lambda s: s.add_chat(new_id(), "#bf4082", chat="hello"),
         lambda s: s.chats(new_id(), limit=10),
         lambda s: s.chats(new_id(), limit=10, after=new_id()),
+        lambda s: s.chats(new_id(), limit=10, after_seq=3),
+        lambda s: s.edit_chat(new_id(), "changed"),
+        lambda s: s.search_chats(new_id(), "popcorn", limit=10),
+        lambda s: s.search_chats(new_id(), "po", limit=10, before_seq=9),
         lambda s: s.save_media(new_id(), b"GIF89a"),
         lambda s: s.open_media(f"{new_id()}.gif"),
     ],
@@ -169,7 +175,8 @@ def test_indexes_at_start_up(mock_store):
     def keys(collection):
         return {name: info["key"] for name, info in collection.index_information().items()}
 
-    assert keys(mock_store.db.chats)["chats_by_room"] == [("room", 1), ("_id", 1)]
+    assert keys(mock_store.db.chats)["chats_by_room_seq"] == [("room", 1), ("seq", 1)]
+    assert "chats_by_room" not in keys(mock_store.db.chats)  # (room, _id): pages went by seq
     assert keys(mock_store.db.rooms)["rooms_by_created"] == [("createdAt", 1), ("_id", 1)]
     assert keys(mock_store.db.media)["media_by_room"] == [("room", 1)]
     assert keys(mock_store.db.chats)["chats_by_gif"] == [("gif", 1)]
@@ -197,6 +204,20 @@ def test_sessions_default_to_sqlite(app):
     chosen = session_config(app)
     assert chosen["SESSION_TYPE"] == "sqlite"
     assert chosen["SESSION_SQLITE_PATH"].startswith(app.instance_path)
+
+
+def test_sessions_stay_in_sqlite_beside_redis(app):
+    # A Redis restarted empty must not log everyone out: it keeps only what can be rebuilt.
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    assert session_config(app)["SESSION_TYPE"] == "sqlite"
+
+
+def test_sessions_go_to_redis_only_when_asked(app):
+    app.config.update(REDIS_URL="redis://127.0.0.1:1/0", SESSION_TYPE="redis")
+    chosen = session_config(app)
+    assert chosen["SESSION_TYPE"] == "redis"
+    assert chosen["SESSION_REDIS"].connection_pool.connection_kwargs["port"] == 1
+    chosen["SESSION_REDIS"].close()
 
 
 def test_sessions_go_to_mongodb_through_the_stores_client(app, real_client):
@@ -262,3 +283,34 @@ def test_sessions_on_a_real_mongodb(app):
     finally:
         store.client.drop_database(store.db.name)
         store.close()
+
+
+def test_old_chats_get_seqs_in_id_order_at_start_up_once(monkeypatch):
+    """Documents as the release before seqs stored them: no seq, no counter, (room, _id)."""
+    monkeypatch.setattr("app.store.mongo_order.BATCH", 40)  # several batches in one room
+    client = mongomock.MongoClient("mongodb://localhost/olddb")
+    chats = client["olddb"]["chats"]
+    chats.create_index([("room", 1), ("_id", 1)], name="chats_by_room")
+    rooms = {"a" * 24: sorted(ObjectId() for _ in range(250)), "b" * 24: [ObjectId()]}
+    docs = [
+        {"_id": oid, "room": room, "user": "#bf4082", "chat": f"said {n}", "createdAt": utcnow()}
+        for room, oids in rooms.items()
+        for n, oid in enumerate(oids)
+    ]
+    random.Random(7).shuffle(docs)  # the insertion order is not the order: ids are
+    chats.insert_many(docs)
+
+    def open_store():
+        shared = lambda *args, **options: client  # noqa: E731 - every start finds the same data
+        return MongoStore.from_uri("mongodb://localhost/olddb", client_class=shared)
+
+    store = open_store()
+    for room, oids in rooms.items():
+        history = store.chats(room, limit=300)[::-1]
+        assert [chat.id for chat in history] == [str(oid) for oid in oids]  # none lost, in order
+        assert [chat.seq for chat in history] == list(range(1, len(oids) + 1))
+    assert store.add_chat("b" * 24, "#bf4082", chat="new").seq == 2
+    assert "chats_by_room" not in chats.index_information()
+    open_store()  # a second start numbers nothing again
+    assert [chat.seq for chat in store.chats("b" * 24, limit=10)] == [2, 1]
+    assert sorted(doc["seq"] for doc in chats.find({"room": "a" * 24})) == list(range(1, 251))

@@ -194,7 +194,7 @@ def test_both_stores_keep_the_public_fields_of_a_chat(backend, tmp_path):
             "toHandle": "cd" * 8,
         }
         plain = store.add_chat(room.id, "#123456", chat="plain")
-        assert plain.to_json().keys() == {"_id", "room", "user", "chat", "createdAt"}
+        assert plain.to_json().keys() == {"_id", "room", "seq", "user", "chat", "createdAt"}
         assert store.set_owner(room.id, "#123456", "k3", None).to_json().keys() == {
             "_id",
             "room",

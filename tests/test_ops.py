@@ -306,7 +306,7 @@ def test_every_kind_of_response_carries_the_security_headers(app, visitor):
         client.get(f"/room/{room_id}"),
         client.get("/room"),
         client.get("/no/such/page"),
-        client.get(f"/gif/{name}"),
+        client.get(f"/gif/{name}", buffered=True),
         client.get(f"/room/{room_id}/chats"),
         client.get("/healthz"),
         client.get("/metrics"),

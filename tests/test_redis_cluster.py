@@ -6,8 +6,10 @@ import time
 
 import pytest
 
-pytest.importorskip("requests")
-pytest.importorskip("websocket")  # websocket-client, for the websocket transport
+from .required import require
+
+require("requests", "requests")
+require("websocket", "websocket-client")  # python-socketio's client for the websocket transport
 
 from .cluster import running_redis, start_cluster  # noqa: E402
 from .gifs import gif  # noqa: E402

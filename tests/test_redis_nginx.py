@@ -4,8 +4,10 @@ from contextlib import ExitStack
 
 import pytest
 
-pytest.importorskip("requests")
-pytest.importorskip("websocket")  # websocket-client, for the websocket transport
+from .required import require
+
+require("requests", "requests")
+require("websocket", "websocket-client")  # python-socketio's client for the websocket transport
 
 from .cluster import BrowserPerson, NginxFront, RedisServer, start_cluster  # noqa: E402
 from .live_server import People  # noqa: E402

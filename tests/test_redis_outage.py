@@ -2,7 +2,9 @@
 
 import pytest
 
-pytest.importorskip("requests")
+from .required import require
+
+require("requests", "requests")
 
 from .cluster import RedisServer, start_cluster  # noqa: E402
 from .live_server import Person  # noqa: E402

@@ -23,7 +23,7 @@ def test_a_view_for_scripts_answers_json_even_to_a_form(visitor, room):
         headers={"Accept": "text/html"},
     )
     assert response.status_code == 403
-    assert response.json == {"error": "방장만 강퇴할 수 있습니다."}
+    assert response.json == {"error": "방장만 강퇴할 수 있습니다.", "code": "not-owner"}
 
 
 def test_the_room_page_goes_back_to_the_lobby_even_for_a_json_client(visitor):
@@ -46,4 +46,7 @@ def test_a_page_client_gets_the_error_page(visitor, room):
 def test_a_json_client_gets_json(visitor, room):
     _, room_id = room
     response = visitor().post_chat(room_id, "hi")
-    assert response.status_code == 403 and response.json == {"error": "먼저 방에 입장하세요."}
+    assert response.status_code == 403 and response.json == {
+        "error": "먼저 방에 입장하세요.",
+        "code": "not-admitted",
+    }

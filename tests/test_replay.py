@@ -62,7 +62,7 @@ def test_catching_up_never_includes_other_peoples_whispers(room, visitor):
 def test_a_malformed_after_is_400(room, cursor):
     owner, room_id = room
     response = after(owner, room_id, cursor)
-    assert (response.status_code, response.json) == (400, {"error": NOT_AN_ID})
+    assert (response.status_code, response.json) == (400, {"error": NOT_AN_ID, "code": "invalid"})
 
 
 def test_before_and_after_together_are_400(room):
@@ -70,7 +70,10 @@ def test_before_and_after_together_are_400(room):
     cursor = owner.post_chat(room_id, "hello").json["_id"]
     response = after(owner, room_id, cursor, before=cursor)
     assert response.status_code == 400
-    assert response.json == {"error": "이전 메시지와 이후 메시지를 한꺼번에 요청할 수 없습니다."}
+    assert response.json == {
+        "error": "이전 메시지와 이후 메시지를 한꺼번에 요청할 수 없습니다.",
+        "code": "invalid",
+    }
 
 
 def test_catching_up_is_for_admitted_sessions_only(visitor):

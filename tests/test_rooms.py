@@ -202,7 +202,7 @@ def test_only_the_owner_may_delete(visitor, store):
     room_id = alice.create_room("Mine")
     response = bob.delete_room(room_id)
     assert response.status_code == 403
-    assert response.json == {"error": "방장만 방을 삭제할 수 있습니다."}
+    assert response.json == {"error": "방장만 방을 삭제할 수 있습니다.", "code": "not-owner"}
     assert store.get_room(room_id) is not None
 
 
@@ -210,7 +210,7 @@ def test_only_the_owner_may_delete(visitor, store):
 def test_deleting_an_unknown_room_is_404(visitor, room_id):
     response = visitor().delete_room(room_id)
     assert response.status_code == 404
-    assert response.json == {"error": "존재하지 않는 방입니다."}
+    assert response.json == {"error": "존재하지 않는 방입니다.", "code": "not-found"}
 
 
 def test_delete_without_csrf_token_is_refused(visitor, store):
@@ -230,7 +230,10 @@ def test_unknown_route_is_a_page_not_found(visitor):
 def test_unknown_route_answers_json_to_json_clients(visitor):
     response = visitor().client.get("/nowhere", headers={"Accept": "application/json"})
     assert response.status_code == 404
-    assert response.json == {"error": "GET /nowhere 라우터가 존재하지 않습니다."}
+    assert response.json == {
+        "error": "GET /nowhere 라우터가 존재하지 않습니다.",
+        "code": "not-found",
+    }
 
 
 def test_wrong_method_is_405_not_500(visitor):

@@ -9,8 +9,10 @@ import time
 
 import pytest
 
-pytest.importorskip("requests")
-pytest.importorskip("websocket")  # websocket-client, for the websocket transport
+from .required import require
+
+require("requests", "requests")
+require("websocket", "websocket-client")  # python-socketio's client for the websocket transport
 
 
 from .live_server import (  # noqa: E402

@@ -95,7 +95,7 @@ def test_join_of_unknown_or_malformed_room_is_refused(visitor, room_id):
     bob = visitor()
     sock = bob.socket()
     ack = sock.emit("join", room_id, namespace="/chat", callback=True)
-    assert ack == {"error": "존재하지 않는 방입니다."}
+    assert ack == {"error": "존재하지 않는 방입니다.", "code": "not-found"}
     assert sock.is_connected("/chat")
     assert inside.get_received("/chat") == []
 
@@ -103,7 +103,8 @@ def test_join_of_unknown_or_malformed_room_is_refused(visitor, room_id):
 def test_join_without_argument_is_refused(visitor):
     sock = visitor().socket()
     assert sock.emit("join", namespace="/chat", callback=True) == {
-        "error": "존재하지 않는 방입니다."
+        "error": "존재하지 않는 방입니다.",
+        "code": "not-found",
     }
 
 
@@ -135,7 +136,7 @@ def test_join_of_a_full_room_is_refused(visitor):
     a.get_received("/chat")
     sock = carol.socket()
     ack = sock.emit("join", room_id, namespace="/chat", callback=True)
-    assert ack == {"error": "허용 인원을 초과했습니다."}
+    assert ack == {"error": "허용 인원을 초과했습니다.", "code": "full"}
     alice.post_chat(room_id, "just us")
     assert a.names() == ["chat"]
     assert sock.get_received("/chat") == []
@@ -185,7 +186,8 @@ def test_a_socket_error_answers_the_ack_and_keeps_the_socket(visitor, monkeypatc
     monkeypatch.setattr(participants, "join", broken)
     sock = visitor().socket()
     assert sock.emit("join", "0" * 24, namespace="/chat", callback=True) == {
-        "error": "문제가 발생했습니다."
+        "error": "문제가 발생했습니다.",
+        "code": "server-error",
     }
     assert sock.is_connected("/chat")
 

@@ -77,14 +77,14 @@ def test_the_budget_refills_with_time(room, monkeypatch):
 def test_bad_input(room, data):
     _owner, typist, listener, _room_id = room
     ack = typist.emit("typing", data, namespace="/chat", callback=True)
-    assert ack == {"error": "Say whether you are typing."}
+    assert ack == {"error": "Say whether you are typing.", "code": "invalid"}
     assert typing_events(listener) == []
 
 
 def test_a_socket_in_no_room_is_refused(visitor):
     sock = visitor().socket()
     ack = sock.emit("typing", {"on": True}, namespace="/chat", callback=True)
-    assert ack == {"error": "Join a room first."}
+    assert ack == {"error": "Join a room first.", "code": "not-present"}
 
 
 @pytest.fixture
@@ -120,5 +120,5 @@ def test_typing_to_someone_not_in_the_room_or_to_myself_is_told_to_nobody(three,
 def test_a_malformed_addressee_is_refused(three, to):
     _people, socks = three
     ack = socks[0].emit("typing", {"on": True, "to": to}, namespace="/chat", callback=True)
-    assert ack == {"error": "Choose someone in the room."}
+    assert ack == {"error": "Choose someone in the room.", "code": "invalid"}
     assert all(typing_events(sock) == [] for sock in socks)

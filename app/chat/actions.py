@@ -3,8 +3,8 @@
 from flask import current_app
 from flask_babel import gettext as _
 
+from .. import wire
 from ..errors import Refused
-from ..extensions import socketio
 from ..identity import user_key
 from ..presence import get_presence
 from ..rooms.service import is_owner
@@ -23,11 +23,13 @@ def delete_chat(room: Room, chat_id) -> None:
     """Its author or the room's owner deletes a message, for everyone, history included."""
     chat = find_chat(room, chat_id)
     if chat.user == "system":
-        raise Refused(_("Notices cannot be deleted."))
+        raise Refused(_("Notices cannot be deleted."), code="notice")
     if chat.user_key != user_key() and not is_owner(room):
-        raise Refused(_("Only its author or the room's owner can delete a message."))
+        raise Refused(
+            _("Only its author or the room's owner can delete a message."), code="not-author"
+        )
     if get_store().delete_chat(chat.id) is not None:
-        _tell(chat, "deleteChat", {"_id": chat.id, "room": chat.room})
+        wire.tell(chat, wire.DELETE, {"_id": chat.id, "room": chat.room})
 
 
 def toggle_reaction(room: Room, chat_id, emoji) -> dict:
@@ -36,7 +38,7 @@ def toggle_reaction(room: Room, chat_id, emoji) -> dict:
         raise Refused(_("Choose one of the reactions."), 400)
     chat = find_chat(room, chat_id)
     if chat.user == "system":
-        raise Refused(_("Notices take no reactions."), 400)
+        raise Refused(_("Notices take no reactions."), 400, "notice")
     chat = get_store().toggle_reaction(chat.id, emoji, user_key())
     if chat is None:  # deleted meanwhile
         raise Refused(_("That message does not exist."), 404)
@@ -45,20 +47,6 @@ def toggle_reaction(room: Room, chat_id, emoji) -> dict:
     payload = {"_id": chat.id, "room": chat.room, "reactions": counts}
     # My other tabs learn which are mine too; nobody else does.
     own = get_presence().sockets_of(room.id, user_key())
-    _tell(chat, "reaction", payload, skip=own)
-    if own:
-        socketio.emit("reaction", {**payload, "mine": mine}, namespace="/chat", to=own)
+    wire.tell(chat, wire.REACTION, payload, skip=own)
+    wire.to_sockets(own, wire.REACTION, {**payload, "mine": mine})
     return {"_id": chat.id, "reactions": counts, "mine": mine}
-
-
-def _tell(chat: Chat, event: str, payload: dict, skip=()) -> None:
-    """Send to whoever sees the chat (the room, or a whisper's two people) but the sockets skip."""
-    if not chat.is_whisper:
-        skip_sid = list(skip) or None
-        socketio.emit(event, payload, namespace="/chat", to=chat.room, skip_sid=skip_sid)
-        return
-    presence = get_presence()
-    listeners = [sid for key in {chat.user_key, chat.to_key} if key
-                 for sid in presence.sockets_of(chat.room, key) if sid not in skip]  # fmt: skip
-    if listeners:
-        socketio.emit(event, payload, namespace="/chat", to=listeners)

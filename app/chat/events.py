@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from .. import socket_limits
 from ..errors import Refused
-from ..identity import VisitorNamespace, current_handle
+from ..identity import VisitorNamespace, current_handle, user_key
 from ..rooms import participants
 from . import typing_indicator
 
@@ -14,6 +14,8 @@ class ChatNamespace(VisitorNamespace):
     def on_join(self, room_id=None, *_extra):
         """Join a room's feed: refused for unknown, full, or secret rooms not entered."""
         socket_limits.check_join(request.sid)
+        if user_key() is None:  # its session expired, or was kept in a Redis restarted empty
+            raise Refused(_("Your visit has ended. Reload the page to come back."), 401)
         if not isinstance(room_id, str):
             raise Refused(_("That room does not exist."), 404)
         room = participants.join(room_id, request.sid)

@@ -24,4 +24,4 @@ def send_again(room: Room, name, reply_to=None) -> Chat:
     reused = get_store().reuse_gif(name, room.id, user_key())
     if reused is None:
         raise Refused(_("No such GIF."), 404)
-    return deliver(store_chat(room, gif=reused, **({"reply_to": quoted} if quoted else {})))
+    return deliver(store_chat(room, gif=reused, reply_to=quoted))

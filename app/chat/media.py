@@ -5,11 +5,14 @@ import logging
 import signal
 import subprocess
 import sys
-from functools import partial
+from contextlib import contextmanager
+from functools import partial, wraps
 
-from flask import current_app
+from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 
+from ..errors import Refused
+from ..limits import client_address
 from ..offload import Busy, run_blocking, run_child, slot
 from . import gif_probe
 
@@ -32,19 +35,27 @@ class InvalidGif(ValueError):
     """The upload is not a GIF we accept; str() says why, in the visitor's language."""
 
     status = 400
+    code = "not-a-gif"
+
+
+class TooLarge(InvalidGif):
+    """The upload is larger than a GIF may be."""
+
+    code = "too-large"
 
 
 class DecodersBusy(InvalidGif):
     """Every GIF decoder stayed busy for the whole wait: the upload may be fine, try later."""
 
     status = 503
+    code = "busy"
 
 
 def check_upload(data: bytes) -> None:
     """Check an uploaded GIF with the configured caps, decoding it off the event loop."""
     config = current_app.config
     if len(data) > config["GIF_MAX_BYTES"]:  # refused before it takes a decoder
-        raise InvalidGif(_l("The file is too large."))
+        raise TooLarge(_l("The file is too large."))
     caps = {
         "max_bytes": config["GIF_MAX_BYTES"],
         "max_pixels": config["GIF_MAX_PIXELS"],
@@ -52,15 +63,56 @@ def check_upload(data: bytes) -> None:
         "max_total_pixels": config["GIF_MAX_TOTAL_PIXELS"],
         "max_seconds": config["GIF_DECODE_SECONDS"],
     }
+    with decoder():
+        if config["GIF_DECODER"] == "thread":
+            run_blocking(partial(check_gif, **caps), data)
+        else:
+            memory, wall = config["GIF_DECODER_MEMORY"], config["GIF_DECODE_WALL_SECONDS"]
+            check_in_child(data, caps, memory, wall)
+
+
+@contextmanager
+def decoder():
+    """One of GIF_DECODERS for this request, one at most per address while others wait.
+
+    DecodersBusy when none frees up within GIF_DECODER_WAIT_SECONDS. Held already (taken
+    before the upload was charged, see routes.py), it is not taken twice.
+    """
+    if g.get("gif_decoder"):
+        yield
+        return
+    config = current_app.config
+    size, wait = config["GIF_DECODERS"], config["GIF_DECODER_WAIT_SECONDS"]
     try:
-        with slot("gif", config["GIF_DECODERS"], config["GIF_DECODER_WAIT_SECONDS"]):
-            if config["GIF_DECODER"] == "thread":
-                run_blocking(partial(check_gif, **caps), data)
-            else:
-                memory, wall = config["GIF_DECODER_MEMORY"], config["GIF_DECODE_WALL_SECONDS"]
-                check_in_child(data, caps, memory, wall)
+        with slot("gif", size, wait, owner=client_address()):
+            g.gif_decoder = True
+            try:
+                yield
+            finally:
+                g.gif_decoder = False
     except Busy as error:
         raise _busy() from error
+
+
+def decoder_first(view):
+    """Take a decoder for an upload before the limits charge it: a 503 then costs nothing.
+
+    The body is read first (bounded by app/guards.py), so that a slow upload never holds a
+    decoder; a visitor told that the decoders are busy has spent none of their allowance.
+    """
+
+    @wraps(view)  # the limits' marks carry over
+    def taking_a_decoder_first(*args, **kwargs):
+        if request.is_json:  # sending a GIF again decodes nothing
+            return view(*args, **kwargs)
+        request.files  # noqa: B018 - read now, before a decoder is taken
+        try:
+            with decoder():
+                return view(*args, **kwargs)
+        except DecodersBusy as busy:
+            raise Refused(str(busy), busy.status) from busy
+
+    return taking_a_decoder_first
 
 
 def check_in_child(data: bytes, caps: dict, memory: int, timeout: float) -> None:

@@ -16,7 +16,7 @@ def quote(room: Room, reply_to) -> tuple[dict, Chat]:
     """What a reply to the message reply_to carries, and that message: 404 unless one can see it."""
     original = find_chat(room, reply_to)
     if original.user == "system":
-        raise Refused(_("Notices cannot be replied to."), 400)
+        raise Refused(_("Notices cannot be replied to."), 400, "notice")
     excerpt = GIF_EXCERPT if original.gif is not None else (original.chat or "")[:EXCERPT_LENGTH]
     fields = {"_id": original.id, "handle": original.handle, "name": original.name}
     return fields | {"excerpt": excerpt}, original
@@ -33,7 +33,9 @@ def addressee(original: Chat, to):
     mine = original.user_key == user_key()
     other = original.to_handle if mine else original.handle
     if other is None or to not in (None, other):
-        raise Refused(_("A reply to a whisper is whispered to the same person."), 400)
+        raise Refused(
+            _("A reply to a whisper is whispered to the same person."), 400, "whisper-reply"
+        )
     return other
 
 
@@ -43,5 +45,5 @@ def for_gif(room: Room, reply_to) -> dict | None:
         return None
     fields, original = quote(room, reply_to)
     if original.is_whisper:
-        raise Refused(_("A whisper can be answered with text only."), 400)
+        raise Refused(_("A whisper can be answered with text only."), 400, "whisper-reply")
     return fields

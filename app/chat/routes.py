@@ -1,32 +1,28 @@
 """Posting messages and GIFs, reading history, and serving GIFs."""
 
-from flask import Blueprint, current_app, request
-from flask_babel import gettext as _
+from flask import Blueprint, request
 
 from .. import limits
-from ..errors import Refused, json_error, json_only
-from ..identity import user_key
+from ..errors import json_only
+from ..guards import large_body
+from ..identity import no_session, user_key
 from ..payload import fields
 from ..rooms import service as rooms
-from ..store import get_store, is_id
-from . import actions, editing, gifs, service
+from . import actions, downloads, editing, gifs, media, service
+from .cursors import history_cursor
+from .search import search, search_text
 
 bp = Blueprint("chat", __name__)
-
-ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/room/<room_id>/chats")
 @json_only
 def chats(room_id):
-    """A page of history: older than `before` newest first, or newer than `after` oldest first."""
-    before, after = request.args.get("before"), request.args.get("after")
-    if before is not None and after is not None:
-        raise Refused(_("Ask for messages before or after one message, not both."), 400)
-    if any(cursor is not None and not is_id(cursor) for cursor in (before, after)):
-        raise Refused(_("That is not a message id."), 400)
+    """A page of history (older than a cursor newest first, or newer oldest first); with `q`,
+    a page of the messages containing it, newest first."""
+    cursor, q = history_cursor(request.args), search_text(request.args)
     room = rooms.require_admitted(room_id)
-    page = service.history(room, before=before, after=after)
+    page = service.history(room, **cursor) if q is None else search(room, q, **cursor)
     return {"chats": [chat.to_json(user_key()) for chat in page]}
 
 
@@ -51,6 +47,7 @@ def post_chat(room_id):
 
 @bp.delete("/room/<room_id>/chat/<chat_id>")
 @json_only
+@limits.deletes_per_address
 @limits.chat_deletes
 def delete_chat(room_id, chat_id):
     """Its author or the room's owner deletes a message for everyone."""
@@ -73,6 +70,7 @@ def edit_chat(room_id, chat_id):
 
 @bp.post("/room/<room_id>/chat/<chat_id>/reactions")
 @json_only
+@limits.reactions_per_address
 @limits.reactions
 def react(room_id, chat_id):
     """Toggle this visitor's reaction {"emoji": ...} to a message; the counts after it."""
@@ -83,6 +81,8 @@ def react(room_id, chat_id):
 
 
 @bp.post("/room/<room_id>/gif")
+@large_body
+@media.decoder_first
 @limits.gif_per_address
 @limits.gif_uploads
 @limits.gif_bytes
@@ -107,17 +107,7 @@ def recent_gifs(room_id):
 
 
 @bp.get("/gif/<name>")
+@no_session
 def gif(name):
-    """A stored GIF: never sniffed as anything else, cached for good (names are never reused)."""
-    media = get_store().open_media(name)
-    if media is None:
-        # No page: an <img> asked, and a page would start a session for nobody.
-        return json_error(_("No such GIF."), 404)
-    response = current_app.response_class(media.data, mimetype="image/gif")
-    response.set_etag(media.etag)
-    response.last_modified = media.created_at
-    response.cache_control.public = True
-    response.cache_control.max_age = ONE_YEAR
-    response.cache_control.immutable = True
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response.make_conditional(request)
+    """A stored GIF, for those who may see it (app/chat/downloads.py)."""
+    return downloads.serve(name)

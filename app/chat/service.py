@@ -3,10 +3,9 @@
 from flask import current_app
 from flask_babel import gettext as _
 
+from .. import wire
 from ..errors import Refused
-from ..extensions import socketio
 from ..identity import current_color, current_handle, current_name, user_key
-from ..presence import get_presence
 from ..rooms.participants import find_person
 from ..rooms.service import is_owner
 from ..store import Chat, Room, get_store
@@ -20,13 +19,13 @@ def post_chat(room: Room, text, to=None, reply_to=None) -> Chat:
     With reply_to (a message's id) it quotes that message; a reply to a whisper is whispered.
     """
     if not isinstance(text, str):
-        raise Refused(_("Write a message."), 400)
+        raise Refused(_("Write a message."), 400, "empty")
     text = text.strip()
     limit = current_app.config["CHAT_MAX_LENGTH"]
     if not text:
-        raise Refused(_("Write a message."), 400)
+        raise Refused(_("Write a message."), 400, "empty")
     if len(text) > limit:
-        raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400)
+        raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400, "too-long")
     quoted = {}
     if reply_to is not None:
         quoted["reply_to"], original = replies.quote(room, reply_to)
@@ -51,11 +50,7 @@ def _whisper(room: Room, text: str, to, **quoted) -> Chat:
         to_handle=addressee.handle,
         **quoted,
     )
-    presence = get_presence()
-    listeners = presence.sockets_of(room.id, addressee.user_key)
-    listeners += presence.sockets_of(room.id, user_key())
-    socketio.emit("chat", chat.to_json(), namespace="/chat", to=listeners)
-    return chat
+    return deliver(chat)
 
 
 def store_chat(room: Room, **fields) -> Chat:
@@ -77,20 +72,22 @@ def post_gif(room: Room, data: bytes, reply_to=None) -> Chat:
     try:
         check_upload(data)  # decoded in a worker thread, a few at a time
     except InvalidGif as error:
-        raise Refused(str(error), error.status) from error
+        raise Refused(str(error), error.status, error.code) from error
     name = get_store().save_media(room.id, data)
-    return deliver(store_chat(room, gif=name, **({"reply_to": quoted} if quoted else {})))
+    return deliver(store_chat(room, gif=name, reply_to=quoted))
 
 
-def history(room: Room, before=None, after=None, limit: int | None = None) -> list[Chat]:
-    """A page of history as this visitor may see it: newest first, or oldest first after `after`."""
+def history(room: Room, *, limit: int | None = None, **cursor) -> list[Chat]:
+    """A page of history as this visitor may see it, in the room's order (see Store.chats).
+
+    The latest page newest first; `before`/`before_seq` the page older than a message, newest
+    first; `after`/`after_seq` the page newer than it, oldest first.
+    """
     limit = limit or current_app.config["HISTORY_PAGE_SIZE"]
-    return get_store().chats(
-        room.id, limit=limit, before=before, after=after, viewer_key=user_key()
-    )
+    return get_store().chats(room.id, limit=limit, viewer_key=user_key(), **cursor)
 
 
 def deliver(chat: Chat) -> Chat:
-    """Send a stored chat to everyone in its room."""
-    socketio.emit("chat", chat.to_json(), namespace="/chat", to=chat.room)
+    """Send a stored chat to whoever hears it: its room, or a whisper's two people."""
+    wire.tell(chat, wire.MESSAGE, chat.to_json())
     return chat

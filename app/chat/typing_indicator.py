@@ -6,8 +6,8 @@ import time
 from flask import current_app, request, session
 from flask_babel import gettext as _
 
+from .. import socket_limits, wire
 from ..errors import Refused
-from ..extensions import socketio
 from ..identity import current_color, is_handle, user_key
 from ..presence import get_presence
 
@@ -66,29 +66,21 @@ def relay(data) -> None:
     presence = get_presence()
     room_id = presence.room_of(request.sid)
     if room_id is None:
-        raise Refused(_("Join a room first."))
-    if not _budget().allow(request.sid):
+        raise Refused(_("Join a room first."), code="not-present")
+    if not _budget().allow(request.sid) or not socket_limits.typing_allowed(request.sid):
         return
     payload = {"user": current_color(), "on": data["on"]}
     name = session.get("name")
     if isinstance(name, str) and name:
         payload["name"] = name
+    addressee = None
     if to is not None:
-        _relay_to(presence, room_id, to, payload)
-        return
-    # Not to the typist's own tabs: they know.
-    mine = presence.sockets_of(room_id, user_key())
-    socketio.emit("typing", payload, namespace="/chat", to=room_id, skip_sid=mine or request.sid)
-
-
-def _relay_to(presence, room_id: str, handle: str, payload: dict) -> None:
-    """Typing a whisper: only its addressee's sockets hear of it (never the typist's own)."""
-    key = presence.key_of(room_id, handle)
-    if key is None or key == user_key():
-        return
-    listeners = presence.sockets_of(room_id, key)
-    if listeners:
-        socketio.emit("typing", payload, namespace="/chat", to=listeners)
+        addressee = presence.key_of(room_id, to)
+        if addressee in (None, user_key()):
+            return  # nobody in the room to tell
+    # Never to the typist's own tabs: they know.
+    mine = presence.sockets_of(room_id, user_key()) or [request.sid]
+    wire.tell(wire.Draft(room_id, user_key(), addressee), wire.TYPING, payload, skip=mine)
 
 
 def forget(sid: str) -> None:

@@ -4,6 +4,8 @@ import logging
 
 from flask import Blueprint, current_app
 
+from ..identity import no_session
+
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
@@ -11,12 +13,14 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 @bp.get("/healthz")
+@no_session
 def healthz():
     """The process answers."""
     return {"status": "ok"}, 200, NO_STORE
 
 
 @bp.get("/readyz")
+@no_session
 def readyz():
     """The process can serve: its database answers, and its Redis where one is configured."""
     down = []
@@ -35,3 +39,13 @@ def _checks():
     yield "store", current_app.extensions["store"].ping
     if "redis" in current_app.extensions:  # set up by app.redis_cluster when REDIS_URL is set
         yield "redis", current_app.extensions["redis"].ping
+        yield "queue", _queue_listening
+
+
+def _queue_listening() -> None:
+    """Raise unless this process hears the others: on the message queue's channel."""
+    from ..extensions import socketio
+    from ..patches.socketio_queue import listening
+
+    if listening(socketio.server.manager) is False:
+        raise ConnectionError("not subscribed to the message queue")

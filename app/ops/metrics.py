@@ -17,6 +17,7 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from ..errors import json_error
+from ..identity import no_session
 from ..store import StoreUnavailable
 
 bp = Blueprint("metrics", __name__)
@@ -216,6 +217,7 @@ def _has_token() -> bool:
 
 
 @bp.get("/metrics")
+@no_session
 def metrics():
     """Prometheus text format, to this machine or to whoever has the metrics token."""
     if not (_from_this_machine() or _has_token()):

@@ -4,13 +4,14 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from .. import wire
 from ..deadlines import get_deadlines
 from ..errors import Refused
-from ..extensions import socketio
 from ..identity import current_color, current_handle, current_name, is_handle, user_key
 from ..pages import NOTICES
 from ..presence import Person, RoomFull, get_presence
 from ..store import Room, get_store
+from .folding import quiet_exit, quiet_join
 from .service import (
     announce_occupancy,
     check_not_banned,
@@ -32,7 +33,7 @@ def join(room_id, sid: str) -> Room:
     room = find_room(room_id)
     check_not_banned(room)
     if room.secret and not is_admitted(room):
-        raise Refused(_("Enter the password first."))
+        raise Refused(_("Enter the password first."), code="not-admitted")
     if get_presence().room_of(sid) not in (None, room.id):
         leave(sid, at_once=True)
     try:
@@ -46,12 +47,15 @@ def join(room_id, sid: str) -> Room:
             name=current_name(),
         )
     except RoomFull:
-        raise Refused(_("The room is full.")) from None
-    socketio.server.enter_room(sid, room.id, namespace="/chat")
+        raise Refused(_("The room is full."), code="full") from None
+    wire.enter(sid, room.id)
     get_deadlines().cancel("delete-if-empty", room.id)
     get_deadlines().cancel("exit", room.id, user_key())  # back within the debounce: a blip
     if first_tab:
-        announce(room.id, "join", me(), skip_sid=sid)
+        if quiet_join(room.id, user_key()):
+            tell_members(room.id, skip_sid=sid)
+        else:
+            announce(room.id, "join", me(), skip_sid=sid)
         announce_occupancy(room.id)
     return room
 
@@ -63,7 +67,7 @@ def leave(sid: str, *, at_once: bool = False) -> None:
     departure = get_presence().leave(sid)
     if departure is None:
         return
-    socketio.server.leave_room(sid, departure.room, namespace="/chat")
+    wire.leave(sid, departure.room)
     if not departure.last_tab:
         return
     debounce = current_app.config["EXIT_DEBOUNCE_SECONDS"]
@@ -79,7 +83,10 @@ def finish_exit(room_id: str, departed_key: str) -> None:
     person = get_presence().person(room_id, departed_key)
     if person is None or get_presence().drop(room_id, departed_key) is None:
         return  # back meanwhile, kicked, or the room is gone
-    announce(room_id, "exit", person)
+    if quiet_exit(room_id, departed_key):
+        tell_members(room_id)
+    else:
+        announce(room_id, "exit", person)
     announce_occupancy(room_id)
     if get_presence().count(room_id) == 0:
         watch_empty(room_id)
@@ -123,7 +130,13 @@ def announce(room_id: str, kind: str, person: Person, skip_sid: str | None = Non
         handle=person.handle,
     )
     payload = {**chat.to_json(), "members": members(room_id)}
-    socketio.emit(kind, payload, namespace="/chat", to=room_id, skip_sid=skip_sid)
+    wire.to_room(room_id, kind, payload, skip=[skip_sid] if skip_sid else ())
+
+
+def tell_members(room_id: str, skip_sid: str | None = None) -> None:
+    """Who is present now, without a notice: a join or exit folded into an earlier one."""
+    payload = {"room": room_id, "members": members(room_id)}
+    wire.to_room(room_id, wire.MEMBERS, payload, skip=[skip_sid] if skip_sid else ())
 
 
 def _notice_text(kind: str, color: str) -> str:
@@ -149,7 +162,7 @@ def hand_over(room_id: str, owner_key: str) -> None:
 def announce_owner(room_id: str, color: str, name: str | None) -> None:
     """Tell every lobby who owns the room now, or the owner's new name."""
     payload = {"_id": room_id, "owner": color, "ownerName": name}
-    socketio.emit("owner", payload, namespace="/room")
+    wire.to_lobbies(wire.OWNER, payload)
 
 
 def find_person(room: Room, handle) -> Person:
@@ -159,7 +172,7 @@ def find_person(room: Room, handle) -> Person:
     key = get_presence().key_of(room.id, handle)
     person = key and get_presence().person(room.id, key)
     if not person:
-        raise Refused(_("That person is not in the room."), 400)
+        raise Refused(_("That person is not in the room."), 400, "not-in-room")
     return person
 
 
@@ -169,16 +182,16 @@ def kick(room_id: str, handle) -> None:
     # them removed, and removing them never bans the other.
     room = find_room(room_id)
     if not is_owner(room):
-        raise Refused(_("Only the owner can remove people."))
+        raise Refused(_("Only the owner can remove people."), code="not-owner")
     person = find_person(room, handle)
     if person.user_key == room.owner_key:
-        raise Refused(_("The owner cannot be removed."), 400)
+        raise Refused(_("The owner cannot be removed."), 400, "owner-stays")
     presence = get_presence()
     get_store().ban(room.id, person.user_key)
     for sid in presence.sockets_of(room.id, person.user_key):
         presence.leave(sid)
-        socketio.server.leave_room(sid, room.id, namespace="/chat")
-        socketio.emit("kicked", {"room": room.id}, namespace="/chat", to=sid)
+        wire.leave(sid, room.id)
+        wire.to_sockets([sid], wire.KICKED, {"room": room.id})
     presence.drop(room.id, person.user_key)
     announce(room.id, "kick", person)
     announce_occupancy(room.id)

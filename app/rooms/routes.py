@@ -1,11 +1,10 @@
 """Lobby and room pages: listing, creating, entering and deleting rooms."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import limits
-from ..chat import service as chat
-from ..errors import back_to_lobby, json_only
+from ..errors import back_to_lobby, json_only, own_rate_limit_page
 from ..identity import user_key
 from ..payload import fields
 from ..store import get_store
@@ -52,14 +51,29 @@ def room(room_id):
     room = service.enter_page(room_id)
     if not service.is_admitted(room):
         return render_template("password.html", room=room, form=PasswordForm())
-    chats = [each.to_json(user_key()) for each in reversed(chat.history(room))]
+    # Read from the store, not through the chat feature: chat depends on rooms, never back.
+    latest = get_store().chats(
+        room.id, limit=current_app.config["HISTORY_PAGE_SIZE"], viewer_key=user_key()
+    )
+    chats = [each.to_json(user_key()) for each in reversed(latest)]
     return render_template(
         "chat.html", room=room.to_json(), chats=chats, is_owner=service.is_owner(room)
     )
 
 
+def _password_form_again(message: str, room_id: str):
+    """A locked-out password page: the form again, with the wait as its error."""
+    room = get_store().get_room(room_id)
+    if room is None:
+        return None  # answered like any other page
+    form = PasswordForm()
+    form.password.errors = [message]
+    return render_template("password.html", room=room, form=form)
+
+
 @bp.post("/room/<room_id>/password")
 @back_to_lobby
+@own_rate_limit_page(_password_form_again)
 @limits.password_attempts
 def password(room_id):
     """Check a secret room's password and let the visitor in."""

@@ -4,9 +4,9 @@ from flask import current_app, session
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import wire
 from ..deadlines import get_deadlines
 from ..errors import Refused
-from ..extensions import socketio
 from ..identity import current_color, current_name, user_key
 from ..offload import run_blocking
 from ..presence import get_presence
@@ -20,7 +20,7 @@ def create_room(title: str, capacity: int, password: str | None) -> Room:
         title, capacity, current_color(), password_hash, user_key(), current_name()
     )
     admit(room)
-    socketio.emit("newRoom", lobby_json(room), namespace="/room")
+    wire.to_lobbies(wire.NEW_ROOM, lobby_json(room))
     watch_empty(room.id)  # a room nobody ever enters goes the way of an emptied one
     return room
 
@@ -64,7 +64,7 @@ def check_capacity(room: Room) -> None:
     """A full room turns newcomers away, never someone already in it."""
     presence = get_presence()
     if presence.count(room.id) >= room.capacity and not presence.has(room.id, user_key()):
-        raise Refused(_("The room is full."))
+        raise Refused(_("The room is full."), code="full")
 
 
 def password_matches(room: Room, password: str) -> bool:
@@ -73,7 +73,7 @@ def password_matches(room: Room, password: str) -> bool:
 
 def check_not_banned(room: Room) -> None:
     if is_banned(room):
-        raise Refused(_("You were removed from this room."))
+        raise Refused(_("You were removed from this room."), code="banned")
 
 
 def enter_page(room_id: str) -> Room:
@@ -90,7 +90,7 @@ def require_admitted(room_id: str) -> Room:
     room = find_room(room_id)
     check_not_banned(room)
     if not is_admitted(room):
-        raise Refused(_("Enter the room first."))
+        raise Refused(_("Enter the room first."), code="not-admitted")
     return room
 
 
@@ -100,13 +100,13 @@ def require_present(room: Room) -> None:
     In the room means a socket joined to it, or one that left less than the exit debounce ago.
     """
     if not get_presence().has(room.id, user_key()):
-        raise Refused(_("Join the room first: open its page to take part."))
+        raise Refused(_("Join the room first: open its page to take part."), code="not-present")
 
 
 def announce_occupancy(room_id: str) -> None:
     """Tell every lobby how many people the room holds now."""
     count = get_presence().count(room_id)
-    socketio.emit("occupancy", {"_id": room_id, "count": count}, namespace="/room")
+    wire.to_lobbies(wire.OCCUPANCY, {"_id": room_id, "count": count})
 
 
 def delete_room(room_id: str) -> bool:
@@ -114,10 +114,10 @@ def delete_room(room_id: str) -> bool:
     if not get_store().delete_room(room_id):
         return False
     sids = get_presence().forget(room_id)
-    socketio.emit("removeRoom", room_id, namespace="/room")
-    socketio.emit("removeRoom", room_id, namespace="/chat", to=room_id)
+    wire.to_lobbies(wire.REMOVE_ROOM, room_id)
+    wire.to_room(room_id, wire.REMOVE_ROOM, room_id)
     for sid in sids:
-        socketio.server.leave_room(sid, room_id, namespace="/chat")
+        wire.leave(sid, room_id)
     return True
 
 
@@ -129,7 +129,7 @@ def is_owner(room: Room) -> bool:
 def delete_owned_room(room_id: str) -> None:
     room = find_room(room_id)
     if not is_owner(room):
-        raise Refused(_("Only the owner can delete the room."))
+        raise Refused(_("Only the owner can delete the room."), code="not-owner")
     delete_room(room.id)
 
 
@@ -149,3 +149,17 @@ def watch_existing_rooms() -> None:
     """At start-up nobody is in any room yet: give each the empty-room grace period."""
     for room in get_store().list_rooms():
         watch_empty(room.id)
+
+
+def reschedule_rooms() -> None:
+    """After Redis lost its deadlines: each empty room waits out its grace again, and each
+    room whose owner is away its hand-over. Both look again when due, so a process that
+    has not yet put its people back makes no room go too early."""
+    presence = get_presence()
+    grace = current_app.config["ROOM_EMPTY_GRACE_SECONDS"]
+    for room in get_store().list_rooms():
+        keys = {person.user_key for person in presence.people(room.id)}
+        if not keys:
+            watch_empty(room.id)
+        elif room.owner_key is not None and room.owner_key not in keys:
+            get_deadlines().schedule("hand-over", room.id, grace, arg=room.owner_key)

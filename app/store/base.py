@@ -1,14 +1,15 @@
 """The storage interface: every rule the backends share, over a few primitives each implements."""
 
 import functools
+import secrets
 from abc import ABC, abstractmethod
 from datetime import datetime
 
 # The records live in models.py; what callers have imported from here still is here.
-from .models import MEDIA_NAME, Chat, Media, Room, is_id, new_id, utcnow
+from .models import MEDIA_NAME, Chat, Media, Room, is_id, is_seq, new_id, utcnow
 
 __all__ = ["MEDIA_NAME", "Chat", "Media", "Room", "Store", "StoreUnavailable", "guarded"]
-__all__ += ["is_id", "new_id", "utcnow"]
+__all__ += ["is_id", "is_seq", "new_id", "utcnow"]
 
 
 class StoreUnavailable(Exception):
@@ -48,12 +49,12 @@ class Store(ABC):
         owner_name: str | None = None,
     ) -> Room:
         room = Room(
-            new_id(),
-            title,
-            capacity,
-            owner,
-            password_hash,
-            utcnow(),
+            id=new_id(),
+            title=title,
+            capacity=capacity,
+            owner=owner,
+            password_hash=password_hash,
+            created_at=utcnow(),
             owner_key=owner_key,
             owner_name=owner_name,
         )
@@ -68,6 +69,11 @@ class Store(ABC):
     def list_rooms(self) -> list[Room]:
         """Every room, oldest first."""
         return self._find_rooms()
+
+    @guarded
+    def owned_rooms(self, owner_key: str) -> list[Room]:
+        """The rooms owner_key owns, by an index: never a read of every room."""
+        return self._find_owned_rooms(owner_key) if isinstance(owner_key, str) else []
 
     @guarded
     def set_owner(
@@ -108,28 +114,29 @@ class Store(ABC):
         owner: bool = False,
         to_name: str | None = None,
         to_handle: str | None = None,
+        reply_to: dict | None = None,
     ) -> Chat:
         # Any room_id is kept as given, so a chat never needs its room read first.
         message = Chat(
-            new_id(),
-            room_id,
-            user,
-            utcnow(),
-            chat,
-            gif,
-            kind,
-            who,
-            to,
-            user_key,
-            to_key,
-            name,
-            handle,
-            bool(owner),
-            to_name,
-            to_handle,
+            id=new_id(),
+            room=room_id,
+            user=user,
+            created_at=utcnow(),
+            chat=chat,
+            gif=gif,
+            kind=kind,
+            who=who,
+            to=to,
+            user_key=user_key,
+            to_key=to_key,
+            name=name,
+            handle=handle,
+            owner=bool(owner),
+            to_name=to_name,
+            to_handle=to_handle,
+            reply_to=None if reply_to is None else dict(reply_to),
         )
-        self._insert_chat(message)
-        return message
+        return self._insert_chat(message)
 
     @guarded
     def chats(
@@ -139,20 +146,64 @@ class Store(ABC):
         limit: int,
         before: str | None = None,
         after: str | None = None,
+        before_seq: int | None = None,
+        after_seq: int | None = None,
         viewer_key: str | None = None,
     ) -> list[Chat]:
-        """A page of at most `limit` of the room's chats.
+        """A page of at most `limit` of the room's chats, in the room's order (by seq).
 
-        Newest first, older than the id `before` (the latest page without it); or, with
-        `after`, the chats newer than that id, oldest first. Whispers are left out unless
-        `viewer_key`, a user key, sent or received them.
+        Newest first, older than the cursor (the latest page without one); or, with `after`
+        or `after_seq`, the chats newer than it, oldest first. A cursor is a seq, or the id of
+        a chat of this room standing for its seq (an unknown one gives an empty page).
+        Whispers are left out unless `viewer_key`, a user key, sent or received them.
         """
-        if before is not None and after is not None:
-            raise ValueError("chats() pages before or after a chat, not both")
-        cursor = before if after is None else after
-        if not is_id(room_id) or (cursor is not None and not is_id(cursor)) or limit < 1:
+        cursors = (before, after, before_seq, after_seq)
+        if sum(cursor is not None for cursor in cursors) > 1:
+            raise ValueError("chats() pages from one cursor, before or after a chat, not both")
+        if not is_id(room_id) or limit < 1:
             return []
-        return self._find_chats(room_id, limit, cursor, after is not None, viewer_key)
+        newer = after is not None or after_seq is not None
+        seq = before_seq if after_seq is None else after_seq
+        if before is not None or after is not None:
+            cursor = before if after is None else after
+            seq = self._seq_of(room_id, cursor) if is_id(cursor) else None
+            if seq is None:
+                return []
+        elif seq is not None and not is_seq(seq):
+            return []
+        return self._find_chats(room_id, limit, seq, newer, viewer_key)
+
+    @guarded
+    def edit_chat(self, chat_id: str, text: str) -> Chat | None:
+        """Set a text message's text, marked edited now; the chat after it, reactions included.
+
+        None for a GIF, a notice, or an unknown or malformed id: only text can be edited. Who
+        may edit is the caller's rule.
+        """
+        if not is_id(chat_id) or not isinstance(text, str):
+            return None
+        return self._edit_chat(chat_id, text, utcnow())
+
+    @guarded
+    def search_chats(
+        self,
+        room_id: str,
+        q: str,
+        *,
+        limit: int,
+        before_seq: int | None = None,
+        viewer_key: str | None = None,
+    ) -> list[Chat]:
+        """The room's text messages (no GIFs, no notices) whose text contains q.
+
+        Case-insensitive, in any script (Korean matched as substrings), newest first by seq,
+        older than before_seq; whispers left out unless viewer_key sent or received them.
+        """
+        if not is_id(room_id) or not isinstance(q, str) or not q or limit < 1:
+            return []
+        if before_seq is not None and not is_seq(before_seq):
+            return []
+        return self._search_chats(room_id, q, limit, before_seq, viewer_key)
 
     @guarded
     def get_chat(self, chat_id: str) -> Chat | None:
@@ -203,12 +254,12 @@ class Store(ABC):
         media = self._find_media(name)
         if media is None:
             return None
-        return name if media.room == room_id else self.save_media(room_id, media.data)
+        return name if media.room == room_id else self.save_media(room_id, media.read())
 
     @guarded
     def save_media(self, room_id: str, data: bytes) -> str:
         """Store a GIF that belongs to room_id; returns its new file name."""
-        name = f"{new_id()}.gif"
+        name = f"{secrets.token_hex(16)}.gif"
         self._insert_media(name, room_id, data, utcnow())
         return name
 
@@ -217,6 +268,13 @@ class Store(ABC):
         if not isinstance(name, str) or not MEDIA_NAME.fullmatch(name):
             return None
         return self._find_media(name)
+
+    @guarded
+    def sent_media(self, name: str, user_key: str | None) -> bool:
+        """Whether user_key sent a chat that shows the GIF, in any room."""
+        if not isinstance(name, str) or not MEDIA_NAME.fullmatch(name):
+            return False
+        return isinstance(user_key, str) and self._gif_shown(name, None, user_key)
 
     @guarded
     def ping(self) -> None:
@@ -247,6 +305,9 @@ class Store(ABC):
         """Every room, oldest first (by creation, then id)."""
 
     @abstractmethod
+    def _find_owned_rooms(self, owner_key: str) -> list[Room]: ...
+
+    @abstractmethod
     def _set_owner(
         self, room_id: str, owner: str, owner_key: str | None, owner_name: str | None
     ) -> Room | None:
@@ -261,19 +322,41 @@ class Store(ABC):
         """Delete the room, then its chats and media (even when the room is already gone)."""
 
     @abstractmethod
-    def _insert_chat(self, chat: Chat) -> None: ...
+    def _insert_chat(self, chat: Chat) -> Chat:
+        """Store chat as the next of its room, in one atomic step; the chat with its seq.
+
+        The seq comes from a counter per room kept in the database, shared by every process
+        and never lowered, so a seq is never given twice in a room, even after a deletion.
+        """
+
+    @abstractmethod
+    def _seq_of(self, room_id: str, chat_id: str) -> int | None:
+        """The seq of the chat chat_id if it is a chat of room_id; else None."""
 
     @abstractmethod
     def _find_chats(
-        self, room_id: str, limit: int, cursor: str | None, newer: bool, viewer_key: str | None
+        self, room_id: str, limit: int, seq: int | None, newer: bool, viewer_key: str | None
     ) -> list[Chat]:
-        """Chats by id: newer than cursor oldest first, else older than it newest first.
+        """Chats by seq: newer than seq oldest first, else older than it newest first.
 
         Leave out whispers unless viewer_key is their sender's or addressee's key.
         """
 
     @abstractmethod
     def _find_chat(self, chat_id: str) -> Chat | None: ...
+
+    @abstractmethod
+    def _edit_chat(self, chat_id: str, text: str, edited_at: datetime) -> Chat | None:
+        """Set the text and edited_at of a text message at once; the chat after it, else None."""
+
+    @abstractmethod
+    def _search_chats(
+        self, room_id: str, q: str, limit: int, before_seq: int | None, viewer_key: str | None
+    ) -> list[Chat]:
+        """Text messages of the room containing q (any case), newest first, older than before_seq.
+
+        Bounded by the room and the page; whispers only for their sender and addressee.
+        """
 
     @abstractmethod
     def _delete_chat(self, chat_id: str) -> Chat | None:
@@ -289,7 +372,7 @@ class Store(ABC):
 
     @abstractmethod
     def _gif_shown(self, name: str, room_id: str, user_key: str | None) -> bool:
-        """Whether a chat shows the GIF in room_id, or was sent with it by user_key."""
+        """Whether a chat shows the GIF in room_id (None: in no room), or was sent by user_key."""
 
     @abstractmethod
     def _insert_media(self, name: str, room_id: str, data: bytes, created_at: datetime) -> None:

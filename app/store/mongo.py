@@ -2,42 +2,21 @@
 
 import logging
 import re
-from datetime import UTC
+from dataclasses import replace
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
 from pymongo.errors import ConfigurationError, ConnectionFailure
 
 from .base import Store, guarded
-from .models import Chat, Media, Room
+from .models import SYSTEM, Media
+from .mongo_docs import CHAT_KEYS, ROOM_KEYS, is_empty, to_chat, to_room, utc, visible_to
+from .mongo_order import number_chats, take_seqs
 from .mongo_uri import mask_uri, password_of
 
 log = logging.getLogger(__name__)
 
 SERVER_SELECTION_TIMEOUT_MS = 5000
-
-
-def _utc(moment):
-    # Without tz_aware=True a client returns naive datetimes; they are UTC all the same.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _room(doc) -> Room | None:
-    if doc is None:
-        return None
-    fields = (doc.get("passwordHash"), _utc(doc["createdAt"]), frozenset(doc.get("banned", ())))
-    owner = (doc.get("ownerKey"), doc.get("ownerName"))
-    return Room(str(doc["_id"]), doc["title"], doc["max"], doc["owner"], *fields, *owner)
-
-
-def _chat(doc) -> Chat:
-    fields = [doc.get(key) for key in ("chat", "gif", "kind", "who", "to", "userKey", "toKey")]
-    fields += [doc.get("name"), doc.get("handle"), bool(doc.get("owner"))]
-    fields += [doc.get("toName"), doc.get("toHandle")]
-    reactions = tuple((each["e"], each["k"]) for each in doc.get("reactions", ()))
-    return Chat(
-        str(doc["_id"]), doc["room"], doc["user"], _utc(doc["createdAt"]), *fields, reactions
-    )
 
 
 class MongoStore(Store):
@@ -48,6 +27,7 @@ class MongoStore(Store):
         self.db = client[database]
         self.where = where
         self._rooms, self._chats, self._media = (self.db[n] for n in ("rooms", "chats", "media"))
+        self._seqs = self.db["room_seqs"]  # {_id: room id, seq: the last seq given}
 
     @classmethod
     def from_uri(cls, uri: str, client_class=None, *, database: str | None = None):
@@ -77,12 +57,22 @@ class MongoStore(Store):
 
     @guarded
     def create_indexes(self) -> None:
-        """Create the indexes the queries need; a no-op when they already exist."""
-        # Chat pages are one range scan of (room, _id), read backwards or forwards.
-        self._chats.create_index([("room", ASCENDING), ("_id", ASCENDING)], name="chats_by_room")
+        """Create the indexes the queries need, and number chats stored before seqs existed.
+
+        A no-op when all is done already, as at every start after the first.
+        """
+        # Chat pages are one range scan of (room, seq), read backwards or forwards.
+        by_seq = [("room", ASCENDING), ("seq", ASCENDING)]
+        self._chats.create_index(by_seq, name="chats_by_room_seq")
+        if number_chats(self._chats, self._seqs):
+            log.info("Numbered the chats stored before seqs, per room in _id order")
+        # (room, _id) served the pages before seqs, and the numbering above; nothing since.
+        if "chats_by_room" in self._chats.index_information():
+            self._chats.drop_index("chats_by_room")
         self._rooms.create_index(
             [("createdAt", ASCENDING), ("_id", ASCENDING)], name="rooms_by_created"
         )
+        self._rooms.create_index([("ownerKey", ASCENDING)], name="rooms_by_owner")
         self._media.create_index([("room", ASCENDING)], name="media_by_room")
         gifs = {"partialFilterExpression": {"gif": {"$exists": True}}}
         self._chats.create_index([("gif", ASCENDING)], name="chats_by_gif", **gifs)
@@ -98,25 +88,26 @@ class MongoStore(Store):
         return f"MongoDB at {self.where} is unreachable"
 
     def _insert_room(self, room):
-        doc = {"_id": ObjectId(room.id), "title": room.title, "max": room.capacity}
         # The hash never leaves the server: Room.to_json says only whether there is one.
-        doc.update(owner=room.owner, ownerKey=room.owner_key, passwordHash=room.password_hash)
-        if room.owner_name is not None:
-            doc["ownerName"] = room.owner_name
-        self._rooms.insert_one({**doc, "createdAt": room.created_at, "banned": []})
+        doc = {key: getattr(room, name) for name, key in ROOM_KEYS.items()}
+        doc.update(_id=ObjectId(room.id), banned=sorted(room.banned))
+        self._rooms.insert_one(doc)
 
     def _find_room(self, room_id):
-        return _room(self._rooms.find_one({"_id": ObjectId(room_id)}))
+        return to_room(self._rooms.find_one({"_id": ObjectId(room_id)}))
 
     def _find_rooms(self):
-        return [_room(doc) for doc in self._rooms.find().sort([("createdAt", 1), ("_id", 1)])]
+        return [to_room(doc) for doc in self._rooms.find().sort([("createdAt", 1), ("_id", 1)])]
 
-    def _update_room(self, room_id, update) -> Room | None:
+    def _find_owned_rooms(self, owner_key):
+        return [to_room(doc) for doc in self._rooms.find({"ownerKey": owner_key})]
+
+    def _update_room(self, room_id, update):
         after = ReturnDocument.AFTER
         found = self._rooms.find_one_and_update(
             {"_id": ObjectId(room_id)}, update, return_document=after
         )
-        return _room(found)
+        return to_room(found)
 
     def _set_owner(self, room_id, owner, owner_key, owner_name):
         changes = {"owner": owner, "ownerKey": owner_key, "ownerName": owner_name}
@@ -130,34 +121,53 @@ class MongoStore(Store):
         # deleted even for an unknown room, which sweeps up after an interrupted deletion.
         deleted = self._rooms.delete_one({"_id": ObjectId(room_id)}).deleted_count
         self._chats.delete_many({"room": room_id})
+        self._seqs.delete_one({"_id": room_id})  # room ids are never reused
         self._media.delete_many({"room": room_id})
         return deleted > 0
 
     def _insert_chat(self, chat):
-        optional = {"chat": chat.chat, "gif": chat.gif, "kind": chat.kind, "who": chat.who}
-        optional.update(to=chat.to, userKey=chat.user_key, toKey=chat.to_key)
-        optional.update(name=chat.name, handle=chat.handle, owner=chat.owner or None)
-        optional.update(toName=chat.to_name, toHandle=chat.to_handle)
-        # Chats and media keep their room's hex id, as the API gives it.
-        doc = {"_id": ObjectId(chat.id), "room": chat.room, "user": chat.user}
-        doc.update(createdAt=chat.created_at)
-        doc.update((key, value) for key, value in optional.items() if value is not None)
-        self._chats.insert_one(doc)
+        # Empty fields are left out, as the first release did; chats and media keep their
+        # room's hex id, as the API gives it.
+        doc = {key: getattr(chat, name) for name, key in CHAT_KEYS.items()}
+        doc = {key: value for key, value in doc.items() if not is_empty(value)}
+        chat = replace(chat, seq=take_seqs(self._seqs, chat.room))
+        self._chats.insert_one({**doc, "_id": ObjectId(chat.id), "seq": chat.seq})
+        return chat
 
-    def _find_chats(self, room_id, limit, cursor, newer, viewer_key):
+    def _seq_of(self, room_id, chat_id):
+        doc = self._chats.find_one({"_id": ObjectId(chat_id), "room": room_id}, {"seq": 1})
+        return None if doc is None else doc.get("seq")
+
+    def _find_chats(self, room_id, limit, seq, newer, viewer_key):
         query = {"room": room_id}
-        if cursor is not None:
-            query["_id"] = {"$gt" if newer else "$lt": ObjectId(cursor)}
-        if viewer_key is None:
-            query["to"] = None
-        else:
-            query["$or"] = [{"to": None}, {"userKey": viewer_key}, {"toKey": viewer_key}]
-        cursor = self._chats.find(query).sort("_id", ASCENDING if newer else DESCENDING)
-        return [_chat(doc) for doc in cursor.limit(limit)]
+        if seq is not None:
+            query["seq"] = {"$gt" if newer else "$lt": seq}
+        query.update(visible_to(viewer_key))
+        cursor = self._chats.find(query).sort("seq", ASCENDING if newer else DESCENDING)
+        return [to_chat(doc) for doc in cursor.limit(limit)]
 
     def _find_chat(self, chat_id):
         doc = self._chats.find_one({"_id": ObjectId(chat_id)})
-        return None if doc is None else _chat(doc)
+        return None if doc is None else to_chat(doc)
+
+    def _edit_chat(self, chat_id, text, edited_at):
+        text_message = {"_id": ObjectId(chat_id), "gif": None, "user": {"$ne": SYSTEM}}
+        changes = {"$set": {"chat": text, "editedAt": edited_at}}
+        found = self._chats.find_one_and_update(
+            text_message, changes, return_document=ReturnDocument.AFTER
+        )
+        return None if found is None else to_chat(found)
+
+    def _search_chats(self, room_id, q, limit, before_seq, viewer_key):
+        # An escaped regex over the room's (room, seq) index, newest first, until a page is
+        # found: bounded by the room and the page, a substring in any script and case.
+        query = {"room": room_id, "gif": None, "user": {"$ne": SYSTEM}}
+        query["chat"] = {"$regex": re.escape(q), "$options": "i"}
+        if before_seq is not None:
+            query["seq"] = {"$lt": before_seq}
+        query.update(visible_to(viewer_key))
+        found = self._chats.find(query).sort("seq", DESCENDING).limit(limit)
+        return [to_chat(doc) for doc in found]
 
     def _delete_chat(self, chat_id):
         doc = self._chats.find_one_and_delete({"_id": ObjectId(chat_id)})
@@ -165,8 +175,8 @@ class MongoStore(Store):
             return None
         gif = doc.get("gif")
         if gif is not None and self._chats.find_one({"gif": gif}, {"_id": 1}) is None:
-            self._media.delete_one({"_id": ObjectId(gif.removesuffix(".gif"))})
-        return _chat(doc)
+            self._media.delete_one({"_id": _media_id(gif)})
+        return to_chat(doc)
 
     def _toggle_reaction(self, chat_id, emoji, user_key):
         oid, reaction = ObjectId(chat_id), {"e": emoji, "k": user_key}
@@ -179,7 +189,9 @@ class MongoStore(Store):
     def _gif_chats(self, field, value, limit):
         query = {{"room": "room", "user_key": "userKey"}[field]: value, "gif": {"$exists": True}}
         query["to"] = None
-        found = self._chats.find(query, {"gif": 1}).sort("_id", DESCENDING).limit(limit)
+        # A room's newest by seq, over its (room, seq) index; a visitor's by id, over theirs.
+        order = "seq" if field == "room" else "_id"
+        found = self._chats.find(query, {"gif": 1}).sort(order, DESCENDING).limit(limit)
         return [(str(doc["_id"]), doc["gif"]) for doc in found]
 
     def _gif_shown(self, name, room_id, user_key):
@@ -189,17 +201,25 @@ class MongoStore(Store):
         return self._chats.find_one(query, {"_id": 1}) is not None
 
     def _insert_media(self, name, room_id, data, created_at):
-        oid = ObjectId(name.removesuffix(".gif"))
-        self._media.insert_one({"_id": oid, "room": room_id, "data": data, "createdAt": created_at})
+        doc = {"_id": _media_id(name), "room": room_id, "data": data, "createdAt": created_at}
+        self._media.insert_one(doc)
 
     def _find_media(self, name):
-        doc = self._media.find_one({"_id": ObjectId(name.removesuffix(".gif"))})
+        doc = self._media.find_one({"_id": _media_id(name)})
         if doc is None:
             return None
-        return Media(name, bytes(doc["data"]), _utc(doc["createdAt"]), doc.get("room"))
+        # The driver reads a document whole; its bytes are served as they are, not copied.
+        created_at = utc(doc["createdAt"])
+        return Media(name=name, data=doc["data"], created_at=created_at, room=doc.get("room"))
 
     def _ping(self):
         self.client.admin.command("ping")
 
     def close(self):
         self.client.close()
+
+
+def _media_id(name: str):
+    """A GIF's _id: the ObjectId of an old 24-digit name, the random name itself for new ones."""
+    stem = name.removesuffix(".gif")
+    return ObjectId(stem) if len(stem) == 24 else stem

@@ -1,69 +1,27 @@
 """The embedded default: SQLite for rooms and chats, GIF files in a folder."""
 
-import json
 import logging
 from contextlib import suppress
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from .base import Store, guarded
-from .models import Chat, Media, Room
+from .models import Media
 from .sqlite_connection import Connection, is_outage
+from .sqlite_rows import (
+    CHAT_COLUMNS,
+    CHAT_FIELDS,
+    ROOM_COLUMNS,
+    ROOM_FIELDS,
+    row_values,
+    to_room,
+    with_reactions,
+)
+from .sqlite_schema import NEXT_SEQ, create_schema
+from .sqlite_search import fold, search_query
 
 log = logging.getLogger(__name__)
-
-# Column names stay as the first release made them: an existing database opens unchanged.
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS rooms (id TEXT PRIMARY KEY, title TEXT NOT NULL, max INTEGER NOT NULL,
-    owner TEXT NOT NULL, password_hash TEXT, owner_key TEXT, banned TEXT NOT NULL DEFAULT '[]',
-    created_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS rooms_by_created ON rooms (created_at);
-CREATE TABLE IF NOT EXISTS chats (id TEXT PRIMARY KEY, room TEXT NOT NULL, user TEXT NOT NULL,
-    chat TEXT, gif TEXT, kind TEXT, who TEXT, recipient TEXT, user_key TEXT, to_key TEXT,
-    created_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS chats_by_room ON chats (room, id);
-CREATE TABLE IF NOT EXISTS media (name TEXT PRIMARY KEY, room TEXT NOT NULL,
-    created_at TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS media_by_room ON media (room);
-CREATE INDEX IF NOT EXISTS chats_gifs_by_room ON chats (room, id) WHERE gif IS NOT NULL;
-CREATE INDEX IF NOT EXISTS chats_gifs_by_user ON chats (user_key, id) WHERE gif IS NOT NULL;
-CREATE INDEX IF NOT EXISTS chats_by_gif ON chats (gif) WHERE gif IS NOT NULL;
-CREATE TABLE IF NOT EXISTS reactions (room TEXT NOT NULL, chat TEXT NOT NULL,
-    emoji TEXT NOT NULL, user_key TEXT NOT NULL, UNIQUE (chat, emoji, user_key));
-CREATE INDEX IF NOT EXISTS reactions_by_room ON reactions (room);
-"""
-# Columns added since, to a database made before them too (all may be NULL).
-ADDED = {
-    "rooms": ["owner_name TEXT"],
-    "chats": ["name TEXT", "handle TEXT", "owner INTEGER", "to_name TEXT", "to_handle TEXT"],
-}
-CHAT_COLUMNS = "id, room, user, chat, gif, kind, who, recipient, user_key, to_key, created_at"
-CHAT_COLUMNS += ", name, handle, owner, to_name, to_handle"
-
-
-def _room(row) -> Room:
-    created_at = datetime.fromisoformat(row["created_at"])
-    fields = (row["password_hash"], created_at, frozenset(json.loads(row["banned"])))
-    owner = (row["owner_key"], row["owner_name"])
-    return Room(row["id"], row["title"], row["max"], row["owner"], *fields, *owner)
-
-
-def _chat(row, reactions=()) -> Chat:
-    created_at = datetime.fromisoformat(row["created_at"])
-    fields = (row[key] for key in ("chat", "gif", "kind", "who", "recipient", "user_key", "to_key"))
-    people = (row["name"], row["handle"], bool(row["owner"]), row["to_name"], row["to_handle"])
-    return Chat(row["id"], row["room"], row["user"], created_at, *fields, *people, tuple(reactions))
-
-
-def _with_reactions(query, rows) -> list[Chat]:
-    """The chats of rows, each with its reactions: one more query, query(sql, params), a page."""
-    given = {row["id"]: [] for row in rows}
-    if given:
-        marks = ", ".join("?" * len(given))
-        sql = f"SELECT chat, emoji, user_key FROM reactions WHERE chat IN ({marks}) ORDER BY rowid"
-        for reaction in query(sql, list(given)):
-            given[reaction["chat"]].append((reaction["emoji"], reaction["user_key"]))
-    return [_chat(row, given[row["id"]]) for row in rows]
 
 
 def _reader(db):
@@ -78,18 +36,12 @@ class SQLiteStore(Store):
         self.path = str(path)
         self.media_folder = Path(media_folder)
         self.media_folder.mkdir(parents=True, exist_ok=True)
-        self.db = Connection(self.path, busy_timeout)
+        self.db = Connection(self.path, busy_timeout, functions={"fold": fold})
         self._create_schema()
 
     @guarded
     def _create_schema(self) -> None:
-        with self.db.transaction() as db:
-            db.executescript(SCHEMA)
-            for table, columns in ADDED.items():
-                present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
-                for column in columns:
-                    if column.split()[0] not in present:
-                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+        create_schema(self.db)
 
     def _is_outage(self, error):
         # OSError: the media folder is full, read-only or gone.
@@ -99,25 +51,28 @@ class SQLiteStore(Store):
         return f"SQLite database {self.path}: {error}"
 
     def _insert_room(self, room):
-        self.db.write(
-            "INSERT INTO rooms (id, title, max, owner, password_hash, created_at, owner_key,"
-            " owner_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (room.id, room.title, room.capacity, room.owner, room.password_hash)
-            + (room.created_at.isoformat(), room.owner_key, room.owner_name),
-        )
+        marks = ", ".join("?" * len(ROOM_FIELDS))
+        sql = f"INSERT INTO rooms ({ROOM_COLUMNS}) VALUES ({marks})"
+        self.db.write(sql, row_values(room, ROOM_FIELDS))
 
     def _find_room(self, room_id):
         rows = self.db.query("SELECT * FROM rooms WHERE id = ?", (room_id,))
-        return _room(rows[0]) if rows else None
+        return to_room(rows[0]) if rows else None
 
     def _find_rooms(self):
-        return [_room(row) for row in self.db.query("SELECT * FROM rooms ORDER BY created_at, id")]
+        return [
+            to_room(row) for row in self.db.query("SELECT * FROM rooms ORDER BY created_at, id")
+        ]
 
-    def _update_room(self, room_id, sql, params) -> Room | None:
+    def _find_owned_rooms(self, owner_key):
+        rows = self.db.query("SELECT * FROM rooms WHERE owner_key = ?", (owner_key,))
+        return [to_room(row) for row in rows]
+
+    def _update_room(self, room_id, sql, params):
         with self.db.transaction(write=True) as db:
             db.execute(sql, params)
             row = db.execute("SELECT * FROM rooms WHERE id = ?", (room_id,)).fetchone()
-        return None if row is None else _room(row)
+        return None if row is None else to_room(row)
 
     def _set_owner(self, room_id, owner, owner_key, owner_name):
         sql = "UPDATE rooms SET owner = ?, owner_key = ?, owner_name = ? WHERE id = ?"
@@ -135,6 +90,7 @@ class SQLiteStore(Store):
             db.execute("DELETE FROM media WHERE room = ?", (room_id,))
             db.execute("DELETE FROM reactions WHERE room = ?", (room_id,))
             db.execute("DELETE FROM chats WHERE room = ?", (room_id,))
+            db.execute("DELETE FROM room_seqs WHERE room = ?", (room_id,))  # ids are never reused
             deleted = db.execute("DELETE FROM rooms WHERE id = ?", (room_id,)).rowcount
         self._unlink(row["name"] for row in media)
         return deleted > 0
@@ -147,26 +103,43 @@ class SQLiteStore(Store):
                 log.warning("could not remove GIF file %s: %s", name, error)
 
     def _insert_chat(self, chat):
-        self.db.write(
-            f"INSERT INTO chats ({CHAT_COLUMNS}) VALUES ({', '.join('?' * 16)})",
-            (chat.id, chat.room, chat.user, chat.chat, chat.gif, chat.kind, chat.who, chat.to)
-            + (chat.user_key, chat.to_key, chat.created_at.isoformat(), chat.name, chat.handle)
-            + (int(chat.owner), chat.to_name, chat.to_handle),
-        )
+        marks = ", ".join("?" * len(CHAT_FIELDS))
+        sql = f"INSERT INTO chats ({CHAT_COLUMNS}) VALUES ({marks})"
+        with self.db.transaction(write=True) as db:
+            chat = replace(chat, seq=db.execute(NEXT_SEQ, (chat.room,)).fetchone()["seq"])
+            db.execute(sql, row_values(chat, CHAT_FIELDS))
+        return chat
 
-    def _find_chats(self, room_id, limit, cursor, newer, viewer_key):
-        # One range scan of chats_by_room (room, id), forwards or backwards from the cursor.
+    def _seq_of(self, room_id, chat_id):
+        rows = self.db.query("SELECT seq FROM chats WHERE id = ? AND room = ?", (chat_id, room_id))
+        return rows[0]["seq"] if rows else None
+
+    def _find_chats(self, room_id, limit, seq, newer, viewer_key):
+        # One range scan of chats_by_room_seq (room, seq), forwards or backwards from seq.
         sql, params = "SELECT * FROM chats WHERE room = ?", [room_id]
-        if cursor is not None:
-            sql, params = sql + f" AND id {'>' if newer else '<'} ?", [*params, cursor]
+        if seq is not None:
+            sql, params = sql + f" AND seq {'>' if newer else '<'} ?", [*params, seq]
         sql += " AND (recipient IS NULL OR user_key = ? OR to_key = ?)"
-        sql += f" ORDER BY id {'ASC' if newer else 'DESC'} LIMIT ?"
+        sql += f" ORDER BY seq {'ASC' if newer else 'DESC'} LIMIT ?"
         rows = self.db.query(sql, [*params, viewer_key, viewer_key, limit])
-        return _with_reactions(self.db.query, rows)
+        return with_reactions(self.db.query, rows)
 
     def _find_chat(self, chat_id):
         rows = self.db.query("SELECT * FROM chats WHERE id = ?", (chat_id,))
-        return _with_reactions(self.db.query, rows)[0] if rows else None
+        return with_reactions(self.db.query, rows)[0] if rows else None
+
+    def _edit_chat(self, chat_id, text, edited_at):
+        sql = "UPDATE chats SET chat = ?, edited_at = ? WHERE id = ? AND gif IS NULL"
+        sql += " AND user != 'system'"  # the search index follows by its trigger
+        with self.db.transaction(write=True) as db:
+            if not db.execute(sql, (text, edited_at.isoformat(), chat_id)).rowcount:
+                return None
+            rows = db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)).fetchall()
+            return with_reactions(_reader(db), rows)[0]
+
+    def _search_chats(self, room_id, q, limit, before_seq, viewer_key):
+        rows = self.db.query(*search_query(room_id, q, limit, before_seq, viewer_key))
+        return with_reactions(self.db.query, rows)
 
     def _delete_chat(self, chat_id):
         unused = []
@@ -174,7 +147,7 @@ class SQLiteStore(Store):
             rows = db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)).fetchall()
             if not rows:
                 return None
-            chat = _with_reactions(_reader(db), rows)[0]
+            chat = with_reactions(_reader(db), rows)[0]
             db.execute("DELETE FROM reactions WHERE chat = ?", (chat_id,))
             db.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
             shown = db.execute("SELECT 1 FROM chats WHERE gif = ? LIMIT 1", (chat.gif,)).fetchall()
@@ -195,7 +168,7 @@ class SQLiteStore(Store):
                 sql = "INSERT INTO reactions (room, chat, emoji, user_key) VALUES (?, ?, ?, ?)"
                 db.execute(sql, (found["room"], *given))
             rows = db.execute("SELECT * FROM chats WHERE id = ?", (chat_id,)).fetchall()
-            return _with_reactions(_reader(db), rows)[0]
+            return with_reactions(_reader(db), rows)[0]
 
     def _gif_chats(self, field, value, limit):
         column = {"room": "room", "user_key": "user_key"}[field]
@@ -227,11 +200,14 @@ class SQLiteStore(Store):
         rows = self.db.query("SELECT room, created_at FROM media WHERE name = ?", (name,))
         if not rows:
             return None
-        try:
-            data = (self.media_folder / name).read_bytes()
-        except FileNotFoundError:
+        path = self.media_folder / name
+        if not path.is_file():
             return None
-        return Media(name, data, datetime.fromisoformat(rows[0]["created_at"]), rows[0]["room"])
+        # Named, not read: it is served from disk a piece at a time (app/chat/downloads.py).
+        created_at = datetime.fromisoformat(rows[0]["created_at"])
+        return Media(
+            name=name, data=b"", created_at=created_at, room=rows[0]["room"], path=str(path)
+        )
 
     def _ping(self):
         # Taking the write lock tells a locked or read-only file from a healthy one.

@@ -19,8 +19,9 @@ def is_outage(error: Exception) -> bool:
 class Connection:
     """The process's connection to one database file, made on first use."""
 
-    def __init__(self, path: str, busy_timeout: float):
+    def __init__(self, path: str, busy_timeout: float, functions: dict | None = None):
         self.path = path
+        self.functions = functions or {}  # name: a deterministic Python function of one value
         self.busy_timeout = busy_timeout  # seconds a write waits for another process's lock
         self._lock = threading.Lock()  # SQLite writes one at a time anyway
         self._db = None
@@ -35,6 +36,8 @@ class Connection:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
                 db.execute("PRAGMA synchronous=NORMAL")
+                for name, function in self.functions.items():
+                    db.create_function(name, 1, function, deterministic=True)
             except BaseException:
                 db.close()
                 raise

@@ -1,9 +1,12 @@
-// Calls to the server's JSON routes: the CSRF header, and its {"error"} as the thrown message.
+// Calls to the server's JSON routes: the CSRF header, and its {"error", "code"} as the thrown error.
 import { csrfToken, t } from "./page.js";
 
-/** An error in the page's words; `retryable` when trying again later may work (no answer, 429, 5xx). */
-export function failure(message, retryable, status = 0) {
-  return Object.assign(new Error(message || t("failed")), { retryable, status });
+/**
+ * An error in the page's words; `retryable` when trying again later may work (no answer, 429, 5xx).
+ * `code` is the server's stable reason (docs/api.md): decide by it, never by the translated text.
+ */
+export function failure(message, retryable, status = 0, code = null) {
+  return Object.assign(new Error(message || t("failed")), { retryable, status, code });
 }
 
 export function retryableStatus(status) {
@@ -26,7 +29,7 @@ export async function send(method, url, body) {
     throw failure(t("failed"), true);
   }
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw failure(data.error, retryableStatus(response.status), response.status);
+  if (!response.ok) throw failure(data.error, retryableStatus(response.status), response.status, data.code);
   return data;
 }
 

@@ -27,8 +27,6 @@ const input = document.getElementById("chat");
 const errorBox = document.getElementById("chat-error");
 const historyUrl = root.dataset.historyUrl;
 const HOLD_MS = 15000; // how long a message waits for the page to be back in its room
-// The server's answer to a post from someone not in the room (the page between two joins).
-const notPresent = pageData("room-config").strings.notPresent;
 
 // A long title is cut short on a phone: a tap on it shows it whole, another folds it again.
 const title = root.querySelector(".room-head h1");
@@ -91,7 +89,8 @@ const composer = createComposer({
   editing,
   whenJoined: () => joinGate.wait(),
   rejoined(error) {
-    if (error.status !== 403 || error.message !== notPresent) return false;
+    // Posted from between two joins: join again, then send.
+    if (error.code !== "not-present") return false;
     joinGate.close();
     if (socket.connected && !joining) join(); // else the next connect joins
     return true;
@@ -192,7 +191,7 @@ let joining = false; // a join is on its way: no second one
 
 function join() {
   // What was shown before this join: the replay starts there, live events come after it.
-  const shownBefore = resumeFrom ?? messages.newestId();
+  const shownBefore = resumeFrom ?? messages.newestSeq();
   joining = true;
   socket.emit("join", root.dataset.id, async (answer) => {
     joining = false;
@@ -225,6 +224,7 @@ for (const kind of ["join", "exit", "owner", "kick"]) {
   });
 }
 socket.on("name", (data) => setMembers(data && data.members));
+socket.on("members", (data) => setMembers(data && data.members)); // a join or exit told quietly
 socket.on("kicked", (data) => {
   if (!data || !data.room || data.room === root.dataset.id) leave(t("kicked"));
 });

@@ -1,4 +1,4 @@
-// The message list: every chat drawn once, in id (so time) order, following the newest
+// The message list: every chat drawn once, in the room's order (seq), following the newest
 // message unless the reader scrolled up to read; older pages as they scroll to the top.
 // One person's consecutive messages form a run, named once (the rest are "grouped").
 // A message can be shown on request (a quote, a search result): older pages load until it is.
@@ -45,12 +45,12 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
   const resized = new ResizeObserver(() => stuck && scrollToBottom());
   resized.observe(list);
 
-  /** Put `li` where its id belongs; ids grow with time, so it is nearly always at an end. */
-  function place(li, id) {
+  /** Put `li` where its seq belongs; seqs grow as messages come, so nearly always at an end. */
+  function place(li, seq) {
     const first = list.firstElementChild;
-    if (first && id < first.dataset.id) return list.prepend(li);
+    if (first && seq < Number(first.dataset.seq)) return list.prepend(li);
     let next = null;
-    for (let item = list.lastElementChild; item && item.dataset.id > id; item = item.previousElementSibling) {
+    for (let item = list.lastElementChild; item && Number(item.dataset.seq) > seq; item = item.previousElementSibling) {
       next = item;
     }
     list.insertBefore(li, next);
@@ -62,8 +62,9 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     for (const chat of chats) {
       if (!chat || !chat._id || shown.has(chat._id)) continue;
       const li = renderChat(chat, gifBase);
+      li.dataset.seq = String(chat.seq);
       shown.set(chat._id, li);
-      place(li, chat._id);
+      place(li, chat.seq);
       resized.observe(li);
       regroup(li);
       regroup(li.nextElementSibling);
@@ -92,7 +93,7 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     olderStatus.hidden = false;
     list.setAttribute("aria-busy", "true");
     try {
-      const page = await loadPage({ before: first.dataset.id });
+      const page = await loadPage({ before_seq: first.dataset.seq });
       const height = list.scrollHeight;
       const top = list.scrollTop;
       if (draw(page) === 0) oldestLoaded = true;
@@ -149,9 +150,10 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
   function reconcile(page) {
     if (!page.length) return;
     const ids = new Set(page.map((chat) => chat._id));
-    const [newest, oldest] = [page[0]._id, page.at(-1)._id];
-    for (const id of [...shown.keys()]) {
-      if (id >= oldest && id <= newest && !ids.has(id)) remove(id);
+    const [newest, oldest] = [page[0].seq, page.at(-1).seq];
+    for (const [id, li] of [...shown]) {
+      const seq = Number(li.dataset.seq);
+      if (seq >= oldest && seq <= newest && !ids.has(id)) remove(id);
     }
     for (const chat of page) {
       const li = shown.get(chat._id);
@@ -160,12 +162,15 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     }
   }
 
-  /** Older pages, one after another, until the message `id` is drawn or none is left. */
-  async function reach(id) {
+  /**
+   * Older pages, one after another, until the message `id` is drawn or none is left. With
+   * its `seq` (a search result has it; a quote does not) it stops once the list goes past it.
+   */
+  async function reach(id, seq) {
     for (let pages = 0; !shown.has(id) && !oldestLoaded && pages < MAX_PAGES; pages += 1) {
-      const first = list.querySelector(":scope > li[data-id]:not(.room-start)") || list.firstElementChild;
-      if (!first || first.dataset.id <= id) break; // it would be drawn by now: it is gone
-      const page = await loadPage({ before: first.dataset.id });
+      const first = list.querySelector(":scope > li.message, :scope > li.system");
+      if (!first || (seq && Number(first.dataset.seq) <= seq)) break; // it would be drawn: gone
+      const page = await loadPage({ before_seq: first.dataset.seq });
       if (draw(page) === 0) oldestLoaded = true;
     }
     const li = shown.get(id);
@@ -173,8 +178,8 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
   }
 
   /** Scroll to the message `id` and mark it a moment; false when it is not there (deleted). */
-  async function jumpTo(id) {
-    const li = shown.get(id)?.isConnected ? shown.get(id) : await reach(id);
+  async function jumpTo(id, seq) {
+    const li = shown.get(id)?.isConnected ? shown.get(id) : await reach(id, Number(seq) || 0);
     if (!li) return false;
     stuck = false;
     li.scrollIntoView({ block: "center" });
@@ -205,9 +210,9 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
       const mine = list.querySelectorAll(":scope > li.message.mine:not(.gif-message)");
       return mine[mine.length - 1] || null;
     },
-    /** The id of the newest chat shown, or "" before any. */
-    newestId() {
-      return list.lastElementChild?.dataset.id || "";
+    /** The seq of the newest chat shown, or 0 before any. */
+    newestSeq() {
+      return Number(list.lastElementChild?.dataset.seq) || 0;
     },
   };
 }

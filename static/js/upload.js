@@ -34,7 +34,7 @@ function post(url, file, fields, onProgress, signal) {
       if (xhr.status >= 200 && xhr.status < 300) resolve(data);
       else {
         const message = data.error || (xhr.status === 413 ? t("tooLarge") : t("failed"));
-        reject(failure(message, retryableStatus(xhr.status)));
+        reject(failure(message, retryableStatus(xhr.status), xhr.status, data.code));
       }
     });
     xhr.addEventListener("error", () => reject(failure(t("failed"), true)));

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 BACK_MS = 2 * ACTION_MS  # Socket.IO's back-off between attempts grows to 5 s, then the replay
 SOCKETS = "**/socket.io/**"  # the live feed's requests; posting goes through
-NOT_PRESENT = "먼저 방에 참여하세요: 방 페이지를 열어야 대화할 수 있습니다."
+NOT_PRESENT_EN = "Join the room first: open its page to take part."
 FAILED = "요청이 실패했습니다. 다시 시도해 주세요."
 
 
@@ -66,7 +66,8 @@ def test_a_refusal_between_two_joins_rejoins_and_sends_again(person, server):
         if refused:
             return route.fallback()
         refused.append(route.request.url)
-        body = json.dumps({"error": NOT_PRESENT})
+        # In another language than the page's: the page goes by the code, never by the text.
+        body = json.dumps({"error": NOT_PRESENT_EN, "code": "not-present"})
         route.fulfill(status=403, content_type="application/json", body=body)
 
     a.page.route("**/chat", refuse_once)
