@@ -59,7 +59,7 @@ def test_someone_elses_message_is_403_even_for_the_owner_or_the_same_color(trio,
     for person in (alice, carol):  # alice owns the room
         answer = edit(person, room_id, chat_id)
         assert answer.status_code == 403
-        assert answer.json["error"] == "Only its author can edit a message."
+        assert answer.json == {"error": "Only its author can edit a message.", "code": "not-author"}
     assert store.get_chat(chat_id).chat == "bob's words"
 
 
@@ -70,7 +70,7 @@ def test_gifs_and_notices_cannot_be_edited(member, store):
     for chat_id in (gif_id, notice.id):
         answer = edit(person, room_id, chat_id)
         assert answer.status_code == 400
-        assert answer.json["error"] == "Only text messages can be edited."
+        assert answer.json == {"error": "Only text messages can be edited.", "code": "not-text"}
 
 
 @pytest.mark.parametrize("chat_id", ["0" * 24, "nope", "ABCDEF0123456789abcdef01"])

@@ -69,7 +69,8 @@ def test_a_notice_cannot_be_answered(room, store):
     owner, room_id = room
     [notice] = [c for c in store.chats(room_id, limit=10) if c.kind == "join"]
     answer = reply(owner, room_id, notice.id)
-    assert (answer.status_code, answer.json["error"]) == (400, "Notices cannot be replied to.")
+    assert answer.status_code == 400
+    assert answer.json == {"error": "Notices cannot be replied to.", "code": "notice"}
 
 
 def test_another_rooms_message_is_404(room, visitor):
@@ -107,9 +108,10 @@ def test_a_whispers_words_never_go_to_anyone_else(trio, store):
     to_carol = reply(bob, room_id, whisper_id, "telling carol", to=carol.handle)
     assert to_carol.status_code == 400
     assert to_carol.json["error"] == "A reply to a whisper is whispered to the same person."
+    assert to_carol.json["code"] == "whisper-reply"
     assert reply(carol, room_id, whisper_id, "what code?").status_code == 404  # not hers to see
     gif_reply = bob.send(f"/room/{room_id}/gif", {"reuse": "a.gif", "replyTo": whisper_id})
-    assert gif_reply.status_code == 400
+    assert gif_reply.status_code == 400 and gif_reply.json["code"] == "whisper-reply"
     assert carol_sock.get_received("/chat") == []
     assert len(store.chats(room_id, limit=50, viewer_key=None)) == before
 
