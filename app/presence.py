@@ -152,6 +152,11 @@ class MemoryPresence:
                 self._rooms[room][user_key].name = name
             return rooms
 
+    def rooms_of(self, user_key: str) -> list[str]:
+        """The rooms the visitor is present in."""
+        with self._lock:
+            return [room for room, members in self._rooms.items() if user_key in members]
+
     def members(self, room: str) -> list[str]:
         """The colors in room, longest present first."""
         return [color for _, color in self.participants(room)]
