@@ -15,6 +15,7 @@ from .store import get_store
 
 bp = Blueprint("me", __name__)
 
+
 def clean_name(value) -> str:
     """The name as it will be shown; refused when it could pass for someone else's here."""
     return names.clean_name(value, others=names_around())
