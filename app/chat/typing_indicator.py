@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..errors import Refused
 from ..extensions import socketio
-from ..identity import current_color, is_handle, user_key
+from ..identity import current_color, current_handle, is_handle, user_key
 from ..presence import get_presence
 
 clock = time.monotonic  # tests stop it
@@ -69,7 +69,7 @@ def relay(data) -> None:
         raise Refused(_("Join a room first."))
     if not _budget().allow(request.sid):
         return
-    payload = {"user": current_color(), "on": data["on"]}
+    payload = {"user": current_color(), "handle": current_handle(), "on": data["on"]}
     name = session.get("name")
     if isinstance(name, str) and name:
         payload["name"] = name
