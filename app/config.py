@@ -114,5 +114,8 @@ BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "app" / "translations")
 LOG_FORMAT = "text"
 METRICS_TOKEN = None
 
-# Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
+# Number of proxies in front of the app whose X-Forwarded-* headers are trusted, and only
+# from a direct peer in TRUSTED_PROXIES (networks; the environment may give a comma-separated
+# string): anyone else who reaches a backend could name any address.
 PROXY_COUNT = 0
+TRUSTED_PROXIES = ["127.0.0.0/8", "::1"]

@@ -17,12 +17,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import ClosingIterator
 
 from .errors import error_response
 from .extensions import csrf
+from .proxies import proxy_fix
 
 LARGE_BODIES = {"chat.post_gif"}  # endpoints that take a body of up to MAX_CONTENT_LENGTH
 
@@ -176,5 +176,4 @@ def init_app(app) -> None:
     guard = Guard(app.wsgi_app, app, config["MAX_CONNECTIONS_PER_ADDRESS"], config["BODY_TIMEOUT"])
     # Outside Socket.IO's middleware, so that its requests count too; behind proxies the
     # address counted is the client's, as ProxyFix gives it (applied twice, it gives the same).
-    count = config["PROXY_COUNT"]
-    app.wsgi_app = ProxyFix(guard, x_for=count) if count else guard
+    app.wsgi_app = proxy_fix(guard, config, x_for=config["PROXY_COUNT"])
