@@ -18,7 +18,7 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """The process can serve: its database answers, and its Redis where one is configured."""
+    """The process can serve: its database takes a write, its Redis (if configured) answers."""
     down = []
     for name, check in _checks():
         try:
@@ -32,6 +32,7 @@ def readyz():
 
 
 def _checks():
-    yield "store", current_app.extensions["store"].ping
+    # A real write, not a read: a read-only file or a full disk still answers reads.
+    yield "store", current_app.extensions["store"].probe_write
     if "redis" in current_app.extensions:  # set up by app.redis_cluster when REDIS_URL is set
         yield "redis", current_app.extensions["redis"].ping

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import time
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from .base import Store, guarded
 from .models import Chat, Media, Room
 from .sqlite_connection import Connection, is_outage
+from .sqlite_files import probe_folder, probe_write
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +239,13 @@ class SQLiteStore(Store):
         # Taking the write lock tells a locked or read-only file from a healthy one.
         with self.db.transaction(write=True) as db:
             db.execute("SELECT count(*) FROM sqlite_master")
+
+    @guarded
+    def probe_write(self):
+        # A lock, a read-only file or a full disk each fails it, and it passes once they end.
+        with self.db.transaction(write=True) as db:
+            probe_write(db, time.time())
+        probe_folder(self.media_folder)
 
     def close(self):
         self.db.close()
