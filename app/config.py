@@ -59,6 +59,14 @@ BODY_TIMEOUT = 10  # seconds a read of a body may wait for data, under gunicorn 
 # Requests in progress from one address, websockets and long-polls included: a browser holds
 # about 6 per site plus a socket per tab; beyond this, 429.
 MAX_CONNECTIONS_PER_ADDRESS = 50
+# `python wsgi.py` counts connections per address from accept, not only requests in the app
+# (app.connections): a connection idle or dribbling its headers holds a place all the same.
+# The whole header phase (the wait for a request, its line and headers) gets HEADER_TIMEOUT
+# seconds however the bytes trickle in; eventlet's own timeout is per recv.
+HEADER_TIMEOUT = 10
+# Per-address limits count an IPv6 client's whole network of this length: one subscriber
+# gets a /64, 2^64 addresses to rotate through.
+IPV6_PREFIX_LENGTH = 64
 
 # Sessions (Flask-Session) and cookies.
 SESSION_TYPE = None  # chosen by app.sessions: SQLite under instance/, or MongoDB

@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import ClosingIterator
 
+from .connections import key_of
 from .errors import error_response
 from .extensions import csrf
 from .proxies import proxy_fix
@@ -75,7 +76,7 @@ class Guard:
         sock = _raw_socket(environ)
         if sock is None:  # not served by a pool of connections (tests, the development server)
             return self.wsgi_app(environ, start_response)
-        address = environ.get("REMOTE_ADDR") or ""
+        address = key_of(environ.get("REMOTE_ADDR"), self.flask_app.config)  # IPv6: its /64
         with self._lock:
             held = self._open.get(address, 0)
             if held >= self.per_address:

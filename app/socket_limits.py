@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from limits import parse_many
 from limits.strategies import MovingWindowRateLimiter
 
+from .connections import key_of
 from .errors import Refused
 from .identity import user_key
 from .limits import limiter, on_refusal, seconds_until, wait_text
@@ -64,7 +65,7 @@ class HandshakeLimit:
 
     def __call__(self, environ, start_response):
         if self._is_handshake(environ):
-            address = self.address(dict(environ), None) or "unknown"
+            address = key_of(self.address(dict(environ), None), self.app.config) or "unknown"
             wait = _wait("RATELIMIT_HANDSHAKE", address, app=self.app)
             if wait:
                 return self._refuse(environ, wait)(environ, start_response)
