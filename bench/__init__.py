@@ -13,4 +13,5 @@ BENCHMARKS = (
     "cluster",
     "cluster_loadgen",
     "original",
+    "slow_clients",
 )

@@ -20,6 +20,10 @@ from . import Patch
 
 PATCH = Patch(__name__, "eventlet", "0.41")
 YIELD_EVERY = 64  # refusals in a row before the accept loop lets other green threads run
+# Connections the kernel queues for accept(): Flask-SocketIO listens with eventlet's 50, and a
+# burst of refused connections would fill that, making a new visitor's SYN wait for its 1 s
+# retry. gunicorn's default.
+BACKLOG = 2048
 
 
 def install(counter, header_seconds: float) -> None:
@@ -54,6 +58,7 @@ class CountingListener:
         self.sock = sock
         self.counter = counter
         self.family = sock.family  # what eventlet reads, besides the methods below
+        sock.listen(BACKLOG)  # listen() again only sets the queue's length
 
     def getsockname(self):
         return self.sock.getsockname()
