@@ -7,7 +7,7 @@ like (has the TR39 skeleton of) a reserved word or the name of someone else pres
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -80,6 +80,17 @@ def looks_alike(first: str, second: str) -> bool:
     return bool(_keys(first) & _keys(second))
 
 
+def lookalikes(names: list) -> set[int]:
+    """The positions of the names that look like another one of the list."""
+    # Someone who took their name elsewhere can come into a room where a lookalike already
+    # is: both stay, and pages tell them apart by handle.
+    owners: dict[str, set[int]] = {}
+    for i, name in enumerate(names):
+        for key in _keys(name) if name else ():
+            owners.setdefault(key, set()).add(i)
+    return {i for same in owners.values() if len(same) > 1 for i in same}
+
+
 def _fold_spaces(text: str) -> str:
     # NFKC has made every width of space U+0020; a run of them reads as one.
     return " ".join(part for part in text.split(" ") if part)
@@ -126,6 +137,7 @@ def _stacked(name: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def _keys(name: str) -> frozenset[str]:
     """What two names that look alike share: skeletons, without case, spaces or dots."""
     # Folding case first loses "М" (Cyrillic) = "M"; folding only after loses "ЅYЅТЕМ".

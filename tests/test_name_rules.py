@@ -124,3 +124,20 @@ def test_the_attack_strings_change_nothing(visitor, name):
     response = mallory.rename(name)
     assert response.status_code == 400 and response.json["error"]
     assert name_of(mallory) == "Mallory"
+
+
+def test_lookalikes_who_meet_in_a_room_are_marked_for_pages_to_tell_apart(room, visitor):
+    owner, room_id = room
+    owner.rename("Mina")
+    mallory = visitor()
+    mallory.rename("Мina")  # chosen elsewhere, then brought in
+    listener = visitor()
+    listener.rename("Jae")
+    tab = listener.join(room_id)
+    tab.get_received("/chat")
+    mallory.join(room_id)
+    (joined,) = [event for event in tab.get_received("/chat") if event["name"] == "join"]
+    marked = {
+        member["name"]: member.get("lookalike", False) for member in joined["args"][0]["members"]
+    }
+    assert marked == {"Mina": True, "Мina": True, "Jae": False}

@@ -23,9 +23,11 @@ export function shortHandle(handle) {
   return String(handle || "").slice(0, 4);
 }
 
-/** Whether someone else present has the same color and name as this person. */
+/** Whether someone else present has the same color and name as this person, or (as the
+ *  server marks it) a name that looks like theirs. */
 export function hasTwin(person, others = present) {
   if (!person.handle) return false;
+  if (others.some((other) => other.handle === person.handle && other.lookalike)) return true;
   return others.some(
     (other) =>
       other.handle !== person.handle &&

@@ -33,3 +33,18 @@ def test_typists_and_mentions_go_by_name(person):
     a.say("@Jae 이름으로")
     expect(b.message("@Jae 이름으로").locator("mark.mention")).to_have_text("@Jae")
     expect(b.message(f"@{b.color} 색만").locator("mark")).to_have_count(0)
+
+
+def test_lookalikes_who_meet_in_a_room_show_their_handles(person):
+    a, b = person("A"), person("B")
+    a.open_lobby()
+    a.set_name("Mina")
+    room_id = a.create_room("닮은 이름")
+    b.open_lobby()
+    b.set_name("Мina")  # Cyrillic М, chosen before coming in
+    b.enter(room_id)
+    expect(a.page.locator("#participant-count")).to_have_text("2")
+    tags = a.page.locator("#participant-list .handle-tag")
+    expect(tags).to_have_count(2)
+    expect(tags.nth(0)).to_have_text(a.handle[:4])
+    expect(tags.nth(1)).to_have_text(b.handle[:4])
