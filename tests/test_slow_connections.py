@@ -3,6 +3,7 @@ from accept, the header phase timed as a whole, IPv6 counted by its /64."""
 
 import socket
 import time
+import warnings
 from contextlib import ExitStack, closing, suppress
 
 import pytest
@@ -141,3 +142,20 @@ def test_a_whole_slash_64_shares_one_cap():
     assert counter.admit("2001:db8::3")
     wider = ConnectionCounter(per_address=1, ipv6_prefix=48)
     assert wider.admit("2001:db8::1") and not wider.admit("2001:db8:0:1::1")
+
+
+def test_the_change_to_eventlets_server_is_one_layer_and_can_be_undone():
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # as wsgi.py
+        import eventlet.wsgi
+
+        from app.patches import eventlet_accept
+
+    original = eventlet.wsgi.server
+    try:
+        eventlet_accept.install(ConnectionCounter(5), 10)
+        eventlet_accept.install(ConnectionCounter(5), 10)  # again: replaces, never stacks
+        assert eventlet.wsgi.server.__wrapped__ is original
+    finally:
+        eventlet_accept.uninstall()
+    assert eventlet.wsgi.server is original
