@@ -49,6 +49,7 @@ export function personName(person, { owner = false, others = present } = {}) {
   const name = colorName(person.color);
   if (person.name) {
     name.textContent = person.name;
+    name.dir = "auto"; // an isolate: a right-to-left name cannot reorder the code beside it
     const code = document.createElement("span");
     code.className = "color-code";
     code.textContent = person.color;
