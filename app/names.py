@@ -113,7 +113,8 @@ def _hidden(name: str) -> bool:
     for i, char in enumerate(name):
         before = name[i - 1] if i else ""
         after = name[i + 1] if i + 1 < len(name) else ""
-        if char == ZWJ and _emoji(before.replace(EMOJI_STYLE, "") or " ") and _emoji(after or " "):
+        base = name[i - 2] if before == EMOJI_STYLE and i > 1 else before  # ❤️‍🔥
+        if char == ZWJ and _emoji(base or " ") and _emoji(after or " "):
             continue  # joins an emoji sequence (👩‍💻), the one thing it is for
         if char == EMOJI_STYLE and _emoji(before or " "):
             continue  # asks for the colored glyph of the emoji before it (❤️)
