@@ -67,7 +67,10 @@ def test_a_deleted_message_costs_no_one_a_later_message(room, visitor):
 def test_a_seq_that_is_not_a_whole_number_is_400(room, name, seq):
     owner, room_id = room
     response = owner.client.get(f"/room/{room_id}/chats", query_string={name: seq})
-    assert (response.status_code, response.json) == (400, {"error": NOT_A_NUMBER, "code": "invalid"})
+    assert (response.status_code, response.json) == (
+        400,
+        {"error": NOT_A_NUMBER, "code": "invalid"},
+    )
 
 
 @pytest.mark.parametrize(

@@ -23,9 +23,11 @@ export function shortHandle(handle) {
   return String(handle || "").slice(0, 4);
 }
 
-/** Whether someone else present has the same color and name as this person. */
+/** Whether someone else present has the same color and name as this person, or (as the
+ *  server marks it) a name that looks like theirs. */
 export function hasTwin(person, others = present) {
   if (!person.handle) return false;
+  if (others.some((other) => other.handle === person.handle && other.lookalike)) return true;
   return others.some(
     (other) =>
       other.handle !== person.handle &&
@@ -47,6 +49,7 @@ export function personName(person, { owner = false, others = present } = {}) {
   const name = colorName(person.color);
   if (person.name) {
     name.textContent = person.name;
+    name.dir = "auto"; // an isolate: a right-to-left name cannot reorder the code beside it
     const code = document.createElement("span");
     code.className = "color-code";
     code.textContent = person.color;
