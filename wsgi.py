@@ -47,7 +47,7 @@ import os  # noqa: E402
 import socket  # noqa: E402
 from contextlib import suppress  # noqa: E402
 
-from app import create_app, start_background_tasks  # noqa: E402
+from app import connections, create_app, start_background_tasks  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 from app.ops.shutdown import close_on_sigterm  # noqa: E402
 from app.store import StoreUnavailable  # noqa: E402
@@ -190,6 +190,7 @@ if __name__ == "__main__":
     # eventlet's pool caps concurrent connections; a chat server holds one per visitor, each a
     # file descriptor, and needs a few more for its database, files and logs.
     files = _open_files_limit()
+    connections.install(app)  # per-address caps from accept, and the header phase timed
     socketio.run(
         app,
         host=os.environ.get("GIFCHAT_HOST", "127.0.0.1"),

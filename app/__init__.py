@@ -5,13 +5,13 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import guards, i18n, ops, pages, payload, redis_cluster
 from .config import PROJECT_ROOT
 from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
 from .presence import MemoryPresence
+from .proxies import proxy_fix
 from .sessions import init_sessions, start_sweeping
 from .store import init_store
 
@@ -50,10 +50,9 @@ def create_app(config=None) -> Flask:
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         **redis_cluster.socketio_options(app),
     )
-    if app.config["PROXY_COUNT"]:
-        # Around Socket.IO's middleware too, so socket handlers see the client's address.
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    # Around Socket.IO's middleware too, so socket handlers see the client's address.
+    count = app.config["PROXY_COUNT"]
+    app.wsgi_app = proxy_fix(app.wsgi_app, app.config, x_for=count, x_proto=count, x_host=count)
 
     from . import errors, identity, limits, me, socket_limits, wire
     from .chat import events as chat_events

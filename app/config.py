@@ -70,6 +70,14 @@ SEND_TIMEOUT_SECONDS = 30
 # Behind nginx, with its `internal` location for the upload folder (deploy/nginx.conf.template):
 # GIF files are named to nginx in X-Accel-Redirect, which sends them. None: the app sends them.
 MEDIA_ACCEL_REDIRECT = None  # e.g. "/_media/"
+# `python wsgi.py` counts connections per address from accept, not only requests in the app
+# (app.connections): a connection idle or dribbling its headers holds a place all the same.
+# The whole header phase (the wait for a request, its line and headers) gets HEADER_TIMEOUT
+# seconds however the bytes trickle in; eventlet's own timeout is per recv.
+HEADER_TIMEOUT = 10
+# Per-address limits count an IPv6 client's whole network of this length: one subscriber
+# gets a /64, 2^64 addresses to rotate through.
+IPV6_PREFIX_LENGTH = 64
 
 # Sessions (Flask-Session) and cookies.
 SESSION_TYPE = None  # chosen by app.sessions: SQLite under instance/, or MongoDB
@@ -136,5 +144,8 @@ BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "app" / "translations")
 LOG_FORMAT = "text"
 METRICS_TOKEN = None
 
-# Number of proxies in front of the app whose X-Forwarded-* headers are trusted.
+# Number of proxies in front of the app whose X-Forwarded-* headers are trusted, and only
+# from a direct peer in TRUSTED_PROXIES (networks; the environment may give a comma-separated
+# string): anyone else who reaches a backend could name any address.
 PROXY_COUNT = 0
+TRUSTED_PROXIES = ["127.0.0.0/8", "::1"]

@@ -18,12 +18,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import ClosingIterator
 
+from .connections import key_of
 from .errors import error_response
 from .extensions import csrf
+from .proxies import proxy_fix
 
 
 def large_body(view):
@@ -82,7 +83,7 @@ class Guard:
         sock = raw_socket(environ)
         if sock is None:  # not served by a pool of connections (tests, the development server)
             return self.wsgi_app(environ, start_response)
-        address = environ.get("REMOTE_ADDR") or ""
+        address = key_of(environ.get("REMOTE_ADDR"), self.flask_app.config)  # IPv6: its /64
         with self._lock:
             held = self._open.get(address, 0)
             if held >= self.per_address:
@@ -199,5 +200,4 @@ def init_app(app) -> None:
     )
     # Outside Socket.IO's middleware, so that its requests count too; behind proxies the
     # address counted is the client's, as ProxyFix gives it (applied twice, it gives the same).
-    count = config["PROXY_COUNT"]
-    app.wsgi_app = ProxyFix(guard, x_for=count) if count else guard
+    app.wsgi_app = proxy_fix(guard, config, x_for=config["PROXY_COUNT"])

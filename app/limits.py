@@ -16,14 +16,15 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_limiter import Limiter, RequestLimit
 
+from .connections import key_of
 from .store import get_store
 
 log = logging.getLogger(__name__)
 
 
 def client_address() -> str:
-    """The client's address; behind PROXY_COUNT proxies, ProxyFix has put the client's there."""
-    return request.remote_addr or "unknown"
+    """The client's address (an IPv6 one's network); behind proxies, the one they forwarded."""
+    return key_of(request.remote_addr, current_app.config) or "unknown"
 
 
 def visitor() -> str:

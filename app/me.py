@@ -1,11 +1,9 @@
 """Display names: what a visitor chooses to be called, beside the color that stays theirs."""
 
-import unicodedata
-
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from . import limits, wire
+from . import limits, names, wire
 from .errors import Refused
 from .i18n import is_local_path
 from .identity import THEMES, current_color, current_handle, current_name, current_theme, user_key
@@ -16,22 +14,21 @@ from .store import get_store
 
 bp = Blueprint("me", __name__)
 
-# Direction overrides make a name read as another; other format characters (the joiner in
-# emoji sequences, for one) stay allowed.
-BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
 
 def clean_name(value) -> str:
-    """The name as it will be shown: trimmed text of 1 to NAME_MAX_LENGTH characters."""
-    if not isinstance(value, str) or not value.strip():
-        raise Refused(_("Write a name."), 400, "empty")
-    name = value.strip()
-    limit = current_app.config["NAME_MAX_LENGTH"]
-    if len(name) > limit:
-        raise Refused(_("A name can be at most %(max)d characters.", max=limit), 400, "too-long")
-    if any(unicodedata.category(c) in ("Cc", "Cs") or c in BIDI_CONTROLS for c in name):
-        raise Refused(_("The text contains a character that is not allowed."), 400)
-    return name
+    """The name as it will be shown; refused when it could pass for someone else's here."""
+    return names.clean_name(value, others=names_around())
+
+
+def names_around() -> list[str]:
+    """The names of the others in every room this visitor is in."""
+    presence, mine = get_presence(), user_key()
+    return [
+        person.name
+        for room in presence.rooms_of(mine)
+        for person in presence.people(room)
+        if person.user_key != mine
+    ]
 
 
 def whoami() -> dict:

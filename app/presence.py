@@ -145,6 +145,11 @@ class MemoryPresence:
                 self._rooms[room][user_key].name = name
             return rooms
 
+    def rooms_of(self, user_key: str) -> list[str]:
+        """The rooms the visitor is present in."""
+        with self._lock:
+            return [room for room, members in self._rooms.items() if user_key in members]
+
     def sockets_of(self, room: str, user_key: str) -> list[str]:
         with self._lock:
             member = self._rooms.get(room, {}).get(user_key)

@@ -130,6 +130,11 @@ class RedisPresence:
         return rooms
 
     @unavailable_on_error
+    def rooms_of(self, user_key: str) -> list[str]:
+        """The rooms the visitor is present in, on every process."""
+        return sorted(self.redis.smembers(f"{self.prefix}user:{user_key}:rooms"))
+
+    @unavailable_on_error
     def sockets_of(self, room: str, user_key: str) -> list[str]:
         return sorted(self.redis.smembers(self._room(room, f"sids:{user_key}")))
 

@@ -10,11 +10,12 @@ from flask import Flask, current_app, jsonify
 from flask_babel import gettext as _
 from limits import parse_many
 from limits.strategies import MovingWindowRateLimiter
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .connections import key_of
 from .errors import Refused
 from .identity import is_new_visitor, user_key
 from .limits import client_address, limiter, on_refusal, seconds_until, wait_text
+from .proxies import proxy_fix
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +92,12 @@ class HandshakeLimit:
         self.app = app
         self.wsgi_app = wsgi_app
         self.path = path
-        count = app.config["PROXY_COUNT"]
         # Engine.IO requests never reach the app's own ProxyFix: read the address the same way.
-        self.address = ProxyFix(_echo_address, x_for=count) if count else _echo_address
+        self.address = proxy_fix(_echo_address, app.config, x_for=app.config["PROXY_COUNT"])
 
     def __call__(self, environ, start_response):
         if self._is_handshake(environ):
-            address = self.address(dict(environ), None) or "unknown"
+            address = key_of(self.address(dict(environ), None), self.app.config) or "unknown"
             wait = _wait("RATELIMIT_HANDSHAKE", address, app=self.app)
             if wait:
                 return self._refuse(environ, wait)(environ, start_response)

@@ -16,4 +16,5 @@ BENCHMARKS = (
     "redis_restart",
     "original",
     "downloads",
+    "slow_clients",
 )

@@ -67,7 +67,10 @@ def test_a_deleted_message_costs_no_one_a_later_message(room, visitor):
 def test_a_seq_that_is_not_a_whole_number_is_400(room, name, seq):
     owner, room_id = room
     response = owner.client.get(f"/room/{room_id}/chats", query_string={name: seq})
-    assert (response.status_code, response.json) == (400, {"error": NOT_A_NUMBER})
+    assert (response.status_code, response.json) == (
+        400,
+        {"error": NOT_A_NUMBER, "code": "invalid"},
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,7 +81,7 @@ def test_a_seq_that_is_not_a_whole_number_is_400(room, name, seq):
 def test_two_cursors_at_once_are_400(room, params):
     owner, room_id = room
     response = owner.client.get(f"/room/{room_id}/chats", query_string=params)
-    assert (response.status_code, response.json) == (400, {"error": NOT_BOTH})
+    assert (response.status_code, response.json) == (400, {"error": NOT_BOTH, "code": "invalid"})
 
 
 def test_an_unknown_message_id_gives_an_empty_page(room, visitor):

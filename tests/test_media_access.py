@@ -17,7 +17,10 @@ def fetch(person, name, **headers):
 
 def not_found(response) -> bool:
     """Answered as a name nobody ever used: nothing says the GIF exists."""
-    return response.status_code == 404 and response.json == {"error": "No such GIF."}
+    return response.status_code == 404 and response.json == {
+        "error": "No such GIF.",
+        "code": "not-found",
+    }
 
 
 @pytest.fixture

@@ -57,7 +57,9 @@ def test_the_refusals_say_why(visitor):
     alice = visitor()
     assert alice.rename("").json["error"] == "이름을 적어 주세요."
     assert alice.rename("A" * 31).json["error"] == "이름은 30자까지 쓸 수 있습니다."
-    assert alice.rename("a\x01").json["error"] == "쓸 수 없는 문자가 들어 있습니다."
+    assert alice.rename("a\x01").json["error"] == (
+        "이름에는 보이지 않는 문자, 줄바꿈 문자, 글의 방향을 바꾸는 문자를 쓸 수 없습니다."
+    )
 
 
 def test_a_name_without_its_csrf_token_is_refused(visitor):

@@ -65,7 +65,10 @@ def test_search_finds_the_edited_text(room, store):
 def test_an_empty_or_too_long_search_is_400(room, q):
     owner, room_id = room
     response = search(owner, room_id, q)
-    assert (response.status_code, response.json) == (400, {"error": TOO_LONG_OR_EMPTY})
+    assert (response.status_code, response.json) == (
+        400,
+        {"error": TOO_LONG_OR_EMPTY, "code": "invalid"},
+    )
 
 
 def test_a_search_of_exactly_the_longest_length_is_answered(room):

@@ -27,7 +27,7 @@ def typing_events(sock):
     return [e["args"][0] for e in sock.get_received("/chat") if e["name"] == "typing"]
 
 
-def test_relayed_with_the_color_to_others_only_and_never_stored(room, visitor, store):
+def test_relayed_with_the_color_and_handle_to_others_only_and_never_stored(room, visitor, store):
     owner, typist, listener, room_id = room
     second_tab = owner.socket()
     second_tab.emit("join", room_id, namespace="/chat", callback=True)
@@ -37,8 +37,8 @@ def test_relayed_with_the_color_to_others_only_and_never_stored(room, visitor, s
     assert typist.emit("typing", {"on": True}, namespace="/chat", callback=True) == {"ok": True}
     typist.emit("typing", {"on": False}, namespace="/chat", callback=True)
     assert typing_events(listener) == [
-        {"user": owner.color, "on": True},
-        {"user": owner.color, "on": False},
+        {"user": owner.color, "handle": owner.handle, "on": True},
+        {"user": owner.color, "handle": owner.handle, "on": False},
     ]
     assert typing_events(typist) == [] and typing_events(second_tab) == []
     assert outsider.get_received("/chat") == []
@@ -50,7 +50,9 @@ def test_the_name_goes_along_when_the_session_has_one(room):
     with owner.client.session_transaction() as session:
         session["name"] = "Mina"
     typist.emit("typing", {"on": True}, namespace="/chat", callback=True)
-    assert typing_events(listener) == [{"user": owner.color, "on": True, "name": "Mina"}]
+    assert typing_events(listener) == [
+        {"user": owner.color, "handle": owner.handle, "on": True, "name": "Mina"}
+    ]
 
 
 def test_extras_past_the_budget_are_dropped_silently(room, app, still_clock):
@@ -102,8 +104,8 @@ def test_typing_a_whisper_is_told_to_its_addressee_only(three):
     (mina, jae, _sam), (typist, jae_tab, sam_tab, jae_other_tab) = three
     ack = typist.emit("typing", {"on": True, "to": jae.handle}, namespace="/chat", callback=True)
     assert ack == {"ok": True}
-    assert typing_events(jae_tab) == [{"user": mina.color, "on": True}]
-    assert typing_events(jae_other_tab) == [{"user": mina.color, "on": True}]
+    told = [{"user": mina.color, "handle": mina.handle, "on": True}]
+    assert typing_events(jae_tab) == told and typing_events(jae_other_tab) == told
     assert typing_events(sam_tab) == [] and typing_events(typist) == []
 
 

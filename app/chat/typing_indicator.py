@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from .. import socket_limits, wire
 from ..errors import Refused
-from ..identity import current_color, is_handle, user_key
+from ..identity import current_color, current_handle, is_handle, user_key
 from ..presence import get_presence
 
 clock = time.monotonic  # tests stop it
@@ -69,7 +69,7 @@ def relay(data) -> None:
         raise Refused(_("Join a room first."), code="not-present")
     if not _budget().allow(request.sid) or not socket_limits.typing_allowed(request.sid):
         return
-    payload = {"user": current_color(), "on": data["on"]}
+    payload = {"user": current_color(), "handle": current_handle(), "on": data["on"]}
     name = session.get("name")
     if isinstance(name, str) and name:
         payload["name"] = name

@@ -22,7 +22,7 @@ def healthz():
 @bp.get("/readyz")
 @no_session
 def readyz():
-    """The process can serve: its database answers, and its Redis where one is configured."""
+    """The process can serve: its database takes a write, its Redis (if configured) answers."""
     down = []
     for name, check in _checks():
         try:
@@ -36,7 +36,8 @@ def readyz():
 
 
 def _checks():
-    yield "store", current_app.extensions["store"].ping
+    # A real write, not a read: a read-only file or a full disk still answers reads.
+    yield "store", current_app.extensions["store"].probe_write
     if "redis" in current_app.extensions:  # set up by app.redis_cluster when REDIS_URL is set
         yield "redis", current_app.extensions["redis"].ping
         yield "queue", _queue_listening

@@ -18,6 +18,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from ..errors import json_error
 from ..identity import no_session
+from ..proxies import relayed
 from ..store import StoreUnavailable
 
 bp = Blueprint("metrics", __name__)
@@ -197,8 +198,9 @@ def init_app(app, socketio) -> Metrics:
 
 
 def _from_this_machine() -> bool:
-    # Behind a proxy that ProxyFix does not unwrap, every request seems to come from it.
-    if request.headers.get("X-Forwarded-For") and not current_app.config["PROXY_COUNT"]:
+    # A relayed request is never local: nginx on this machine relays the whole world, and
+    # the headers may name the client (or anyone) whether or not they were unwrapped.
+    if relayed(request.headers):
         return False
     try:
         address = ipaddress.ip_address(request.remote_addr or "")

@@ -8,6 +8,7 @@ from .. import wire
 from ..deadlines import get_deadlines
 from ..errors import Refused
 from ..identity import current_color, current_handle, current_name, is_handle, user_key
+from ..names import lookalikes
 from ..pages import NOTICES
 from ..presence import Person, RoomFull, get_presence
 from ..store import Room, get_store
@@ -105,9 +106,11 @@ def members(room_id: str) -> list[dict]:
     room = get_store().get_room(room_id)
     owner_key = room.owner_key if room else None
     people = sorted(get_presence().people(room_id), key=lambda p: p.user_key != owner_key)
+    alike = lookalikes([p.name for p in people])
     return [
         {"handle": p.handle, "color": p.color, "name": p.name, "owner": p.user_key == owner_key}
-        for p in people
+        | ({"lookalike": True} if i in alike else {})
+        for i, p in enumerate(people)
     ]
 
 

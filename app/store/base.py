@@ -281,6 +281,10 @@ class Store(ABC):
         """Raise StoreUnavailable unless the database answers."""
         self._ping()
 
+    def probe_write(self) -> None:
+        """Raise StoreUnavailable unless a real write succeeds now: readiness, not liveness."""
+        self.ping()
+
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release connections."""
 

@@ -3,6 +3,7 @@
 import logging
 import re
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
@@ -214,6 +215,12 @@ class MongoStore(Store):
 
     def _ping(self):
         self.client.admin.command("ping")
+
+    @guarded
+    def probe_write(self):
+        # One small document, always the same: the write is real, the collection stays tiny.
+        now = datetime.now(UTC)
+        self.db["readiness"].update_one({"_id": 1}, {"$set": {"checkedAt": now}}, upsert=True)
 
     def close(self):
         self.client.close()

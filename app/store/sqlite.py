@@ -1,6 +1,7 @@
 """The embedded default: SQLite for rooms and chats, GIF files in a folder."""
 
 import logging
+import time
 from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 from .base import Store, guarded
 from .models import Media
 from .sqlite_connection import Connection, is_outage
+from .sqlite_files import probe_folder, probe_write
 from .sqlite_rows import (
     CHAT_COLUMNS,
     CHAT_FIELDS,
@@ -213,6 +215,13 @@ class SQLiteStore(Store):
         # Taking the write lock tells a locked or read-only file from a healthy one.
         with self.db.transaction(write=True) as db:
             db.execute("SELECT count(*) FROM sqlite_master")
+
+    @guarded
+    def probe_write(self):
+        # A lock, a read-only file or a full disk each fails it, and it passes once they end.
+        with self.db.transaction(write=True) as db:
+            probe_write(db, time.time())
+        probe_folder(self.media_folder)
 
     def close(self):
         self.db.close()

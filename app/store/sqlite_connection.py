@@ -5,6 +5,8 @@ import sqlite3
 import threading
 from contextlib import contextmanager, suppress
 
+from .sqlite_files import DatabaseFiles
+
 # Result codes that blame the file, not the query: locked, read-only, full, I/O, corrupt...
 OUTAGES = "PERM BUSY LOCKED NOMEM READONLY IOERR CORRUPT FULL CANTOPEN PROTOCOL NOTADB".split()
 OUTAGES = {getattr(sqlite3, f"SQLITE_{name}") for name in OUTAGES}
@@ -26,12 +28,14 @@ class Connection:
         self._lock = threading.Lock()  # SQLite writes one at a time anyway
         self._db = None
         self._pid = None
+        self.files = DatabaseFiles(path)
 
     def _connect(self) -> sqlite3.Connection:
         # A connection must not cross a fork (gunicorn loads the app before forking).
         if self._db is None or self._pid != os.getpid():
             db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             try:
+                self.files.opened()
                 db.row_factory = sqlite3.Row
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
@@ -48,6 +52,9 @@ class Connection:
     def transaction(self, write: bool = False):
         """The connection, the caller's alone; with write=True, one transaction to commit."""
         with self._lock:
+            if self.files.replaced():
+                self._drop(self._db)  # a restored file: the open connection reads the old one
+            self.files.check()  # before SQLite touches a mapping that would SIGBUS
             db = self._connect()
             try:
                 if write:
@@ -61,9 +68,19 @@ class Connection:
                 with suppress(sqlite3.Error):
                     if db.in_transaction:
                         db.execute("ROLLBACK")
-                    db.close()
-                self._db = None
+                self._drop(db)
                 raise
+
+    def _drop(self, db) -> None:
+        """Close the connection, unless its files are unsafe to touch: then it waits, unused."""
+        try:
+            self.files.check()
+        except sqlite3.Error:
+            return  # closing checkpoints through the mapping; it serves again once fixed
+        with suppress(sqlite3.Error):
+            if db is not None and self._pid == os.getpid():
+                db.close()
+        self._db = None
 
     def query(self, sql: str, params=()) -> list[sqlite3.Row]:
         with self.transaction() as db:
@@ -75,6 +92,4 @@ class Connection:
 
     def close(self) -> None:
         with self._lock:
-            if self._db is not None and self._pid == os.getpid():
-                self._db.close()
-            self._db = None
+            self._drop(self._db)

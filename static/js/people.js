@@ -68,9 +68,12 @@ export function shortHandle(handle) {
   return String(handle || "").slice(0, 4);
 }
 
-/** Whether someone else present looks the same: the same name, or no name and the same color. */
+/** Whether someone else present looks the same: the same name, or no name and the same color,
+ *  or (as the server marks it) a name that looks like theirs. */
 export function hasTwin(person, others = present) {
   if (!person.handle) return false;
+  // The server marks a name that looks like another present (one chosen elsewhere, too).
+  if (others.some((other) => other.handle === person.handle && other.lookalike)) return true;
   const me = now(person);
   return others.some((other) => {
     if (other.handle === me.handle) return false;
@@ -99,6 +102,7 @@ export function personName(person, { owner = false, others = present } = {}) {
   const name = colorName(color);
   if (chosen) {
     name.textContent = chosen;
+    name.dir = "auto"; // an isolate: a right-to-left name cannot reorder the code beside it
     const code = document.createElement("span");
     code.className = "color-code";
     code.textContent = color;

@@ -1,7 +1,23 @@
 // A message's text as DOM nodes: http(s) links made clickable, mentions of me marked.
 // Built with text nodes only, never innerHTML: the text is whatever someone typed.
-
-const LINK = /\bhttps?:\/\/[^\s<>"]+/gi;
+//
+// Direction controls are neutralised here, where text meets layout, rather than when stored:
+// the text stays as sent (edits, search and excerpts see it), messages stored before this
+// rule are covered too, and isolation is a property of the page, not of the characters.
+// An override or embedding forces the order of the letters it covers ("\u202Egnp.exe" reads
+// "exe.png"): each becomes the isolate of the same direction, which moves its text as a unit
+// but leaves its letters in their own order. Every run of text and every link is an isolate
+// of its own (<bdi>, <a dir>), so nothing in one can reorder another, a name or the time.
+const TO_ISOLATE = {
+  "\u202a": "\u2066", // LRE → LRI
+  "\u202b": "\u2067", // RLE → RLI
+  "\u202c": "\u2069", // PDF → PDI
+  "\u202d": "\u2066", // LRO → LRI
+  "\u202e": "\u2067", // RLO → RLI
+};
+const FORCING = /[\u202a-\u202e]/g;
+// A link ends at a direction control: none can hide inside its text.
+const LINK = /\bhttps?:\/\/[^\s<>"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/gi;
 const TRAILING = /[.,;:!?'")\]}>]+$/; // "see https://x.org/a." ends the sentence, not the link
 
 /** The address as a safe link target, or null (only http and https are ever linked). */
@@ -14,8 +30,14 @@ function safeUrl(text) {
   }
 }
 
+/** The text with every override and embedding turned into the matching isolate. */
+export function isolateDirections(text) {
+  return text.replace(FORCING, (control) => TO_ISOLATE[control]);
+}
+
 function link(text, href) {
   const a = document.createElement("a");
+  a.dir = "ltr"; // an address reads left to right, isolated from the text around it
   a.href = href;
   a.textContent = text;
   a.rel = "noopener noreferrer nofollow";
@@ -55,8 +77,15 @@ function mentionSpans(text, names) {
   return spans;
 }
 
-/** Append text to parent with each mention of me in a <mark>; whether there was one. */
+/** Append text to parent, isolated, with each mention of me in a <mark>; whether there was one. */
 function appendMentions(parent, text, names) {
+  if (!text) return false;
+  const run = document.createElement("bdi");
+  parent.append(run);
+  return appendRun(run, text, names);
+}
+
+function appendRun(parent, text, names) {
   let from = 0;
   let found = false;
   for (const [start, end] of mentionSpans(text, names)) {
@@ -79,7 +108,8 @@ export function mentions(text, names) {
 }
 
 /** Fill `parent` with text: links clickable, mentions of any of `names` marked; true if mentioned. */
-export function appendRichText(parent, text, names) {
+export function appendRichText(parent, original, names) {
+  const text = isolateDirections(original);
   let from = 0;
   let mentioned = false;
   for (const match of text.matchAll(LINK)) {

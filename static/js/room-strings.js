@@ -13,6 +13,7 @@ export function rt(key, vars) {
 
 /** The names a mention of me may use: my color, and my display name when I have one. */
 export function myNames() {
+  // My color is anyone's who draws it: it mentions me only while I have no name.
   const { me, name } = document.body.dataset;
-  return [me, name].filter(Boolean);
+  return [name || me].filter(Boolean);
 }

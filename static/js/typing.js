@@ -1,6 +1,7 @@
 // "#abc is typing…": I tell the room, or whom I whisper to, while I type (a few events, never
 // one per key), and show who else is, summarised past two, gone a few seconds after they stop
 // or send.
+import { menuLabel } from "./people.js";
 import { rt } from "./room-strings.js";
 
 const RESEND_MS = 2500; // while typing, "still typing" this often
@@ -46,7 +47,7 @@ export function setupTyping({ socket, input, indicator }) {
   input.addEventListener("blur", stop);
   whisperTo?.addEventListener("change", () => typing && tell(true));
 
-  const typists = new Map(); // "color name" → {label, timer}
+  const typists = new Map(); // handle → {label, timer}
 
   function show() {
     const labels = [...typists.values()].map((typist) => typist.label);
@@ -65,12 +66,15 @@ export function setupTyping({ socket, input, indicator }) {
     show();
   }
 
+  // Typists are told apart by handle: two people may share a color, and even a name.
+  const keyOf = (person) => person.handle || person.user + " " + (person.name || "");
+
   socket.on("typing", (data) => {
     if (!data || typeof data.user !== "string") return;
-    const key = data.user + " " + (data.name || "");
+    const key = keyOf(data);
     forget(key);
     if (data.on !== true) return;
-    const label = data.name ? `${data.name} (${data.user})` : data.user;
+    const label = menuLabel({ handle: data.handle, name: data.name, color: data.user });
     typists.set(key, { label, timer: setTimeout(() => forget(key), FORGET_MS) });
     show();
   });
@@ -79,7 +83,7 @@ export function setupTyping({ socket, input, indicator }) {
     /** I sent my message; or someone's message arrived: they are no longer typing. */
     sent: stop,
     heard(chat) {
-      for (const key of typists.keys()) if (key.startsWith(chat.user + " ")) forget(key);
+      forget(keyOf(chat));
     },
   };
 }

@@ -55,7 +55,9 @@ def test_a_name_that_cannot_be_used_is_refused_in_the_page(person):
     # The field's own maxlength stops typing at 30; a pasted control character gets through it.
     a.page.locator("#name-input").fill("a\u0007b")
     a.page.locator("#name-form button[type=submit]").click()
-    expect(a.page.locator("#name-error")).to_have_text("쓸 수 없는 문자가 들어 있습니다.")
+    expect(a.page.locator("#name-error")).to_have_text(
+        "이름에는 보이지 않는 문자, 줄바꿈 문자, 글의 방향을 바꾸는 문자를 쓸 수 없습니다."
+    )
     expect(a.page.locator("#my-name")).to_have_text(a.color)
 
 
