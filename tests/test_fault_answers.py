@@ -104,7 +104,7 @@ def test_a_database_that_vanished_is_503_until_it_is_back(visitor, store):
     database.rename(away)  # a file moved or deleted under the running process
     try:
         response = alice.post_chat(room_id, "into a file nobody will find")
-        assert (response.status_code, response.json) == (503, {"error": BUSY})
+        assert (response.status_code, response.json) == (503, {"error": BUSY, "code": "busy"})
         assert ready(alice.client) == DOWN
         assert not database.exists()  # not made again, empty, in its place
     finally:
@@ -153,7 +153,7 @@ def test_the_worker_lives_when_its_mapped_files_turn_read_only(wsgi_server, file
         database = wsgi_server.folder / "gifchat.sqlite3"
         with immutable(*(Path(f"{database}{suffix}") for suffix in files)):
             response = alice.post_chat(room_id, "during")
-            assert (response.status_code, response.json()) == (503, {"error": BUSY})
+            assert (response.status_code, response.json()) == (503, {"error": BUSY, "code": "busy"})
             assert alice.get("/readyz").status_code == 503
             assert alice.get("/healthz").status_code == 200
         assert alice.post_chat(room_id, "after").status_code == 201

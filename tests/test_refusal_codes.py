@@ -31,9 +31,9 @@ def test_posting_nothing_is_empty(room):
     assert (response.status_code, response.json["code"]) == (400, "empty")
 
 
-def test_a_name_of_nothing_is_empty(visitor):
+def test_a_name_of_nothing_is_name_empty(visitor):
     response = visitor().rename(" ")
-    assert (response.status_code, response.json["code"]) == (400, "empty")
+    assert (response.status_code, response.json["code"]) == (400, "name-empty")
 
 
 def test_a_file_that_is_no_gif_is_not_a_gif(member):
