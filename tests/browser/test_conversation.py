@@ -47,9 +47,12 @@ def test_a_name_offered_once_sticks_to_messages_sent_before_it(person):
 
 
 def test_two_people_with_one_name_are_told_apart(person):
-    room_id, a, b, c = room_of_three(person, "동명이인")
+    room_id, a, b = room_of_two(person, "동명이인")
     b.set_name("Jae")
-    c.set_name("Jae")
+    c = person("C")
+    c.open_lobby()
+    c.set_name("Jae")  # chosen elsewhere: in the room it would be refused as B's lookalike
+    c.enter(room_id)
     b.say("from the first")
     c.say("from the second")
     first, second = a.message("from the first"), a.message("from the second")
