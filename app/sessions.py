@@ -6,14 +6,12 @@ import time
 from pathlib import Path
 
 from cachelib import FileSystemCache
-from flask import current_app, has_request_context, request
-from flask_babel import gettext as _
 
 from . import config as defaults
 from .extensions import server_session, socketio
-from .identity import has_identity
 from .offload import run_blocking
-from .sqlite_sessions import SessionNotSaved, SQLiteSessionInterface
+from .patches import session_saving
+from .sqlite_sessions import SQLiteSessionInterface
 
 log = logging.getLogger(__name__)
 
@@ -93,41 +91,9 @@ def init_sessions(app) -> None:
         app.session_interface = SQLiteSessionInterface.from_config(app, path, legacy)
     else:
         server_session.init_app(app)
-    _secure_over_https(app.session_interface)
-    _save_only_what_is_needed(app.session_interface)
+    session_saving.install()  # a session only for a visitor, Secure over HTTPS
     if app.config["SESSION_TYPE"] == "mongodb":
         create_session_indexes(app.session_interface.store)
-
-
-def _save_only_what_is_needed(interface) -> None:
-    """Store a new session only for a visitor, and answer 503 when it cannot be stored."""
-    save = interface.save_session
-
-    def save_session(app, session, response) -> None:
-        brought = request.cookies.get(app.config["SESSION_COOKIE_NAME"]) == session.sid
-        if not brought and (response.status_code >= 400 or not has_identity(session)):
-            # Nobody to remember: a 404, a refused request, a file, a CSRF failure.
-            return
-        try:
-            save(app, session, response)
-        except SessionNotSaved as error:
-            # Silently dropped, the visitor would get a cookie for nothing and be refused later.
-            app.logger.error("A session could not be saved: %s", error)
-            _answer_unavailable(response)
-
-    interface.save_session = save_session
-
-
-def _answer_unavailable(response) -> None:
-    """Turn the response about to go out into a 503 (save_session cannot replace it)."""
-    from .errors import error_response
-
-    failed = current_app.make_response(
-        error_response(_("The service is busy. Please try again in a moment."), 503)
-    )
-    response.status_code = 503
-    response.headers = failed.headers
-    response.set_data(failed.get_data())
 
 
 def start_sweeping(app) -> None:
@@ -157,13 +123,3 @@ def sweep(app) -> int:
     if removed:
         app.logger.info("Removed %d expired sessions", removed)
     return removed
-
-
-def _secure_over_https(interface) -> None:
-    """Mark the cookie Secure on any request that came over HTTPS, not only when configured."""
-    configured = interface.get_cookie_secure
-
-    def get_cookie_secure(app) -> bool:
-        return configured(app) or (has_request_context() and request.is_secure)
-
-    interface.get_cookie_secure = get_cookie_secure
