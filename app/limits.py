@@ -37,9 +37,15 @@ def address_and_room() -> str:
     return f"{client_address()}/{request.view_args.get('room_id')}"
 
 
-def on_refusal(name: str) -> None:
-    """Every refusal by a rate limit comes through here: the place to count them."""
+def on_refusal(name: str, app: Flask | None = None) -> None:
+    """Every refusal by a rate limit comes through here: logged, and counted for /metrics.
+
+    `app` is for refusals made outside any request of the app (WSGI middleware).
+    """
     log.info("rate limit %s refused a request", name)
+    from .ops.metrics import count_rate_limited  # ops answers through errors, which needs us
+
+    count_rate_limited(name, app)
 
 
 def wait_text(seconds: int) -> str:

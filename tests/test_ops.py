@@ -9,7 +9,6 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pymongo import MongoClient
 
-from app.ops.metrics import count_rate_limited
 from app.store.mongo import MongoStore
 
 from .cluster import redis_server  # noqa: F401 (a fixture)
@@ -157,11 +156,35 @@ def test_store_errors_are_counted_on_http_and_socket_answers(app, visitor):
     assert value(scrape(alice.client), "gifchat_store_errors_total") == 2
 
 
-def test_rate_limit_refusals_are_counted_by_limit(app, client):
-    with app.test_request_context():
-        count_rate_limited("chat")
-        count_rate_limited("chat")
-    assert value(scrape(client), "gifchat_rate_limited_total", limit="chat") == 2
+@pytest.fixture
+def tight_limits(config):
+    config.update(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_CHAT="2 per minute",
+        RATELIMIT_PASSWORD="1 per minute",
+        RATELIMIT_JOIN_PER_SOCKET="1 per minute",
+        RATELIMIT_HANDSHAKE="1 per minute",
+    )
+
+
+def test_every_refusal_of_every_limit_is_counted_by_limit(tight_limits, visitor, clock):
+    alice, bob = visitor(), visitor()
+    room_id = alice.create_room()
+    sock = alice.join(room_id)
+    locked = alice.create_room("locked", password="open sesame")
+    posts = [alice.post_chat(room_id, text).status_code for text in ("one", "two", "three")]
+    guesses = [bob.enter(locked, password="wrong").status_code for _ in range(2)]
+    joined = sock.emit("join", room_id, namespace="/chat", callback=True)  # its second join
+    handshakes = [
+        bob.client.get("/socket.io/?EIO=4&transport=polling").status_code for _ in range(2)
+    ]
+    assert (posts, guesses, handshakes) == ([201, 201, 429], [403, 429], [200, 429])
+    assert "error" in joined
+
+    counted = scrape(alice.client)
+    for limit in ("chat", "password", "join", "handshake"):
+        assert value(counted, "gifchat_rate_limited_total", limit=limit) == 1, limit
+    assert value(counted, "gifchat_rate_limited_total", limit="gif") == 0
 
 
 @pytest.mark.parametrize(

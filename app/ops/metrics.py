@@ -68,9 +68,11 @@ def get_metrics() -> Metrics:
     return current_app.extensions["metrics"]
 
 
-def count_rate_limited(limit: str) -> None:
-    """Count one refusal by the rate limit named `limit` (e.g. "chat")."""
-    get_metrics().rate_limited.labels(limit=limit).inc()
+def count_rate_limited(limit: str, app=None) -> None:
+    """Count one refusal by the rate limit named `limit` (e.g. "chat") in gifchat_rate_limited."""
+    metrics = (app or current_app).extensions.get("metrics")
+    if metrics is not None:  # an app being built counts nothing yet
+        metrics.rate_limited.labels(limit=limit).inc()
 
 
 class _Tally:
