@@ -97,14 +97,16 @@ def start_background_tasks(app: Flask) -> None:
 
 
 def close(app: Flask) -> None:
-    """Close the connections the app opened: the store's and the session store's.
+    """Close the connections the app opened: the store's and the session store's; drop deadlines.
 
     A serving process keeps them for its life; tests, scripts and benchmarks that build apps
     close each one, as Python 3.13 warns about a SQLite connection left to the collector.
     """
-    store = app.extensions.get("store")
-    if store is not None:
-        store.close()
+    # Deadlines first: one carried out after the store is closed would open it again.
+    for name in ("deadlines", "store"):
+        closing = getattr(app.extensions.get(name), "close", None)
+        if closing is not None:
+            closing()
     closing = getattr(app.session_interface, "close", None)
     if closing is not None:
         closing()
