@@ -1,7 +1,9 @@
 """GIF chat: real-time chat rooms with GIF sharing."""
 
+import importlib.util
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -33,6 +35,7 @@ def create_app(config=None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("GIFCHAT")
     app.config.update(config)
+    _require_packages(app)
     os.makedirs(app.instance_path, exist_ok=True)
     _ensure_secret_key(app)
 
@@ -110,6 +113,26 @@ def close(app: Flask) -> None:
     closing = getattr(app.session_interface, "close", None)
     if closing is not None:
         closing()
+
+
+def _require_packages(app: Flask) -> None:
+    """Refuse to start, in one line, when a setting needs a package that is not installed."""
+    if app.config.get("REDIS_URL") and importlib.util.find_spec("redis") is None:
+        _refuse_to_start(
+            "gifchat: REDIS_URL is set, but the redis package is not installed:"
+            " pip install 'gifchat[redis]' (docs/deploy.md)"
+        )
+
+
+def _refuse_to_start(message: str):
+    """Stop the process with message alone: no traceback, and no worker restarted in a loop."""
+    if "gunicorn.arbiter" in sys.modules:
+        from gunicorn.errors import AppImportError
+
+        # gunicorn prints this one alone and stops; after a SystemExit it would start another
+        # worker, and another.
+        raise AppImportError(message)
+    raise SystemExit(message)  # printed alone by Python itself
 
 
 def _ensure_secret_key(app: Flask) -> None:

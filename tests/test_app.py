@@ -1,5 +1,6 @@
 """The factory: configuration, secrets, cookies and what happens when the database is gone."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,43 @@ def test_an_unchanged_session_is_not_written_again(visitor, app, monkeypatch):
     )
     person.client.get("/room")
     assert writes == []
+
+
+def test_redis_configured_without_its_package_is_refused_in_one_line(make_app, config, monkeypatch):
+    monkeypatch.setitem(sys.modules, "redis", None)  # as if it were not installed
+    with pytest.raises(SystemExit) as refused:
+        make_app({**config, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "redis package is not installed" in message and "gifchat[redis]" in message
+
+
+@pytest.mark.parametrize("entry", ["wsgi.py", "gunicorn"])
+def test_the_servers_say_so_without_a_traceback(tmp_path, entry):
+    # Where redis is missing for real, import fails the same way it does here.
+    hide_redis = "import sys; sys.modules['redis'] = None; "
+    if entry == "wsgi.py":
+        start = "import runpy; runpy.run_path('wsgi.py', run_name='__main__')"
+    else:
+        start = (
+            "from gunicorn.app.wsgiapp import run;"
+            " sys.argv[1:] = ['-c', 'gunicorn.conf.py', 'wsgi:app']; run()"
+        )
+    env = {
+        **os.environ,
+        "GIFCHAT_REDIS_URL": "redis://127.0.0.1:1/0",
+        "GIFCHAT_INSTANCE_PATH": str(tmp_path / "instance"),
+        "GIFCHAT_BIND": "127.0.0.1:0",
+    }
+    finished = subprocess.run(
+        [sys.executable, "-c", hide_redis + start],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert finished.returncode != 0
+    (line,) = [line for line in finished.stderr.splitlines() if "redis" in line]
+    assert "redis package is not installed" in line
+    assert "Traceback" not in finished.stderr, finished.stderr
