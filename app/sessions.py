@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 from cachelib import FileSystemCache
+from flask import current_app
+from flask_babel import gettext as _
 
 from . import config as defaults
 from .extensions import server_session, socketio
@@ -91,9 +93,21 @@ def init_sessions(app) -> None:
         app.session_interface = SQLiteSessionInterface.from_config(app, path, legacy)
     else:
         server_session.init_app(app)
-    session_saving.install()  # a session only for a visitor, Secure over HTTPS
+    session_saving.install(answer_unavailable)  # a session only for a visitor, Secure on HTTPS
     if app.config["SESSION_TYPE"] == "mongodb":
         create_session_indexes(app.session_interface.store)
+
+
+def answer_unavailable(response) -> None:
+    """Turn the response about to go out into a 503 (save_session cannot replace it)."""
+    from .errors import error_response
+
+    failed = current_app.make_response(
+        error_response(_("The service is busy. Please try again in a moment."), 503)
+    )
+    response.status_code = 503
+    response.headers = failed.headers
+    response.set_data(failed.get_data())
 
 
 def start_sweeping(app) -> None:

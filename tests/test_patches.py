@@ -7,11 +7,12 @@ ARGUMENTS.
 import pytest
 from flask_wtf.csrf import CSRFProtect
 
-from app import patches
+from app import patches, sessions
 from app.patches import PatchOutdated, flask_wtf_csrf
 
 MODULES = {module.__name__: module for module in patches.modules()}
-ARGUMENTS = {}  # module name -> a function giving install()'s arguments
+# module name -> a function giving install()'s arguments, as the app passes them
+ARGUMENTS = {"app.patches.session_saving": lambda: (sessions.answer_unavailable,)}
 _MISSING = object()
 
 

@@ -56,6 +56,10 @@ class Metrics:
         )
         self._durations = {}  # endpoint -> its child of request_seconds
 
+    def count_refusal(self, limit: str) -> None:
+        """Count one 429 of the rate limit named `limit` (e.g. "chat"); app.limits calls it."""
+        self.rate_limited.labels(limit=limit).inc()
+
     def observe_request(self, endpoint: str, seconds: float) -> None:
         """Count one answered request's duration under its endpoint."""
         durations = self._durations.get(endpoint)
@@ -66,13 +70,6 @@ class Metrics:
 
 def get_metrics() -> Metrics:
     return current_app.extensions["metrics"]
-
-
-def count_rate_limited(limit: str, app=None) -> None:
-    """Count one refusal by the rate limit named `limit` (e.g. "chat") in gifchat_rate_limited."""
-    metrics = (app or current_app).extensions.get("metrics")
-    if metrics is not None:  # an app being built counts nothing yet
-        metrics.rate_limited.labels(limit=limit).inc()
 
 
 class _Tally:

@@ -5,8 +5,7 @@ Every server-side interface (the SQLite one of app/sqlite_sessions.py, Redis, Mo
 through ServerSideSessionInterface.save_session; the change is made there, once.
 """
 
-from flask import current_app, has_request_context, request
-from flask_babel import gettext as _
+from flask import has_request_context, request
 from flask_session.base import ServerSideSessionInterface
 
 from ..identity import has_identity
@@ -16,11 +15,18 @@ from . import Patch
 PATCH = Patch(__name__, "flask-session", "0.8")
 
 
-def install() -> None:
-    """Change how every server-side session interface saves; once."""
+def install(answer_unavailable) -> None:
+    """Change how every server-side session interface saves; once.
+
+    answer_unavailable(response) turns the response about to go out into a 503.
+    """
     if PATCH.installed:
         return
-    PATCH.wrap(ServerSideSessionInterface, "save_session", _saving_only_what_is_needed)
+    PATCH.wrap(
+        ServerSideSessionInterface,
+        "save_session",
+        lambda save: _saving_only_what_is_needed(save, answer_unavailable),
+    )
     PATCH.wrap(ServerSideSessionInterface, "get_cookie_secure", _secure_over_https)
 
 
@@ -28,7 +34,7 @@ def uninstall() -> None:
     PATCH.uninstall()
 
 
-def _saving_only_what_is_needed(save):
+def _saving_only_what_is_needed(save, answer_unavailable):
     def save_session(self, app, session, response) -> None:
         brought = request.cookies.get(app.config["SESSION_COOKIE_NAME"]) == session.sid
         if not brought and (response.status_code >= 400 or not has_identity(session)):
@@ -39,21 +45,9 @@ def _saving_only_what_is_needed(save):
         except SessionNotSaved as error:
             # Silently dropped, the visitor would get a cookie for nothing and be refused later.
             app.logger.error("A session could not be saved: %s", error)
-            _answer_unavailable(response)
+            answer_unavailable(response)
 
     return save_session
-
-
-def _answer_unavailable(response) -> None:
-    """Turn the response about to go out into a 503 (save_session cannot replace it)."""
-    from ..errors import error_response
-
-    failed = current_app.make_response(
-        error_response(_("The service is busy. Please try again in a moment."), 503)
-    )
-    response.status_code = 503
-    response.headers = failed.headers
-    response.set_data(failed.get_data())
 
 
 def _secure_over_https(configured):
