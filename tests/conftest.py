@@ -77,9 +77,13 @@ def quick_grace(config):
 @pytest.fixture
 def app(config, backend):
     app = create_app(config)
+    # Closed even if a test puts another in its place (a store that is down, say).
+    opened = [app.extensions["store"], app.session_interface]
     yield app
     drop(app.extensions["store"], backend)
     close(app)  # the session store's connection too
+    for each in opened:
+        getattr(each, "close", lambda: None)()
 
 
 @pytest.fixture
