@@ -100,13 +100,13 @@ def start_background_tasks(app: Flask) -> None:
 
 
 def close(app: Flask) -> None:
-    """Close the connections the app opened: the store's and the session store's; drop deadlines.
+    """Close the connections the app opened (store, sessions, Redis); drop its deadlines.
 
     A serving process keeps them for its life; tests, scripts and benchmarks that build apps
     close each one, as Python 3.13 warns about a SQLite connection left to the collector.
     """
     # Deadlines first: one carried out after the store is closed would open it again.
-    for name in ("deadlines", "store"):
+    for name in ("deadlines", "store", "redis"):
         closing = getattr(app.extensions.get(name), "close", None)
         if closing is not None:
             closing()
