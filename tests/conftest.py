@@ -9,7 +9,7 @@ from flask_socketio.test_client import SocketIOTestClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app import create_app
+from app import close, create_app
 from app.extensions import socketio
 
 from .clock import Clock
@@ -79,8 +79,27 @@ def quick_grace(config):
 @pytest.fixture
 def app(config, backend):
     app = create_app(config)
+    # Closed even if a test puts another in its place (a store that is down, say).
+    opened = [app.extensions["store"], app.session_interface]
     yield app
     drop(app.extensions["store"], backend)
+    close(app)  # the session store's connection too
+    for each in opened:
+        getattr(each, "close", lambda: None)()
+
+
+@pytest.fixture
+def make_app():
+    """A factory of apps beside `app` (a restart, another setting), each closed afterwards."""
+    made = []
+
+    def make(config):
+        made.append(create_app(config))
+        return made[-1]
+
+    yield make
+    for each in made:
+        close(each)
 
 
 @pytest.fixture

@@ -65,6 +65,14 @@ class _Handler(logging.StreamHandler):
     """The one handler this app puts on the root logger."""
 
 
+class _OneLinePerRequest(logging.Filter):
+    """Drops the line Werkzeug's development server logs per request: app.request logs it."""
+
+    # Werkzeug's request line (serving.py, log_request); its errors and banner stay.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).endswith('] "%s" %s %s')
+
+
 def init_app(app) -> None:
     """Send every log record through one handler on the root logger, in LOG_FORMAT."""
     kind = app.config.get("LOG_FORMAT", "text")
@@ -87,4 +95,7 @@ def init_app(app) -> None:
         library = logging.getLogger(name)
         for each in list(library.handlers):
             library.removeHandler(each)
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(each, _OneLinePerRequest) for each in werkzeug.filters):
+        werkzeug.addFilter(_OneLinePerRequest())
     app.extensions["log_handler"] = handler
