@@ -3,6 +3,8 @@
 import os
 import resource
 
+from gunicorn.glogging import Logger
+
 
 # wsgi.py has the same function for `python wsgi.py`. It is not imported from there: importing
 # wsgi (or app) here would load Flask in gunicorn's master before its workers patch for eventlet.
@@ -68,6 +70,30 @@ control_socket_disable = True
 # it names the same request id. Query strings could carry tokens: the path only.
 accesslog = None
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss %({x-request-id}o)s'
+
+
+def _log_formatter():
+    """The app's formatter for LOG_FORMAT (app/ops/log_format.py), for gunicorn's lines too."""
+    defaults = _load("app/config.py")
+    kind = os.environ.get("GIFCHAT_LOG_FORMAT", defaults.LOG_FORMAT).strip().strip('"')
+    formats = _load("app/ops/log_format.py")
+    if kind not in formats.FORMATS:  # the app says it in full when it starts
+        raise SystemExit(f"gifchat: LOG_FORMAT must be one of {', '.join(formats.FORMATS)}")
+    return formats.JsonFormatter() if kind == "json" else formats.TextFormatter()
+
+
+class _Logger(Logger):
+    """gunicorn's error and access logs, with the app's lines' format (text or JSON)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        formatter = _log_formatter()
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(formatter)
+
+
+logger_class = _Logger
 
 
 def post_worker_init(worker):

@@ -8,7 +8,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app import limits
-from app.ops.logs import TEXT, TextFormatter
+from app.ops.log_format import TEXT, TextFormatter
 from app.ops.metrics import _CountingServer, _Tally
 
 

@@ -353,7 +353,6 @@ def socketio_client(heard):
 def test_the_connection_ends_with_its_websocket(live):
     """A client that closes its websocket sees the server end the connection, rather than
     waiting out a time-out of its own (pywsgi kept it, awaiting a next request)."""
-
     import websocket
 
     from .live_server import WAIT
