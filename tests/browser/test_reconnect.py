@@ -37,9 +37,9 @@ class SmallPages(LiveServer):
 
 
 @pytest.fixture
-def server(browser, tmp_path):
+def server(browser, tmp_path, async_mode):
     """A server of this test's own (it is stopped and started again), with a long grace."""
-    with running(tmp_path, grace_seconds=120, server_class=SmallPages) as live:
+    with running(tmp_path, grace_seconds=120, server_class=SmallPages, mode=async_mode) as live:
         if requests.get(live.url + "/rooms", timeout=5).status_code == 404:
             pytest.skip("this server has no GET /rooms nor ?after= replay yet")
         yield live
