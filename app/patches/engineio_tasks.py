@@ -22,7 +22,7 @@ from ._green import LOOPS
 log = logging.getLogger(__name__)
 
 # Stands in for Socket's private schedule_ping/_send_ping and _websocket_handler as this
-# release has them; tests/test_patches_release.py fails when another is installed.
+# release has them; tests/test_patch_releases.py fails when another is installed.
 PATCH = Patch(__name__, "python-engineio", "4.15")
 Socket = engineio.socket.Socket
 _loop = None  # the running loop's spawn, timer and event, set by install()
