@@ -181,9 +181,11 @@ class _TimedInput:
 
 
 def raw_socket(environ):
-    """The client's socket under gunicorn or eventlet's server; None elsewhere."""
+    """The client's socket under gunicorn, eventlet's or gevent's server; None elsewhere."""
     if "gunicorn.socket" in environ:
         return environ["gunicorn.socket"]
+    if "gifchat.socket" in environ:  # app.ops.gevent_server's handler puts it there
+        return environ["gifchat.socket"]
     source = environ.get("eventlet.input")
     return source.get_socket() if source is not None else None
 

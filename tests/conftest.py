@@ -10,6 +10,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from app import close, create_app
+from app.config import ASYNC_MODES
 from app.extensions import socketio
 
 from .clock import Clock
@@ -30,6 +31,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("mongodb"):
             item.add_marker(pytest.mark.skip(reason=NO_MONGO))
+
+
+@pytest.fixture(scope="module", params=ASYNC_MODES)
+def async_mode(request):
+    """Each event loop a live server can run on: a module's server fixture that asks for this
+    runs its tests once per loop (eventlet, the default, and gevent)."""
+    return request.param
 
 
 @pytest.fixture(autouse=True)

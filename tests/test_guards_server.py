@@ -35,9 +35,10 @@ def guarded(server_class):
     return Guarded
 
 
-@pytest.fixture(scope="module", params=[LiveServer, WsgiServer], ids=["gunicorn", "eventlet"])
-def server(request, tmp_path_factory):
-    with running(tmp_path_factory.mktemp("guards"), 3600, guarded(request.param)) as live:
+@pytest.fixture(scope="module", params=[LiveServer, WsgiServer], ids=["gunicorn", "wsgi.py"])
+def server(request, tmp_path_factory, async_mode):
+    server_class = guarded(request.param)
+    with running(tmp_path_factory.mktemp("guards"), 3600, server_class, mode=async_mode) as live:
         yield live
 
 

@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from socketio import packet as sio_packet
 
 from app import limits
-from app.ops.logs import TEXT, TextFormatter
+from app.ops.log_format import TEXT, TextFormatter
 from app.ops.metrics import _Tally
 from app.patches import socketio_deliveries
 

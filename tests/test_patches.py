@@ -5,6 +5,9 @@ ARGUMENTS.
 """
 
 import functools
+import importlib
+import importlib.util
+import pkgutil
 import warnings
 
 import pytest
@@ -14,9 +17,32 @@ from app import patches, sessions
 from app.connections import ConnectionCounter
 from app.patches import PatchOutdated, flask_wtf_csrf
 
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")  # as wsgi.py does
-    MODULES = {module.__name__: module for module in patches.modules()}
+# A stack installs one server loop or both: the gevent one (requirements-gevent.lock) has no
+# eventlet, so its patches cannot even be imported there.
+LOOPS = {"eventlet", "gevent"}
+
+
+def _importable() -> tuple[dict, dict]:
+    """{name: module} of every patch module, and {name: loop} of those whose loop is absent."""
+    found, absent = {}, {}
+    for info in pkgutil.iter_modules(patches.__path__):
+        if info.name.startswith("_"):
+            continue
+        name = f"{patches.__name__}.{info.name}"
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings(
+                    "ignore", message=r"\s*Eventlet is deprecated"
+                )  # as wsgi.py
+                found[name] = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name not in LOOPS:
+                raise
+            absent[name] = error.name
+    return found, absent
+
+
+MODULES, ABSENT = _importable()
 # module name -> a function giving install()'s arguments, as the app passes them
 ARGUMENTS = {
     "app.patches.session_saving": lambda: (sessions.answer_unavailable,),
@@ -52,6 +78,11 @@ def pristine(request):
     module.uninstall()
     if was_installed:
         module.install(*ARGUMENTS.get(module.__name__, tuple)())
+
+
+def test_only_a_loop_that_is_not_installed_keeps_its_patches_out():
+    for name, loop in ABSENT.items():
+        assert importlib.util.find_spec(loop) is None, name
 
 
 def test_there_are_patches_to_check():

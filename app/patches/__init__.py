@@ -88,4 +88,5 @@ def modules() -> list:
     return [
         importlib.import_module(f"{__name__}.{info.name}")
         for info in pkgutil.iter_modules(__path__)
+        if not info.name.startswith("_")  # helpers shared by patches, not patches
     ]
