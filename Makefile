@@ -1,19 +1,25 @@
 # The README's commands. Everything installs into .venv and node_modules/.
 PYTHON ?= python3
-VENV := .venv
+# Another interpreter gets a folder of its own: make check PYTHON=python3.13 VENV=.venv-3.13
+VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+STAMP = $(VENV)/.installed-$(MODE)
+# The server loop to install: eventlet, the design's default, or gevent (GIFCHAT_ASYNC_MODE).
+MODE ?= eventlet
+LOCK := $(if $(filter gevent,$(MODE)),requirements-gevent.lock,requirements.lock)
 VENDOR := static/vendor/socket.io.min.js
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: install run dev cluster cluster-stop test check e2e tour bench lint translations clean
+.PHONY: install run dev cluster cluster-stop test check e2e tour bench lint lock translations clean
 
 install: $(STAMP) $(VENDOR) $(CATALOGS)
 
-$(STAMP): setup.cfg pyproject.toml
+# Exactly the releases of the lock file; `make lock` says how they change.
+$(STAMP): setup.cfg pyproject.toml $(LOCK)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c $(LOCK) -e ".[dev,$(MODE)]"
+	$(BIN)/pip check
 	touch $@
 
 $(VENDOR): package.json package-lock.json
@@ -69,6 +75,19 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	node_modules/.bin/eslint static/js
+
+# The lock files hold every release CI and deployments install (docs/deploy.md). This adds what
+# setup.cfg gained and keeps every other pin; to move on, on purpose, name what moves:
+#   make lock UPGRADE=--upgrade                      (everything, e.g. once a month)
+#   make lock UPGRADE="--upgrade-package gunicorn"   (one security release)
+# then run the tests and read the diff before committing it.
+UPGRADE ?=
+LOCK_OPTIONS = --quiet --strip-extras --no-emit-index-url --no-emit-find-links $(UPGRADE)
+lock: install
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --extra eventlet --extra dev --extra redis --extra mongo \
+	  --output-file requirements.lock setup.cfg
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --extra gevent --extra dev --extra redis --extra mongo \
+	  --output-file requirements-gevent.lock setup.cfg
 
 # Re-extract the strings after changing templates or code, then translate the .po files.
 translations: install

@@ -3,6 +3,8 @@
 import os
 import resource
 
+from gunicorn.glogging import Logger
+
 
 # wsgi.py has the same function for `python wsgi.py`. It is not imported from there: importing
 # wsgi (or app) here would load Flask in gunicorn's master before its workers patch for eventlet.
@@ -21,9 +23,30 @@ def _open_files_limit() -> int:
     return soft
 
 
-# One eventlet worker per process: Socket.IO needs sticky sessions across processes,
-# so scale out with more processes behind a sticky balancer and a message queue.
-worker_class = "eventlet"
+def _load(relative: str):
+    """A module of the app loaded by its path: importing the app package would load Flask in
+    gunicorn's master, before its workers patch the standard library for their event loop."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), relative)
+    name = "_gifchat_" + relative.replace("/", "_").removesuffix(".py")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _async_mode() -> str:
+    try:
+        return _load("app/config.py").async_mode(os.environ)
+    except ValueError as error:
+        raise SystemExit(f"gifchat: {error}") from None
+
+
+# One worker per process, of the event loop ASYNC_MODE names (wsgi.py patches for the same):
+# Socket.IO needs sticky sessions across processes, so scale out with more processes behind a
+# sticky balancer and a message queue.
+worker_class = _async_mode()
 workers = 1
 # Each worker holds one green thread per open connection; the default of 1000 is far
 # too few for a chat server where every visitor keeps a socket open. Each is also a file
@@ -34,7 +57,7 @@ worker_connections = min(
 )
 bind = os.environ.get("GIFCHAT_BIND", "127.0.0.1:8005")
 timeout = 60
-# With the eventlet worker this also bounds the wait for each request's headers; each wait
+# With either worker this also bounds the wait for each request's headers; each wait
 # for its body's data is bounded by BODY_TIMEOUT, in app.guards.
 keepalive = 2
 # On SIGTERM the worker closes every socket at once (post_worker_init), so in-flight
@@ -47,6 +70,30 @@ control_socket_disable = True
 # it names the same request id. Query strings could carry tokens: the path only.
 accesslog = None
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss %({x-request-id}o)s'
+
+
+def _log_formatter():
+    """The app's formatter for LOG_FORMAT (app/ops/log_format.py), for gunicorn's lines too."""
+    defaults = _load("app/config.py")
+    kind = os.environ.get("GIFCHAT_LOG_FORMAT", defaults.LOG_FORMAT).strip().strip('"')
+    formats = _load("app/ops/log_format.py")
+    if kind not in formats.FORMATS:  # the app says it in full when it starts
+        raise SystemExit(f"gifchat: LOG_FORMAT must be one of {', '.join(formats.FORMATS)}")
+    return formats.JsonFormatter() if kind == "json" else formats.TextFormatter()
+
+
+class _Logger(Logger):
+    """gunicorn's error and access logs, with the app's lines' format (text or JSON)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        formatter = _log_formatter()
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(formatter)
+
+
+logger_class = _Logger
 
 
 def post_worker_init(worker):

@@ -18,30 +18,64 @@ def _flask_command():
     return context
 
 
-FLASK_COMMAND = _flask_command()
+def _chosen_mode() -> str:
+    """ASYNC_MODE as app/config.py and the environment set it, read before anything is patched."""
+    import importlib.util
+    import os
 
-if FLASK_COMMAND is None:
+    # Loaded by its path: importing the app package would import Flask before the patching.
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "app", "config.py")
+    spec = importlib.util.spec_from_file_location("_gifchat_defaults", path)
+    defaults = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(defaults)
+    try:
+        mode = defaults.async_mode(os.environ)
+    except ValueError as error:
+        print(f"gifchat: {error}", file=sys.stderr)
+        sys.exit(2)
+    # gunicorn.conf.py picks the worker from the same setting; `-k` on the command line can
+    # still pair them wrongly, and each loop's patching then breaks the other's worker.
+    worker = {"gunicorn.workers.geventlet": "eventlet", "gunicorn.workers.ggevent": "gevent"}
+    for module, its_mode in worker.items():
+        if module in sys.modules and its_mode != mode:
+            print(
+                f"gifchat: gunicorn runs its {its_mode} worker but GIFCHAT_ASYNC_MODE is {mode}:"
+                " drop -k/--worker-class, gunicorn.conf.py picks the worker",
+                file=sys.stderr,
+            )
+            sys.exit(3)  # gunicorn's "worker failed to boot": the master stops, not retries
+    return mode
+
+
+FLASK_COMMAND = _flask_command()
+# The `flask` command imported Flask, Werkzeug and their locals before this module: patched
+# now, they would block under the patched server. Werkzeug's threaded server serves Socket.IO
+# instead, websockets included, through simple-websocket.
+ASYNC_MODE = "threading" if FLASK_COMMAND is not None else _chosen_mode()
+
+if ASYNC_MODE == "eventlet":
     import warnings
 
-    # Eventlet is chosen knowingly (see setup.cfg's pins); its notice would hide real start-up
-    # errors.
+    # Eventlet is chosen knowingly (docs/deploy.md); its notice would hide real start-up errors.
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
     import eventlet
 
     eventlet.monkey_patch()  # before the app's imports, so every socket and lock is green
-    from eventlet import tpool
 
-    from app import socket_tasks
+    from app.patches import engineio_tasks, eventlet_wsgi
 
-    socket_tasks.install()  # no green thread parked per idle socket for its pings and writes
+    engineio_tasks.install("eventlet")  # no green thread parked per idle socket
+    if __name__ == "__main__":
+        eventlet_wsgi.install()  # a websocket's connection frees its HTTP buffers
+elif ASYNC_MODE == "gevent":
+    from gevent import monkey
 
-    ASYNC_MODE = "eventlet"
-else:
-    # The `flask` command imported Flask, Werkzeug and their locals before this module: patched
-    # now, they would block under the patched server. Werkzeug's threaded server serves
-    # Socket.IO instead, websockets included, through simple-websocket.
-    ASYNC_MODE = "threading"
+    monkey.patch_all()  # the same, for gevent; gunicorn's gevent worker has done it already
+
+    from app.patches import engineio_tasks
+
+    engineio_tasks.install("gevent")
 
 import os  # noqa: E402
 import socket  # noqa: E402
@@ -49,6 +83,7 @@ from contextlib import suppress  # noqa: E402
 
 from app import connections, create_app, start_background_tasks  # noqa: E402
 from app.extensions import socketio  # noqa: E402
+from app.offload import thread_pool  # noqa: E402
 from app.ops.shutdown import close_on_sigterm  # noqa: E402
 from app.store import StoreUnavailable  # noqa: E402
 
@@ -108,51 +143,22 @@ class _NoWebSocketDeflate:
         return self.wsgi_app(environ, start_response)
 
 
-def _http_protocol():
-    """eventlet's HTTP connection handler, but a websocket's frees its HTTP buffers."""
-    from eventlet.wsgi import HttpProtocol
-
-    class WebSocketHttpProtocol(HttpProtocol):
-        # eventlet keeps each connection's buffered reader and writer (8 and 16 KB) for its
-        # whole life; a websocket reads and writes its socket directly once its handshake is
-        # sent, and the connection closes when it ends. eventlet's websocket calls set_idle
-        # right then, before its handler runs.
-        def get_environ(self):
-            environ = super().get_environ()
-            set_idle = environ["eventlet.set_idle"]
-
-            def now_a_websocket():
-                set_idle()
-                # Unbuffered files in their place keep the socket open until the connection
-                # ends, as the buffered ones did (a socket closes with its last file).
-                for name, mode in (("rfile", "rb"), ("wfile", "wb")):
-                    buffered = getattr(self, name)
-                    setattr(self, name, self.connection.makefile(mode, 0))
-                    buffered.close()  # frees its buffer; the handshake went out unbuffered
-                environ["eventlet.input"].rfile = self.rfile
-
-            environ["eventlet.set_idle"] = now_a_websocket
-            return environ
-
-    return WebSocketHttpProtocol
-
-
 def _server_name() -> str:
     if FLASK_COMMAND is not None:
         return "Werkzeug's development server"
     if __name__ == "__main__":
-        return "eventlet's WSGI server"
+        return f"{ASYNC_MODE}'s WSGI server"
     return "gunicorn" if "gunicorn" in sys.modules else "an imported WSGI server"
 
 
 try:
-    app = create_app({"SOCKETIO_ASYNC_MODE": ASYNC_MODE})
+    app = create_app({"SOCKETIO_ASYNC_MODE": ASYNC_MODE, "ASYNC_MODE": ASYNC_MODE})
 except StoreUnavailable as error:
     # One clear line, no traceback: the usual cause is a database that is not up yet.
     print(f"gifchat: cannot reach the database: {error}", file=sys.stderr)
     sys.exit(1)
 if FLASK_COMMAND is None:
-    app.extensions["offload"] = tpool.execute  # GIF decoding, password hashing: OS threads
+    app.extensions["offload"] = thread_pool(ASYNC_MODE)  # GIF decoding, password hashing
 else:
     app.wsgi_app = _QuietWebSocketEnd(app.wsgi_app)
 if not app.config["WEBSOCKET_DEFLATE"]:
@@ -184,22 +190,41 @@ def _open_files_limit() -> int:
     return soft
 
 
-if __name__ == "__main__":
+def _serve_with_eventlet(host: str, port: int, most: int) -> None:
     serving = eventlet.getcurrent()
     close_on_sigterm(app, socketio, stop_serving=lambda: eventlet.kill(serving, SystemExit))
-    # eventlet's pool caps concurrent connections; a chat server holds one per visitor, each a
-    # file descriptor, and needs a few more for its database, files and logs.
-    files = _open_files_limit()
     connections.install(app)  # per-address caps from accept, and the header phase timed
     socketio.run(
         app,
-        host=os.environ.get("GIFCHAT_HOST", "127.0.0.1"),
-        port=int(os.environ.get("GIFCHAT_PORT", "8005")),
-        max_size=min(
-            int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")), max(files - 100, files // 2)
-        ),
+        host=host,
+        port=port,
+        max_size=most,  # eventlet's pool caps concurrent connections
         # A client that goes silent (in its headers, or between requests) is cut off; websockets
         # lift it for themselves, and app.guards bounds each wait for a body the same way.
         socket_timeout=app.config["BODY_TIMEOUT"],
-        protocol=_http_protocol(),
+    )
+
+
+def _serve_with_gevent(host: str, port: int, most: int) -> None:
+    from app.ops.gevent_server import server
+
+    serving = server(app, host, port, most, timeout=app.config["BODY_TIMEOUT"])
+    close_on_sigterm(app, socketio, stop_serving=serving.close)
+    with suppress(KeyboardInterrupt):
+        serving.serve_forever(stop_timeout=STOP_SECONDS)
+
+
+# On SIGTERM every socket is closed at once (app.ops.shutdown): past this, requests still in
+# progress are cut, as gunicorn's graceful_timeout does.
+STOP_SECONDS = 4
+
+if __name__ == "__main__":
+    # A chat server holds one connection per visitor, each a file descriptor, and needs a few
+    # more for its database, files and logs.
+    files = _open_files_limit()
+    serve = _serve_with_gevent if ASYNC_MODE == "gevent" else _serve_with_eventlet
+    serve(
+        os.environ.get("GIFCHAT_HOST", "127.0.0.1"),
+        int(os.environ.get("GIFCHAT_PORT", "8005")),
+        min(int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")), max(files - 100, files // 2)),
     )

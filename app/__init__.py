@@ -1,7 +1,9 @@
 """GIF chat: real-time chat rooms with GIF sharing."""
 
+import importlib.util
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from flask import Flask
@@ -33,51 +35,56 @@ def create_app(config=None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("GIFCHAT")
     app.config.update(config)
+    _require_packages(app)
     os.makedirs(app.instance_path, exist_ok=True)
     _ensure_secret_key(app)
 
     init_store(app)
-    if redis_cluster.enabled(app):
-        redis_cluster.init_app(app)
-    else:
-        app.extensions["presence"] = MemoryPresence()
-        app.extensions["deadlines"] = MemoryDeadlines(app)
-    init_sessions(app)
-    csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
-    socketio.init_app(
-        app,
-        async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
-        **redis_cluster.socketio_options(app),
-    )
-    # Around Socket.IO's middleware too, so socket handlers see the client's address.
-    count = app.config["PROXY_COUNT"]
-    app.wsgi_app = proxy_fix(app.wsgi_app, app.config, x_for=count, x_proto=count, x_host=count)
+    try:
+        if redis_cluster.enabled(app):
+            redis_cluster.init_app(app)
+        else:
+            app.extensions["presence"] = MemoryPresence()
+            app.extensions["deadlines"] = MemoryDeadlines(app)
+        init_sessions(app)
+        csrf.init_app(app)
+        babel.init_app(app, locale_selector=i18n.select_locale)
+        socketio.init_app(
+            app,
+            async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
+            **redis_cluster.socketio_options(app),
+        )
+        # Around Socket.IO's middleware too, so socket handlers see the client's address.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = proxy_fix(app.wsgi_app, app.config, x_for=count, x_proto=count, x_host=count)
 
-    from . import errors, identity, limits, me, socket_limits, wire
-    from .chat import events as chat_events
-    from .chat.routes import bp as chat_bp
-    from .rooms import events as room_events
-    from .rooms import participants
-    from .rooms.routes import bp as rooms_bp
+        from . import errors, identity, limits, me, socket_limits, wire
+        from .chat import events as chat_events
+        from .chat.routes import bp as chat_bp
+        from .rooms import events as room_events
+        from .rooms import participants
+        from .rooms.routes import bp as rooms_bp
 
-    app.before_request(socket_limits.check_new_session)  # before a new session is named
-    identity.no_session(app.view_functions["static"])  # Flask's own view of static files
-    app.before_request(identity.ensure_color)
-    app.register_blueprint(rooms_bp)
-    app.register_blueprint(chat_bp)
-    app.register_blueprint(me.bp)
-    i18n.init_app(app)
-    pages.init_app(app)
-    errors.init_app(app)
-    participants.init_app(app)
-    limits.init_app(app)
-    socket_limits.init_app(app)  # after socketio.init_app: it goes in front of Socket.IO
-    socketio.on_error_default(errors.socket_error)
-    socketio.on_namespace(room_events.LobbyNamespace(wire.LOBBY))
-    socketio.on_namespace(chat_events.ChatNamespace(wire.CHAT))
-    guards.init_app(app)  # wraps every other middleware, Socket.IO's included
-    ops.init_app(app, socketio)  # outermost: request ids and logs cover guards' refusals too
+        app.before_request(socket_limits.check_new_session)  # before a new session is named
+        identity.no_session(app.view_functions["static"])  # Flask's own view of static files
+        app.before_request(identity.ensure_color)
+        app.register_blueprint(rooms_bp)
+        app.register_blueprint(chat_bp)
+        app.register_blueprint(me.bp)
+        i18n.init_app(app)
+        pages.init_app(app)
+        errors.init_app(app)
+        participants.init_app(app)
+        limits.init_app(app)
+        socket_limits.init_app(app)  # after socketio.init_app: it goes in front of Socket.IO
+        socketio.on_error_default(errors.socket_error)
+        socketio.on_namespace(room_events.LobbyNamespace(wire.LOBBY))
+        socketio.on_namespace(chat_events.ChatNamespace(wire.CHAT))
+        guards.init_app(app)  # wraps every other middleware, Socket.IO's included
+        ops.init_app(app, socketio)  # outermost: request ids and logs cover guards' refusals too
+    except BaseException:
+        close(app)  # what was opened before the failure, not left to the collector
+        raise
     return app
 
 
@@ -91,6 +98,42 @@ def start_background_tasks(app: Flask) -> None:
     if redis_cluster.enabled(app):
         redis_cluster.start(app)
     start_sweeping(app)
+
+
+def close(app: Flask) -> None:
+    """Close the connections the app opened (store, sessions, Redis); drop its deadlines.
+
+    A serving process keeps them for its life; tests, scripts and benchmarks that build apps
+    close each one, as Python 3.13 warns about a SQLite connection left to the collector.
+    """
+    # Deadlines first: one carried out after the store is closed would open it again.
+    for name in ("deadlines", "store", "redis"):
+        closing = getattr(app.extensions.get(name), "close", None)
+        if closing is not None:
+            closing()
+    closing = getattr(app.session_interface, "close", None)
+    if closing is not None:
+        closing()
+
+
+def _require_packages(app: Flask) -> None:
+    """Refuse to start, in one line, when a setting needs a package that is not installed."""
+    if app.config.get("REDIS_URL") and importlib.util.find_spec("redis") is None:
+        _refuse_to_start(
+            "gifchat: REDIS_URL is set, but the redis package is not installed:"
+            " pip install 'gifchat[redis]' (docs/deploy.md)"
+        )
+
+
+def _refuse_to_start(message: str):
+    """Stop the process with message alone: no traceback, and no worker restarted in a loop."""
+    if "gunicorn.arbiter" in sys.modules:
+        from gunicorn.errors import AppImportError
+
+        # gunicorn prints this one alone and stops; after a SystemExit it would start another
+        # worker, and another.
+        raise AppImportError(message)
+    raise SystemExit(message)  # printed alone by Python itself
 
 
 def _ensure_secret_key(app: Flask) -> None:

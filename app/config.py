@@ -139,6 +139,25 @@ LANGUAGES = ["ko", "en"]
 BABEL_DEFAULT_LOCALE = "ko"
 BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "app" / "translations")
 
+# The event loop `python wsgi.py` and gunicorn serve on, set in the environment only
+# (GIFCHAT_ASYNC_MODE): the server is chosen, and the standard library patched, before the app
+# or instance/config.py is read. "eventlet" is the design's; "gevent" is the maintained one
+# (docs/deploy.md). `flask run` serves with threads whatever this says.
+ASYNC_MODE = "eventlet"
+ASYNC_MODES = ("eventlet", "gevent")
+
+
+def async_mode(environ) -> str:
+    """The ASYNC_MODE an environment asks for; ValueError, in one line, for an unknown one."""
+    # wsgi.py and gunicorn.conf.py load this file by its path, before Flask is imported.
+    wanted = environ.get("GIFCHAT_ASYNC_MODE", ASYNC_MODE).strip().strip('"')
+    if wanted not in ASYNC_MODES:
+        raise ValueError(
+            f"GIFCHAT_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, not {wanted!r}"
+        )
+    return wanted
+
+
 # Operations: log lines as "text" or "json" (one object a line); the bearer token that
 # lets /metrics answer beyond this machine (unset: loopback only).
 LOG_FORMAT = "text"

@@ -42,6 +42,11 @@ class MemoryDeadlines:
         with self._lock:
             self._pending.pop((kind, room_id, arg), None)
 
+    def close(self) -> None:
+        """Forget every pending deadline: the waits still running end without touching the app."""
+        with self._lock:
+            self._pending.clear()
+
     def _wait(self, deadline: tuple, mark: int, delay_seconds: float) -> None:
         socketio.sleep(delay_seconds)
         with self._lock:

@@ -24,6 +24,7 @@ from werkzeug.wsgi import ClosingIterator
 from .connections import key_of
 from .errors import error_response
 from .extensions import csrf
+from .limits import on_refusal
 from .proxies import proxy_fix
 
 
@@ -124,6 +125,7 @@ class Guard:
             environ["wsgi.input"] = _TimedInput(environ["wsgi.input"], sock, self.body_timeout)
 
     def _refuse(self, environ, start_response):
+        on_refusal("connections", self.flask_app)
         incoming = Request(environ)
         languages = self.flask_app.config["LANGUAGES"]
         language = incoming.accept_languages.best_match(languages) or languages[0]
@@ -179,9 +181,11 @@ class _TimedInput:
 
 
 def raw_socket(environ):
-    """The client's socket under gunicorn or eventlet's server; None elsewhere."""
+    """The client's socket under gunicorn, eventlet's or gevent's server; None elsewhere."""
     if "gunicorn.socket" in environ:
         return environ["gunicorn.socket"]
+    if "gifchat.socket" in environ:  # app.ops.gevent_server's handler puts it there
+        return environ["gifchat.socket"]
     source = environ.get("eventlet.input")
     return source.get_socket() if source is not None else None
 

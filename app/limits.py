@@ -37,9 +37,15 @@ def address_and_room() -> str:
     return f"{client_address()}/{request.view_args.get('room_id')}"
 
 
-def on_refusal(name: str) -> None:
-    """Every refusal by a rate limit comes through here: the place to count them."""
+def on_refusal(name: str, app: Flask | None = None) -> None:
+    """Every refusal by a rate limit comes through here: logged, and counted for /metrics.
+
+    `app` is for refusals made outside any request of the app (WSGI middleware).
+    """
     log.info("rate limit %s refused a request", name)
+    metrics = (app or current_app).extensions.get("metrics")  # app/ops/metrics.py
+    if metrics is not None:  # an app being built counts nothing yet
+        metrics.count_refusal(name)
 
 
 def wait_text(seconds: int) -> str:

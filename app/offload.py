@@ -16,11 +16,27 @@ class Busy(Exception):
     """Every slot for this kind of work stayed taken for the whole wait."""
 
 
+def thread_pool(async_mode: str):
+    """The event loop's pool of OS threads as run_blocking calls it, offload(fn, *args)."""
+    if async_mode == "eventlet":
+        from eventlet import tpool
+
+        return tpool.execute
+    if async_mode == "gevent":
+        import gevent
+
+        def execute(fn, *args):
+            return gevent.get_hub().threadpool.apply(fn, args)
+
+        return execute
+    return None  # threads: the request's own thread may block
+
+
 def run_blocking(fn, *args):
     """fn(*args) in a real OS thread when the entry point installed one, else right here.
 
-    wsgi.py installs eventlet's thread pool as app.extensions["offload"]; tests and the
-    threading server call fn directly, as they have no event loop to keep free.
+    wsgi.py installs the event loop's thread pool (thread_pool()) as app.extensions["offload"];
+    tests and the threading server call fn directly, as they have no event loop to keep free.
     """
     offload = current_app.extensions.get("offload")
     if offload is None:
@@ -31,9 +47,10 @@ def run_blocking(fn, *args):
 def run_child(args: list[str], data: bytes, timeout: float) -> subprocess.CompletedProcess:
     """Run args with data on stdin; its stdout and stderr, or TimeoutExpired once it is killed.
 
-    Under eventlet, `subprocess` is eventlet's green one (wsgi.py's monkey_patch): the pipes and
-    the wait go through the event loop, so this green thread waits and nobody else does. It
-    must not run in a pool thread, whose blocking calls would then wait on a hub of its own.
+    Under eventlet or gevent, `subprocess` is the loop's green one (wsgi.py's patching): the
+    pipes and the wait go through the event loop, so this green thread waits and nobody else
+    does. It must not run in a pool thread, whose blocking calls would then wait on a hub of
+    its own.
     Under threads it blocks this request's thread only.
     """
     # A GIF that took over its decoder finds no secrets (SECRET_KEY, MONGO_URI) to read.

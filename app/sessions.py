@@ -11,15 +11,15 @@ import time
 from pathlib import Path
 
 from cachelib import FileSystemCache
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask.sessions import NullSession
 from flask_babel import gettext as _
 
 from . import config as defaults
 from .extensions import server_session, socketio
-from .identity import has_identity
 from .offload import run_blocking
-from .sqlite_sessions import SessionNotSaved, SQLiteSessionInterface
+from .patches import session_reading, session_saving
+from .sqlite_sessions import SQLiteSessionInterface
 
 log = logging.getLogger(__name__)
 
@@ -96,31 +96,11 @@ def init_sessions(app) -> None:
         app.session_interface = SQLiteSessionInterface.from_config(app, path, legacy)
     else:
         server_session.init_app(app)
-    _secure_over_https(app.session_interface)
-    _save_only_what_is_needed(app.session_interface)
+    session_saving.install(answer_unavailable)  # a session only for a visitor, Secure on HTTPS
     if app.config["SESSION_TYPE"] == "redis":
-        _unreadable_is_unavailable(app.session_interface)
+        session_reading.install(app.session_interface, UnreadableSession)
     if app.config["SESSION_TYPE"] == "mongodb":
         create_session_indexes(app.session_interface.store)
-
-
-def _save_only_what_is_needed(interface) -> None:
-    """Store a new session only for a visitor, and answer 503 when it cannot be stored."""
-    save = interface.save_session
-
-    def save_session(app, session, response) -> None:
-        brought = request.cookies.get(app.config["SESSION_COOKIE_NAME"]) == session.sid
-        if not brought and (response.status_code >= 400 or not has_identity(session)):
-            # Nobody to remember: a 404, a refused request, a file, a CSRF failure.
-            return
-        try:
-            save(app, session, response)
-        except SessionNotSaved as error:
-            # Silently dropped, the visitor would get a cookie for nothing and be refused later.
-            app.logger.error("A session could not be saved: %s", error)
-            _answer_unavailable(response)
-
-    interface.save_session = save_session
 
 
 class UnreadableSession(NullSession):
@@ -139,27 +119,7 @@ class UnreadableSession(NullSession):
     get = setdefault = pop = update = clear = keys = items = values = _unavailable
 
 
-def _unreadable_is_unavailable(interface) -> None:
-    """Sessions in Redis (asked for by SESSION_TYPE) during an outage: a 503 or a busy ack.
-
-    Flask opens the session before any handler can answer a failure, and a socket event's
-    before its handler's try; so the failure waits in the session, raised when it is read.
-    """
-    import redis
-
-    opened = interface.open_session
-
-    def open_session(app, request):
-        try:
-            return opened(app, request)
-        except redis.RedisError as error:
-            request.session_unreadable = True  # its answer cannot read it (language, page)
-            return UnreadableSession(error)  # a null session: never saved
-
-    interface.open_session = open_session
-
-
-def _answer_unavailable(response) -> None:
+def answer_unavailable(response) -> None:
     """Turn the response about to go out into a 503 (save_session cannot replace it)."""
     from .errors import error_response
 
@@ -198,13 +158,3 @@ def sweep(app) -> int:
     if removed:
         app.logger.info("Removed %d expired sessions", removed)
     return removed
-
-
-def _secure_over_https(interface) -> None:
-    """Mark the cookie Secure on any request that came over HTTPS, not only when configured."""
-    configured = interface.get_cookie_secure
-
-    def get_cookie_secure(app) -> bool:
-        return configured(app) or (has_request_context() and request.is_secure)
-
-    interface.get_cookie_secure = get_cookie_secure

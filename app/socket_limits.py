@@ -110,7 +110,7 @@ class HandshakeLimit:
         return "sid" not in parse_qs(environ.get("QUERY_STRING", ""))
 
     def _refuse(self, environ, wait: int):
-        on_refusal("handshake")
+        on_refusal("handshake", self.app)
         with self.app.request_context(environ):  # the message in the visitor's language
             reason = _("Too many connections from your address.")
             response = jsonify(error=f"{reason} {wait_text(wait)}", code="rate-limited")

@@ -143,6 +143,13 @@ class SQLiteSessionInterface(ServerSideSessionInterface):
         finally:
             db.close()
 
+    def close(self) -> None:
+        """Close this process's connection; the next request opens another."""
+        with self._lock:
+            if self._db is not None and self._pid == os.getpid():
+                self._db.close()
+            self._db = None
+
     def count(self) -> int:
         """How many sessions are stored, expired or not: for tests and benchmarks."""
         with self._lock:

@@ -1,9 +1,11 @@
 """Against the Node original: fan-out and idle sockets, interleaved, with ratios ours / Node.
 
 Runs a temporary copy of `shared/bench/run.sh` (found beside the project, or beside a parent
-folder of it) against its Node peer, `python wsgi.py` and, in full runs, gunicorn; each run gets
-a fresh server with a fresh instance folder. Skipped, with a message, when `node` or the shared
-folder is missing. The Node peer's code is only run from the copy, never kept here.
+folder of it) against its Node peer and `python wsgi.py` on each event loop (ASYNC_MODE
+eventlet and gevent), and, in full runs, gunicorn on each; each run gets a fresh server with a
+fresh instance folder. The idle scenario also runs gevent without app.patches.engineio_tasks,
+to show what that patch saves. Skipped, with a message, when `node` or the shared folder is
+missing. The Node peer's code is only run from the copy, never kept here.
 """
 
 import json
@@ -28,7 +30,7 @@ RUNS = (
     ("idle-2000", "--timeout 400", "idle-2000, deflate offered"),
     ("idle-2000", "--no-deflate --timeout 400", "idle-2000, no deflate"),
 )
-QUICK_RUNS = (RUNS[1], RUNS[2])
+QUICK_RUNS = RUNS
 REPS, QUICK_REPS = 3, 1
 # Each run.sh call: scenarios x servers x reps runs, each well under two minutes.
 TIMEOUT = 1800
@@ -43,8 +45,19 @@ def find_shared_bench() -> Path | None:
     return None
 
 
-def servers(work: Path, quick: bool) -> list[str]:
-    """run.sh's --server arguments: the Node peer, then this project; each run its own instance."""
+# `python wsgi.py` under gevent with engine.io's own ping and writer greenlets: the patch's
+# install() made a no-op after gevent's patching and before wsgi.py runs.
+UNPATCHED = (
+    "from gevent import monkey; monkey.patch_all()\n"
+    "from app.patches import engineio_tasks\n"
+    "engineio_tasks.install = lambda loop: False\n"
+    "import runpy; runpy.run_path('wsgi.py', run_name='__main__')"
+)
+
+
+def servers(work: Path, quick: bool, scenario: str) -> list[str]:
+    """run.sh's --server arguments: the Node peer, then this project on each event loop; each
+    run its own instance."""
     project = shlex.quote(str(ROOT))
     fresh = (
         f"cd {project} && export GIFCHAT_INSTANCE_PATH=$(mktemp -d -p {shlex.quote(str(work))})"
@@ -55,17 +68,25 @@ def servers(work: Path, quick: bool) -> list[str]:
         # the per-address cap and the rate limits are there to refuse.
         " GIFCHAT_MAX_CONNECTIONS_PER_ADDRESS=100000 GIFCHAT_RATELIMIT_ENABLED=false"
     )
-    chosen = [
-        "peer=exec node peer-node/app.js",
-        f"py={fresh} GIFCHAT_PORT=$PORT && exec .venv/bin/python wsgi.py",
-    ]
+    chosen = ["peer=exec node peer-node/app.js"]
+    for mode in ("eventlet", "gevent"):
+        chosen.append(
+            f"py-{mode}={fresh} GIFCHAT_ASYNC_MODE={mode} GIFCHAT_PORT=$PORT"
+            " && exec .venv/bin/python wsgi.py"
+        )
+    if scenario.startswith("idle"):
+        chosen.append(
+            f"py-gevent-unpatched={fresh} GIFCHAT_ASYNC_MODE=gevent GIFCHAT_PORT=$PORT"
+            f" && exec .venv/bin/python -c {shlex.quote(UNPATCHED)}"
+        )
     if not quick:
         # The load generator samples the pid it is given: gunicorn's master, not its worker, so
         # only deliveries/s and latency are the worker's (CPU and memory columns stay empty).
-        chosen.append(
-            f"gunicorn={fresh} GIFCHAT_BIND=127.0.0.1:$PORT"
-            " && exec .venv/bin/gunicorn -c gunicorn.conf.py wsgi:app"
-        )
+        for mode in ("eventlet", "gevent"):
+            chosen.append(
+                f"gunicorn-{mode}={fresh} GIFCHAT_ASYNC_MODE={mode} GIFCHAT_BIND=127.0.0.1:$PORT"
+                " && exec .venv/bin/gunicorn -c gunicorn.conf.py wsgi:app"
+            )
     return chosen
 
 
@@ -78,11 +99,9 @@ def run(quick: bool = False) -> None:
     work = Path(tempfile.mkdtemp(prefix="gifchat-original-"))
     shutil.copytree(source, work / "bench", ignore=shutil.ignore_patterns("results", "figures"))
     reps = QUICK_REPS if quick else REPS
-    chosen = servers(work, quick)
-    print(f"run.sh from {source} (copied to {work}), {reps} rep(s), servers interleaved:")
-    for server in chosen:
-        print(f"  {server}")
+    print(f"run.sh from {source} (copied to {work}), {reps} rep(s), servers interleaved")
     for scenario, extra, label in QUICK_RUNS if quick else RUNS:
+        chosen = servers(work, quick, scenario)
         out = work / "out" / label.replace(", ", "-").replace(" ", "-")
         command = ["./run.sh", "--reps", str(reps), "--only", scenario, "--out", str(out)]
         command += ["--port", str(free_port())]
@@ -143,7 +162,7 @@ def report(out: Path, scenario: str, labels: list[str]) -> None:
         lines = path.read_text().splitlines() if path.exists() else []
         runs = [json.loads(line) for line in lines if line.strip()]
         values = {name: _median(runs, pick) for name, pick in columns}
-        if label == "gunicorn":
+        if label.startswith("gunicorn"):
             values.update(dict.fromkeys(MASTER_ONLY))
         medians[label] = values
         rows.append([f"{label} ({len(runs)} runs)", *(_fmt(values[name]) for name, _ in columns)])

@@ -8,6 +8,7 @@ in the foreground and stops everything on Ctrl-C; `start` returns and `stop` end
 """
 
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -21,6 +22,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 START_TIMEOUT = 30  # seconds for any one part to answer
 STOP_TIMEOUT = 15
+WEBSOCKETS = 10_000  # what nginx's one worker is sized for: two connections each
+PER_ADDRESS = 50  # connections per client address, as the app's MAX_CONNECTIONS_PER_ADDRESS
 
 
 def settings(env=os.environ) -> dict:
@@ -31,6 +34,7 @@ def settings(env=os.environ) -> dict:
         "port": int(env.get("CLUSTER_PORT", "8005")),
         "ports": [base + number for number in range(size)],
         "redis_port": int(env.get("CLUSTER_REDIS_PORT", "6390")),
+        "per_address": int(env.get("CLUSTER_CONNECTIONS_PER_ADDRESS", str(PER_ADDRESS))),
         "run_dir": Path(env.get("CLUSTER_DIR", PROJECT_ROOT / "instance" / "cluster")).resolve(),
     }
 
@@ -42,11 +46,28 @@ def binary(name: str) -> str:
     return found
 
 
-def render_nginx(run_dir: Path, listen: str, ports: list[int]) -> Path:
+def open_files() -> tuple[int, int]:
+    """nginx's (worker_rlimit_nofile, worker_connections): for WEBSOCKETS, within the hard limit.
+
+    nginx run as a user cannot raise its limit past the hard one: asked to, it logs an alert.
+    """
+    wanted = 2 * WEBSOCKETS + 4096
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    files = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    return files, min(2 * WEBSOCKETS + 480, files - 1024)
+
+
+def render_nginx(run_dir: Path, listen: str, ports: list[int], per_address=None) -> Path:
     """Write run_dir/nginx.conf from the template, for these upstream ports."""
     servers = "\n".join(f"        server 127.0.0.1:{port};" for port in ports)
+    files, connections = open_files()
     text = Template(TEMPLATE.read_text()).substitute(
-        run_dir=run_dir, listen=listen, servers=servers
+        run_dir=run_dir,
+        listen=listen,
+        servers=servers,
+        open_files=files,
+        worker_connections=connections,
+        per_address=per_address or PER_ADDRESS,
     )
     path = run_dir / "nginx.conf"
     path.write_text(text)
@@ -101,7 +122,8 @@ def start(config: dict) -> None:
         command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
         process = spawn(command, run_dir, f"process{number}", env=dict(env))
         wait_for_port(port, f"process {number}", process)
-    conf = render_nginx(run_dir, f"127.0.0.1:{config['port']}", config["ports"])
+    listen = f"127.0.0.1:{config['port']}"
+    conf = render_nginx(run_dir, listen, config["ports"], config["per_address"])
     nginx = [binary("nginx"), "-p", str(run_dir), "-c", str(conf)]
     # -e: even the errors of reading the configuration go to the run folder, not /var/log.
     nginx += ["-e", str(run_dir / "nginx-error.log")]

@@ -9,7 +9,8 @@ from flask_socketio.test_client import SocketIOTestClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app import create_app
+from app import close, create_app
+from app.config import ASYNC_MODES
 from app.extensions import socketio
 
 from .clock import Clock
@@ -30,6 +31,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("mongodb"):
             item.add_marker(pytest.mark.skip(reason=NO_MONGO))
+
+
+@pytest.fixture(scope="module", params=ASYNC_MODES)
+def async_mode(request):
+    """Each event loop a live server can run on: a module's server fixture that asks for this
+    runs its tests once per loop (eventlet, the default, and gevent)."""
+    return request.param
 
 
 @pytest.fixture(autouse=True)
@@ -79,8 +87,27 @@ def quick_grace(config):
 @pytest.fixture
 def app(config, backend):
     app = create_app(config)
+    # Closed even if a test puts another in its place (a store that is down, say).
+    opened = [app.extensions["store"], app.session_interface]
     yield app
     drop(app.extensions["store"], backend)
+    close(app)  # the session store's connection too
+    for each in opened:
+        getattr(each, "close", lambda: None)()
+
+
+@pytest.fixture
+def make_app():
+    """A factory of apps beside `app` (a restart, another setting), each closed afterwards."""
+    made = []
+
+    def make(config):
+        made.append(create_app(config))
+        return made[-1]
+
+    yield make
+    for each in made:
+        close(each)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The real server in a subprocess (gunicorn + eventlet), and people who use it like browsers."""
+"""The real server in a subprocess (gunicorn, or `python wsgi.py`, on eventlet or gevent), and
+people who use it like browsers."""
 
 import json
 import os
@@ -58,7 +59,10 @@ def _gunicorn_options() -> list[str]:
 
 
 class LiveServer:
-    """`gunicorn -c gunicorn.conf.py wsgi:app` on a free port, with its data in `folder`."""
+    """`gunicorn -c gunicorn.conf.py wsgi:app` on a free port, with its data in `folder`, on
+    the event loop `mode` names (the worker follows it, as in production)."""
+
+    mode = "eventlet"  # the design's default; running(..., mode=...) or a subclass changes it
 
     def __init__(self, folder: Path, grace_seconds: float):
         self.folder = folder
@@ -81,6 +85,7 @@ class LiveServer:
         }
         env.update({f"GIFCHAT_{key}": json.dumps(value) for key, value in settings.items()})
         env["GIFCHAT_BIND"] = f"127.0.0.1:{self.port}"  # read by gunicorn.conf.py, not JSON
+        env["GIFCHAT_ASYNC_MODE"] = self.mode  # read by wsgi.py and gunicorn.conf.py too
         # Session files and the secret key in the test's folder, not the project's instance/.
         env["GIFCHAT_INSTANCE_PATH"] = str(self.folder / "instance")
         env["GIFCHAT_MAX_CONNECTIONS"] = "100"
@@ -134,7 +139,7 @@ class LiveServer:
                 log.close()
 
     def worker_pid(self) -> int:
-        """The eventlet worker: the gunicorn master's only child (waited for up to WAIT s)."""
+        """The worker: the gunicorn master's only child (waited for up to WAIT s)."""
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
             found = children(self.process.pid)
@@ -167,7 +172,7 @@ class LiveServer:
 
 
 class WsgiServer(LiveServer):
-    """`python wsgi.py`, which `make run` starts: eventlet's own server on GIFCHAT_PORT."""
+    """`python wsgi.py`, which `make run` starts: the loop's own WSGI server on GIFCHAT_PORT."""
 
     def command(self) -> list[str]:
         return [sys.executable, "wsgi.py"]
@@ -180,11 +185,16 @@ class WsgiServer(LiveServer):
 
 
 @contextmanager
-def running(folder: Path, grace_seconds: float, server_class=LiveServer, **options):
-    """A started server for a fixture to yield; the test fails, not errors, if it won't start."""
+def running(folder: Path, grace_seconds: float, server_class=LiveServer, mode=None, **options):
+    """A started server for a fixture to yield; the test fails, not errors, if it won't start.
+
+    `mode`, if given, is the GIFCHAT_ASYNC_MODE it runs on (fixtures pass the `async_mode`
+    fixture's, to run their tests on each loop)."""
     import pytest
 
     live = server_class(folder, grace_seconds, **options)
+    if mode is not None:
+        live.mode = mode
     try:
         try:
             live.start()

@@ -10,7 +10,7 @@ from .required import require
 require("requests", "requests")
 require("websocket", "websocket-client")  # python-socketio's client for the websocket transport
 
-from app import create_app  # noqa: E402
+from app import close, create_app  # noqa: E402
 
 from .dev_server import DevServer, flask_command  # noqa: E402
 from .live_server import (  # noqa: E402
@@ -87,7 +87,7 @@ def _rooms_left_in(folder, *titles) -> list[str]:
     try:
         return [store.create_room(title, 10, "#123456", None).id for title in titles]
     finally:
-        store.close()
+        close(app)
 
 
 @pytest.mark.parametrize("mode", list(MODES))

@@ -12,7 +12,7 @@ from .live_server import WAIT, LiveServer, WsgiServer, running
 from .required import require
 from .waiting import wait_for
 
-require("requests", "requests")
+requests = require("requests", "requests")
 
 pytestmark = pytest.mark.server
 
@@ -35,9 +35,10 @@ def guarded(server_class):
     return Guarded
 
 
-@pytest.fixture(scope="module", params=[LiveServer, WsgiServer], ids=["gunicorn", "eventlet"])
-def server(request, tmp_path_factory):
-    with running(tmp_path_factory.mktemp("guards"), 3600, guarded(request.param)) as live:
+@pytest.fixture(scope="module", params=[LiveServer, WsgiServer], ids=["gunicorn", "wsgi.py"])
+def server(request, tmp_path_factory, async_mode):
+    server_class = guarded(request.param)
+    with running(tmp_path_factory.mktemp("guards"), 3600, server_class, mode=async_mode) as live:
         yield live
 
 
@@ -131,6 +132,9 @@ def test_one_address_cannot_hold_more_than_its_share(server, people):
         sock.close()
     # Bounded: the server notices the closed websockets in its own time.
     assert wait_for(lambda: get_status(server) == 200, WAIT)
+    scraped = requests.get(f"{server.url}/metrics", timeout=WAIT).text  # from this machine
+    (counted,) = [line for line in scraped.splitlines() if 'limit="connections"' in line]
+    assert float(counted.split()[-1]) >= 1  # each refusal counted, as every limit's are
 
 
 def test_a_slow_but_steady_body_goes_through(server, people):

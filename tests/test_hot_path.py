@@ -5,11 +5,15 @@ import logging
 import time
 
 import pytest
+import socketio
+from engineio import packet as eio_packet
 from prometheus_client.parser import text_string_to_metric_families
+from socketio import packet as sio_packet
 
 from app import limits
-from app.ops.logs import TEXT, TextFormatter
-from app.ops.metrics import _CountingServer, _Tally
+from app.ops.log_format import TEXT, TextFormatter
+from app.ops.metrics import _Tally
+from app.patches import socketio_deliveries
 
 
 @pytest.fixture
@@ -28,33 +32,34 @@ def test_with_limits_off_a_post_never_asks_the_limiter(visitor, monkeypatch):
     assert alice.post_chat(room, "hello").status_code == 201
 
 
-class _Packet:
-    def __init__(self, data):
-        self.data = data
+class _Engine:
+    """What a Socket.IO server hands its Engine.IO server, kept instead of sent."""
 
-
-class _Server:
-    def __init__(self, async_mode):
-        self.async_mode = async_mode
+    def __init__(self):
         self.sent = []
 
-    def _send_eio_packet(self, eio_sid, eio_pkt):
+    def send_packet(self, eio_sid, eio_pkt):
         self.sent.append((eio_sid, eio_pkt.data))
 
-    def _send_packet(self, eio_sid, pkt):
-        self.sent.append((eio_sid, pkt))
+    def send(self, eio_sid, data):
+        self.sent.append((eio_sid, data))
 
 
 @pytest.mark.parametrize("async_mode", ["eventlet", "threading"])
 def test_each_event_sent_counts_once_and_its_attachments_never(async_mode):
-    server, tally = _Server(async_mode), _Tally("gifchat_deliveries", "Deliveries")
-    counting = _CountingServer(server, tally)
-    counting._send_eio_packet("a", _Packet("2[...]"))
-    counting._send_eio_packet("a", _Packet(b"\x00binary attachment"))
-    counting._send_packet("b", "an event with an ack id")
+    server = socketio.Server(async_mode="threading")
+    server.async_mode = async_mode  # the lock is chosen by the mode: no loop is needed here
+    server.eio = engine = _Engine()
+    tally = _Tally("gifchat_deliveries", "Deliveries")
+    socketio_deliveries.watch(server, tally, lambda *emitted: None)
+    server._send_packet("b", sio_packet.Packet(sio_packet.ACK, ["ok"], id=2))  # an answer
+    assert tally.value == 0  # the server's own packets are not deliveries
+    view = server.manager.server
+    view._send_eio_packet("a", eio_packet.Packet(eio_packet.MESSAGE, "2[...]"))
+    view._send_eio_packet("a", eio_packet.Packet(eio_packet.MESSAGE, b"\x00attachment"))
+    view._send_packet("b", sio_packet.Packet(sio_packet.EVENT, ["chat", {}], id=1))
     assert tally.value == 2
-    assert len(server.sent) == 3
-    assert counting.async_mode == async_mode  # everything else is the server's own
+    assert len(engine.sent) == 4
 
 
 def test_deliveries_keep_their_name_type_and_help(app, visitor):

@@ -2,7 +2,6 @@
 
 import pytest
 
-from app import create_app
 from app.limits import BYTES_UNIT, in_byte_units
 
 from .gifs import gif, heavy_gif
@@ -137,6 +136,6 @@ def test_a_byte_limit_that_is_not_one_is_refused(setting):
         in_byte_units(setting)
 
 
-def test_a_server_with_a_byte_limit_that_is_not_one_does_not_start(config):
+def test_a_server_with_a_byte_limit_that_is_not_one_does_not_start(make_app, config):
     with pytest.raises(ValueError, match="not an amount of bytes"):
-        create_app({**config, "RATELIMIT_GIF_BYTES": "lots per hour"})
+        make_app({**config, "RATELIMIT_GIF_BYTES": "lots per hour"})

@@ -6,8 +6,6 @@ import pytest
 import requests
 import socketio
 
-from app import create_app
-
 from .cluster import redis_server  # noqa: F401 (a fixture)
 from .conftest import Visitor
 from .gifs import gif
@@ -255,13 +253,13 @@ def test_limits_can_be_turned_off(limits_off, visitor, clock):
     assert all(post_room(alice).status_code == 302 for _ in range(10))
 
 
-def test_with_redis_the_counts_outlive_the_process(config, redis_server):  # noqa: F811
+def test_with_redis_the_counts_outlive_the_process(make_app, config, redis_server):  # noqa: F811
     config["REDIS_URL"] = redis_server.url
-    first = create_app(config)
+    first = make_app(config)
     alice = Visitor(first)
     assert all(post_room(alice).status_code == 302 for _ in range(5))  # five rooms a minute
     # Another process on the same Redis (here: a new app) knows what alice has done.
-    second = create_app(config).test_client()
+    second = make_app(config).test_client()
     second.set_cookie("session", alice.client.get_cookie("session").value)
     refused = second.post(
         "/room",

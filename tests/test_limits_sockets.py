@@ -98,11 +98,12 @@ def test_requests_of_an_open_connection_are_not_handshakes(few_handshakes, app, 
     assert client.get(f"{HANDSHAKE}&sid=nosuchsession").status_code == 400
 
 
-def test_handshakes_behind_a_proxy_count_the_forwarded_address(few_handshakes, config, clock):
-    from app import create_app
+def test_handshakes_behind_a_proxy_count_the_forwarded_address(
+    make_app, few_handshakes, config, clock
+):
 
     config["PROXY_COUNT"] = 1
-    client = create_app(config).test_client()
+    client = make_app(config).test_client()
     for _ in range(3):
         client.get(HANDSHAKE, headers={"X-Forwarded-For": "198.51.100.1"})
     assert client.get(HANDSHAKE, headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 429

@@ -10,6 +10,7 @@ from flask import Flask
 from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, OperationFailure, ServerSelectionTimeoutError
 
+from app import close
 from app.sessions import create_session_indexes, init_sessions, session_config
 from app.store.base import StoreUnavailable, new_id, utcnow
 from app.store.mongo import MongoStore
@@ -189,7 +190,8 @@ def test_indexes_at_start_up(mock_store):
 def app(tmp_path):
     app = Flask(__name__, instance_path=str(tmp_path / "instance"))
     app.config["SECRET_KEY"] = "test"
-    return app
+    yield app
+    close(app)  # the session store a test opened on it
 
 
 @pytest.fixture

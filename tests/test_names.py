@@ -210,11 +210,13 @@ def test_both_stores_keep_the_public_fields_of_a_chat(backend, tmp_path):
 
 def test_a_database_made_before_names_opens_and_keeps_them(tmp_path):
     import sqlite3
+    from contextlib import closing
 
     from app.store.sqlite import SQLiteStore
 
     path = tmp_path / "old.sqlite3"
-    with sqlite3.connect(path) as old:  # the tables as the release before names made them
+    # The tables as the release before names made them.
+    with closing(sqlite3.connect(path)) as old, old:
         old.executescript(
             "CREATE TABLE rooms (id TEXT PRIMARY KEY, title TEXT NOT NULL, max INTEGER NOT NULL,"
             " owner TEXT NOT NULL, password_hash TEXT, owner_key TEXT,"

@@ -44,8 +44,8 @@ def test_slow_work_goes_through_the_installed_offload(app, visitor, decoder, off
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with running(tmp_path_factory.mktemp("offload"), 5) as live:
+def server(tmp_path_factory, async_mode):
+    with running(tmp_path_factory.mktemp("offload"), 5, mode=async_mode) as live:
         yield live
 
 

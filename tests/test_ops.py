@@ -9,8 +9,6 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pymongo import MongoClient
 
-from app import create_app
-from app.ops.metrics import count_rate_limited
 from app.store.mongo import MongoStore
 
 from .cluster import redis_server  # noqa: F401 (a fixture)
@@ -96,17 +94,17 @@ def test_readyz_names_the_store_when_it_does_not_answer(app, client, failure):
     assert client.get("/healthz").status_code == 200  # alive all the same
 
 
-def test_readyz_names_redis_when_it_is_configured_and_down(config):
+def test_readyz_names_redis_when_it_is_configured_and_down(make_app, config):
     config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"
-    client = create_app(config).test_client()
+    client = make_app(config).test_client()
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json == {"status": "unavailable", "down": ["redis"]}
 
 
-def test_readyz_is_ready_with_a_redis_that_answers(config, redis_server):  # noqa: F811
+def test_readyz_is_ready_with_a_redis_that_answers(make_app, config, redis_server):  # noqa: F811
     config["REDIS_URL"] = redis_server.url
-    response = create_app(config).test_client().get("/readyz")
+    response = make_app(config).test_client().get("/readyz")
     assert response.status_code == 200, response.json
 
 
@@ -158,11 +156,35 @@ def test_store_errors_are_counted_on_http_and_socket_answers(app, visitor):
     assert value(scrape(alice.client), "gifchat_store_errors_total") == 2
 
 
-def test_rate_limit_refusals_are_counted_by_limit(app, client):
-    with app.test_request_context():
-        count_rate_limited("chat")
-        count_rate_limited("chat")
-    assert value(scrape(client), "gifchat_rate_limited_total", limit="chat") == 2
+@pytest.fixture
+def tight_limits(config):
+    config.update(
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_CHAT="2 per minute",
+        RATELIMIT_PASSWORD="1 per minute",
+        RATELIMIT_JOIN_PER_SOCKET="1 per minute",
+        RATELIMIT_HANDSHAKE="1 per minute",
+    )
+
+
+def test_every_refusal_of_every_limit_is_counted_by_limit(tight_limits, visitor, clock):
+    alice, bob = visitor(), visitor()
+    room_id = alice.create_room()
+    sock = alice.join(room_id)
+    locked = alice.create_room("locked", password="open sesame")
+    posts = [alice.post_chat(room_id, text).status_code for text in ("one", "two", "three")]
+    guesses = [bob.enter(locked, password="wrong").status_code for _ in range(2)]
+    joined = sock.emit("join", room_id, namespace="/chat", callback=True)  # its second join
+    handshakes = [
+        bob.client.get("/socket.io/?EIO=4&transport=polling").status_code for _ in range(2)
+    ]
+    assert (posts, guesses, handshakes) == ([201, 201, 429], [403, 429], [200, 429])
+    assert "error" in joined
+
+    counted = scrape(alice.client)
+    for limit in ("chat", "password", "join", "handshake"):
+        assert value(counted, "gifchat_rate_limited_total", limit=limit) == 1, limit
+    assert value(counted, "gifchat_rate_limited_total", limit="gif") == 0
 
 
 @pytest.mark.parametrize(
@@ -175,9 +197,9 @@ def test_rate_limit_refusals_are_counted_by_limit(app, client):
         ({"REMOTE_ADDR": "127.0.0.1"}, {"X-Forwarded-For": "203.0.113.9"}),
     ],
 )
-def test_metrics_refuse_other_machines_without_the_token(config, environ, headers):
+def test_metrics_refuse_other_machines_without_the_token(make_app, config, environ, headers):
     config["METRICS_TOKEN"] = "s3cret-token"
-    client = create_app(config).test_client()
+    client = make_app(config).test_client()
     response = client.get("/metrics", environ_base=environ, headers=headers)
     assert response.status_code == 403
     assert response.json["error"]
@@ -185,9 +207,9 @@ def test_metrics_refuse_other_machines_without_the_token(config, environ, header
     assert "Set-Cookie" not in response.headers
 
 
-def test_metrics_answer_other_machines_with_the_token(config):
+def test_metrics_answer_other_machines_with_the_token(make_app, config):
     config["METRICS_TOKEN"] = "s3cret-token"
-    client = create_app(config).test_client()
+    client = make_app(config).test_client()
     remote = {"REMOTE_ADDR": "203.0.113.9"}
     samples = scrape(client, environ_base=remote, headers={"Authorization": "Bearer s3cret-token"})
     assert ("gifchat_messages_total", ()) in samples
@@ -209,9 +231,9 @@ def test_each_request_gets_an_id_in_its_response_and_its_log_line(client, log_li
     assert client.get("/healthz").headers["X-Request-ID"] != request_id
 
 
-def test_the_log_names_the_client_behind_a_trusted_proxy(config):
+def test_the_log_names_the_client_behind_a_trusted_proxy(make_app, config):
     config["PROXY_COUNT"] = 1
-    app = create_app(config)
+    app = make_app(config)
     buffer = io.StringIO()
     app.extensions["log_handler"].setStream(buffer)
     app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.9"})
@@ -235,9 +257,9 @@ def test_an_incoming_request_id_is_kept_only_when_sane(client, log_lines, given,
     assert len(log_lines()) == 1
 
 
-def test_json_log_lines_carry_the_request_fields(config):
+def test_json_log_lines_carry_the_request_fields(make_app, config):
     config["LOG_FORMAT"] = "json"
-    app = create_app(config)
+    app = make_app(config)
     buffer = io.StringIO()
     app.extensions["log_handler"].setStream(buffer)
     response = app.test_client().get("/healthz?token=private", headers={"X-Request-ID": "r" * 16})
@@ -249,16 +271,16 @@ def test_json_log_lines_carry_the_request_fields(config):
     assert "private" not in buffer.getvalue()
 
 
-def test_an_unknown_log_format_is_refused_at_start(config):
+def test_an_unknown_log_format_is_refused_at_start(make_app, config):
     config["LOG_FORMAT"] = "xml"
     with pytest.raises(RuntimeError, match="LOG_FORMAT"):
-        create_app(config)
+        make_app(config)
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
-def test_an_error_is_logged_once_with_its_traceback_and_request_id(config, log_format):
+def test_an_error_is_logged_once_with_its_traceback_and_request_id(make_app, config, log_format):
     config.update(LOG_FORMAT=log_format, PROPAGATE_EXCEPTIONS=False)
-    app = create_app(config)
+    app = make_app(config)
 
     def broken():
         raise RuntimeError("the view broke")

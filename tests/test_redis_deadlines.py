@@ -5,7 +5,7 @@ import threading
 import pytest
 from flask import current_app
 
-from app import create_app
+from app import close, create_app
 
 from .cluster import redis_server  # noqa: F401 (a fixture)
 
@@ -34,7 +34,7 @@ def make_app(redis_server, tmp_path):  # noqa: F811
 
     yield make
     for app in made:
-        app.extensions["store"].close()
+        close(app)
         app.extensions["redis"].close()
 
 

@@ -1,4 +1,4 @@
-"""The real server (gunicorn, eventlet worker) driven over loopback as browsers drive it."""
+"""The real server (gunicorn, on each event loop) driven over loopback as browsers drive it."""
 
 import secrets
 import time
@@ -39,8 +39,8 @@ HANDSHAKE_REFUSED = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with running(tmp_path_factory.mktemp("live"), GRACE) as live:
+def server(tmp_path_factory, async_mode):
+    with running(tmp_path_factory.mktemp("live"), GRACE, mode=async_mode) as live:
         yield live
 
 
@@ -164,9 +164,9 @@ def test_a_room_password_never_reaches_the_logs_pages_or_events(people, server):
     assert secret not in str(seen)
 
 
-def test_python_wsgi_py_serves_on_gifchat_port(tmp_path):
-    """`make run` (python wsgi.py): eventlet's own server, websockets included."""
-    with running(tmp_path, GRACE, WsgiServer) as live:
+def test_python_wsgi_py_serves_on_gifchat_port(tmp_path, async_mode):
+    """`make run` (python wsgi.py): the event loop's own server, websockets included."""
+    with running(tmp_path, GRACE, WsgiServer, mode=async_mode) as live:
         people = People(live)
         try:
             alice, bob = people(), people()

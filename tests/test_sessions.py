@@ -3,12 +3,12 @@
 import logging
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from cachelib import FileSystemCache
 
-from app import create_app
 from app.extensions import socketio
 from app.sessions import start_sweeping, sweep
 
@@ -69,7 +69,7 @@ def _expire(app, person) -> None:
     """Age one visitor's session past its end, as if a month had gone by."""
     with person.client.session_transaction() as session:
         store_id = app.session_interface._get_store_id(session.sid)
-    with sqlite3.connect(app.config["SESSION_SQLITE_PATH"]) as db:
+    with closing(sqlite3.connect(app.config["SESSION_SQLITE_PATH"])) as db, db:
         db.execute("UPDATE sessions SET expires = ? WHERE id = ?", (time.time() - 1, store_id))
 
 
@@ -112,6 +112,7 @@ def test_a_session_that_cannot_be_saved_answers_503_and_is_logged(app, tmp_path,
     interface = app.session_interface
     path = app.config["SESSION_SQLITE_PATH"]
     readonly = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    interface.close()
     interface._db = readonly  # what a read-only folder or a full disk does to every write
     try:
         with caplog.at_level(logging.ERROR):
@@ -129,11 +130,11 @@ def test_a_session_that_cannot_be_saved_answers_503_and_is_logged(app, tmp_path,
     assert app.test_client().get("/").status_code == 200  # and heals once it can write
 
 
-def test_sessions_kept_in_files_before_move_over_on_their_next_visit(config):
+def test_sessions_kept_in_files_before_move_over_on_their_next_visit(make_app, config):
     files = FileSystemCache(str(Path(config["INSTANCE_PATH"], "sessions")), threshold=0)
     before = {"_permanent": True, "color": "#123456", "uid": "k" * 32}
     files.set("session:from-before", before, timeout=3600)
-    app = create_app(config)
+    app = make_app(config)
     try:
         client = app.test_client()
         client.set_cookie("session", "from-before")

@@ -43,15 +43,15 @@ class Gunicorn(LiveServer):
 
 
 class Script(Gunicorn):
-    """`python wsgi.py`: the same app on eventlet's own WSGI server."""
+    """`python wsgi.py`: the same app on the event loop's own WSGI server."""
 
     def command(self) -> list[str]:
         return [sys.executable, "wsgi.py"]
 
 
 @pytest.mark.parametrize("server_class", [Gunicorn, Script], ids=["gunicorn", "wsgi.py"])
-def test_sigterm_closes_every_socket_at_once_and_exits(tmp_path, server_class):
-    with running(tmp_path, GRACE, server_class) as server:
+def test_sigterm_closes_every_socket_at_once_and_exits(tmp_path, server_class, async_mode):
+    with running(tmp_path, GRACE, server_class, mode=async_mode) as server:
         people = People(server)
         try:
             owner = people()
@@ -70,7 +70,8 @@ def test_sigterm_closes_every_socket_at_once_and_exits(tmp_path, server_class):
             except subprocess.TimeoutExpired:
                 pytest.fail(f"still running {EXIT_WITHIN}s after SIGTERM:\n{server.stderr()}")
             print(
-                f"\n{server_class.__name__}: exited {time.monotonic() - started:.2f}s after SIGTERM"
+                f"\n{server_class.__name__} ({async_mode}):"
+                f" exited {time.monotonic() - started:.2f}s after SIGTERM"
             )
 
             seen = set()

@@ -220,12 +220,12 @@ def test_a_room_nobody_enters_is_deleted_too(quick_grace, visitor, store):
     assert wait_for(lambda: store.get_room(room_id) is None)
 
 
-def test_rooms_left_from_before_a_restart_are_cleaned_up(config, visitor, store):
-    from app import create_app, start_background_tasks
+def test_rooms_left_from_before_a_restart_are_cleaned_up(make_app, config, visitor, store):
+    from app import start_background_tasks
 
     visitor().create_room("left behind")
     config["ROOM_EMPTY_GRACE_SECONDS"] = 0.2
-    restarted = create_app(config)  # the same SQLite file, as a restarted server opens it
+    restarted = make_app(config)  # the same SQLite file, as a restarted server opens it
     again = restarted.extensions["store"]
     assert [room.title for room in again.list_rooms()] == ["left behind"]
     start_background_tasks(restarted)

@@ -1,17 +1,14 @@
 """Log lines an operator can use: a request id on each, as text or as JSON lines."""
 
-import json
 import logging
 import sys
-import time
-from datetime import UTC, datetime
 
 from flask import has_request_context, request
 from flask.logging import default_handler
 
+from .log_format import FORMATS, JsonFormatter, TextFormatter
+
 REQUEST_ID = "gifchat.request_id"  # where the request id waits in the WSGI environ
-FORMATS = ("text", "json")
-TEXT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 
 class RequestIdFilter(logging.Filter):
@@ -24,45 +21,16 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object a line; the traceback, if any, inside it."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "request_id": getattr(record, "request_id", "-"),
-            "message": record.getMessage(),
-            **getattr(record, "fields", {}),
-        }
-        if record.exc_info:
-            line["exc_info"] = self.formatException(record.exc_info)
-        if record.stack_info:
-            line["stack_info"] = self.formatStack(record.stack_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
-
-
-class TextFormatter(logging.Formatter):
-    """logging.Formatter(TEXT), formatting each second's date and time once, not on every line."""
-
-    def __init__(self):
-        super().__init__(TEXT)
-        self._last = (None, "")  # (a second since the epoch, its date and time)
-
-    def formatTime(self, record, datefmt=None):  # noqa: N802 (logging's name)
-        if datefmt:
-            return super().formatTime(record, datefmt)
-        second = int(record.created)
-        last, stamp = self._last
-        if second != last:
-            stamp = time.strftime(self.default_time_format, self.converter(second))
-            self._last = (second, stamp)
-        return self.default_msec_format % (stamp, record.msecs)
-
-
 class _Handler(logging.StreamHandler):
     """The one handler this app puts on the root logger."""
+
+
+class _OneLinePerRequest(logging.Filter):
+    """Drops the line Werkzeug's development server logs per request: app.request logs it."""
+
+    # Werkzeug's request line (serving.py, log_request); its errors and banner stay.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).endswith('] "%s" %s %s')
 
 
 def init_app(app) -> None:
@@ -87,4 +55,7 @@ def init_app(app) -> None:
         library = logging.getLogger(name)
         for each in list(library.handlers):
             library.removeHandler(each)
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(each, _OneLinePerRequest) for each in werkzeug.filters):
+        werkzeug.addFilter(_OneLinePerRequest())
     app.extensions["log_handler"] = handler

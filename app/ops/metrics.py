@@ -2,7 +2,6 @@
 
 import hmac
 import ipaddress
-import threading
 
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
@@ -16,14 +15,14 @@ from prometheus_client import (
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
+from .. import wire
 from ..errors import json_error
 from ..identity import no_session
+from ..patches import socketio_deliveries
 from ..proxies import relayed
 from ..store import StoreUnavailable
 
 bp = Blueprint("metrics", __name__)
-
-NAMESPACES = ("/chat", "/room")
 
 
 class Metrics:
@@ -59,6 +58,10 @@ class Metrics:
         )
         self._durations = {}  # endpoint -> its child of request_seconds
 
+    def count_refusal(self, limit: str) -> None:
+        """Count one 429 of the rate limit named `limit` (e.g. "chat"); app.limits calls it."""
+        self.rate_limited.labels(limit=limit).inc()
+
     def observe_request(self, endpoint: str, seconds: float) -> None:
         """Count one answered request's duration under its endpoint."""
         durations = self._durations.get(endpoint)
@@ -69,11 +72,6 @@ class Metrics:
 
 def get_metrics() -> Metrics:
     return current_app.extensions["metrics"]
-
-
-def count_rate_limited(limit: str) -> None:
-    """Count one refusal by the rate limit named `limit` (e.g. "chat")."""
-    get_metrics().rate_limited.labels(limit=limit).inc()
 
 
 class _Tally:
@@ -109,7 +107,7 @@ class _Now:
         sockets = GaugeMetricFamily(
             "gifchat_sockets", "Socket.IO connections open on this process", labels=["namespace"]
         )
-        for namespace in NAMESPACES:
+        for namespace in (wire.CHAT, wire.LOBBY):
             count = sum(1 for _ in self.server.manager.get_participants(namespace, None))
             sockets.add_metric([namespace], count)
         yield sockets
@@ -126,51 +124,14 @@ class _Now:
         )
 
 
-class _CountingServer:
-    """The Socket.IO server as its client manager sees it: each event sent is counted.
-
-    Deliveries are counted where the manager hands packets to sockets, so an emit that
-    reaches this process through a message queue counts here too.
-    """
-
-    def __init__(self, server, tally: _Tally):
-        self._server = server
-        self._tally = tally
-        # Green threads switch only where they wait, never inside `+= 1`: no lock is needed
-        # under eventlet. The threading server's threads take one.
-        self._lock = None if server.async_mode in ("eventlet", "gevent") else threading.Lock()
-
-    def __getattr__(self, name):
-        return getattr(self._server, name)
-
-    def _count(self) -> None:
-        if self._lock is None:
-            self._tally.value += 1
-        else:
-            with self._lock:
-                self._tally.value += 1
-
-    def _send_eio_packet(self, eio_sid, eio_pkt):
-        if isinstance(eio_pkt.data, str):  # not a binary attachment of the same event
-            self._count()
-        return self._server._send_eio_packet(eio_sid, eio_pkt)
-
-    def _send_packet(self, eio_sid, pkt):
-        self._count()  # an event with an ack id: the manager sends nothing else here
-        return self._server._send_packet(eio_sid, pkt)
-
-
-def _count_posts(server, metrics: Metrics) -> None:
+def _on_emit(metrics: Metrics):
     """Count messages and GIFs as they are sent out: each stored chat is emitted once."""
-    emit = server.emit
 
-    def counted(event, *args, **kwargs):
-        data = args[0] if args else kwargs.get("data")
-        if event == "chat" and kwargs.get("namespace") == "/chat" and isinstance(data, dict):
+    def emitted(event, namespace, data) -> None:
+        if event == wire.MESSAGE and namespace == wire.CHAT and isinstance(data, dict):
             (metrics.gifs if "gif" in data else metrics.messages).inc()
-        return emit(event, *args, **kwargs)
 
-    server.emit = counted
+    return emitted
 
 
 def _count_socket_store_errors(socketio) -> None:
@@ -190,8 +151,7 @@ def init_app(app, socketio) -> Metrics:
     metrics = app.extensions["metrics"] = Metrics()
     server = socketio.server
     metrics.registry.register(_Now(app, server))
-    server.manager.server = _CountingServer(server, metrics.deliveries)
-    _count_posts(server, metrics)
+    socketio_deliveries.watch(server, metrics.deliveries, _on_emit(metrics))
     _count_socket_store_errors(socketio)
     app.register_blueprint(bp)
     return metrics

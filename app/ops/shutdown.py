@@ -1,5 +1,6 @@
 """A clean stop: on SIGTERM every Socket.IO connection is closed at once, not timed out."""
 
+import _socket
 import signal
 import socket
 import weakref
@@ -37,10 +38,7 @@ def close_on_sigterm(app, socketio, stop_serving=None) -> None:
 
     def end(connections):
         for connection in connections:
-            try:
-                connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already gone
+            _shut_down(connection)
 
     def on_sigterm(signum, frame):
         asked.append(signum)
@@ -76,9 +74,28 @@ def close_on_sigterm(app, socketio, stop_serving=None) -> None:
 
 
 def _connection(environ):
-    """The client's socket, as gunicorn or eventlet's server hands it over."""
+    """The client's socket, as gunicorn, eventlet's or gevent's server hands it over."""
     if "gunicorn.socket" in environ:
         return environ["gunicorn.socket"]
+    if "gifchat.socket" in environ:  # app.ops.gevent_server's handler
+        return environ["gifchat.socket"]
     if "eventlet.input" in environ:
         return environ["eventlet.input"].get_socket()
     return None
+
+
+def _shut_down(connection) -> None:
+    """End a client's connection from below, so that whoever reads it sees the stream end."""
+    # Not through the connection's own shutdown(): gevent's wakes a reader waiting on it with
+    # EBADF ("closed in another greenlet"), and gunicorn's keep-alive loop logs that as a
+    # traceback. The kernel's shutdown wakes it as a client's close would.
+    try:
+        raw = _socket.socket(fileno=connection.fileno())
+    except (OSError, ValueError):
+        return  # already closed
+    try:
+        raw.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already gone
+    finally:
+        raw.detach()  # the connection's owner closes it

@@ -44,6 +44,11 @@ class Patch:
     def installed(self) -> bool:
         return bool(self._saved)
 
+    @property
+    def changed(self) -> list:
+        """(owner, name) of everything replace() changed, in order: for tests and audits."""
+        return [(owner, name) for owner, name, _held in self._saved]
+
     def outdated(self, why: str) -> PatchOutdated:
         return PatchOutdated(
             f"{self.module}: {why}; re-audit it against {self.library} {self.release}"
@@ -83,4 +88,5 @@ def modules() -> list:
     return [
         importlib.import_module(f"{__name__}.{info.name}")
         for info in pkgutil.iter_modules(__path__)
+        if not info.name.startswith("_")  # helpers shared by patches, not patches
     ]

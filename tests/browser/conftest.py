@@ -6,6 +6,8 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
+from app.config import ASYNC_MODES
+
 from ..live_server import running
 from ..required import unavailable
 from .people import (
@@ -39,10 +41,45 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
-def server(browser, tmp_path_factory):
-    """gunicorn + eventlet on a free loopback port, with a tmp database, uploads and sessions."""
-    with running(tmp_path_factory.mktemp("browser-live"), GRACE) as live:
+# The journeys that run on gevent too: those where the loop carries what people see (messages,
+# presence, rooms, a reconnect). The rest (layout, theme, polish, the tour, languages, resume)
+# is the same page on either loop, and runs on eventlet only to keep the tier's time.
+ON_EVERY_LOOP = {
+    "test_messages.py",
+    "test_participants.py",
+    "test_people.py",
+    "test_rooms.py",
+    "test_reconnect.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Leave out the gevent runs of the journeys not in ON_EVERY_LOOP."""
+    kept, left_out = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        params = params.params if params is not None else {}
+        mode = params.get("server", params.get("async_mode"))
+        browser_journey = item.path.parent.name == "browser"
+        if (
+            browser_journey
+            and mode not in (None, ASYNC_MODES[0])
+            and (item.path.name not in ON_EVERY_LOOP)
+        ):
+            left_out.append(item)
+        else:
+            kept.append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session", params=ASYNC_MODES)
+def server(browser, tmp_path_factory, request):
+    """gunicorn on a free loopback port, with a tmp database, uploads and sessions; once on
+    each event loop (every journey here runs on both)."""
+    folder = tmp_path_factory.mktemp(f"browser-live-{request.param}")
+    with running(folder, GRACE, mode=request.param) as live:
         yield live
 
 

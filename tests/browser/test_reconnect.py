@@ -36,9 +36,9 @@ class SmallPages(LiveServer):
 
 
 @pytest.fixture
-def server(browser, tmp_path):
+def server(browser, tmp_path, async_mode):
     """A server of this test's own (it is stopped and started again), with a long grace."""
-    with running(tmp_path, grace_seconds=120, server_class=SmallPages) as live:
+    with running(tmp_path, grace_seconds=120, server_class=SmallPages, mode=async_mode) as live:
         yield live
 
 

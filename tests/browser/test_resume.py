@@ -17,9 +17,9 @@ FAILED = "요청이 실패했습니다. 다시 시도해 주세요."
 
 
 @pytest.fixture
-def server(browser, tmp_path):
+def server(browser, tmp_path, async_mode):
     """A server of this test's own: it is stopped and started again on the same folder."""
-    with running(tmp_path, grace_seconds=120) as live:
+    with running(tmp_path, grace_seconds=120, mode=async_mode) as live:
         yield live
 
 

@@ -1,4 +1,4 @@
-"""Engine.IO's per-socket work under eventlet, with no green thread parked per socket.
+"""Engine.IO's per-socket work with no green thread parked per idle socket (eventlet or gevent).
 
 python-engineio keeps two green threads for every websocket for as long as it is open: one
 asleep until the next ping is due, and one waiting on the socket's queue for something to
@@ -11,41 +11,82 @@ which order, and how a socket ends, stay as engine.io has them.
 
 import logging
 import time
-from importlib.metadata import version
 
 import engineio.exceptions
 import engineio.socket
-import eventlet
 from engineio import packet
-from eventlet.event import Event
-from eventlet.hubs import get_hub
-from eventlet.queue import Empty
+
+from . import Patch
+from ._green import LOOPS
 
 log = logging.getLogger(__name__)
 
+# Stands in for Socket's private schedule_ping/_send_ping and _websocket_handler as this
+# release has them; tests/test_patch_releases.py fails when another is installed.
+PATCH = Patch(__name__, "python-engineio", "4.15")
+Socket = engineio.socket.Socket
+_loop = None  # the running loop's spawn, timer and event, set by install()
 
-# They stand in for two private methods of engine.io's Socket, read against this release
-# (setup.cfg pins it): another may do more in them, so there engine.io keeps its own.
-ENGINEIO_VERSION = "4.15."
 
-
-def install() -> bool:
-    """Use these in place of engine.io's own for every socket from now on (eventlet only)."""
-    if not version("python-engineio").startswith(ENGINEIO_VERSION):
+def install(loop: str = "eventlet") -> bool:
+    """Use these in place of engine.io's own for every socket from now on; False if not."""
+    global _loop
+    if not PATCH.release_matches():
+        # A release read against nothing: engine.io's own methods are right for it, if dearer.
         log.warning(
-            "python-engineio %s: idle sockets keep their green threads", version("python-engineio")
+            "python-engineio %s: idle sockets keep their green threads (%s was read against %s)",
+            PATCH.release,
+            __name__,
+            PATCH.read_against,
         )
         return False
-    engineio.socket.Socket.schedule_ping = schedule_ping
-    engineio.socket.Socket._websocket_handler = websocket_handler
+    # engine.io reaches the handler through _upgrade_websocket, and pings through _send_ping.
+    PATCH.require(Socket, "_upgrade_websocket", "_send_ping")
+    _loop = LOOPS[loop]()
+    PATCH.replace(Socket, "schedule_ping", schedule_ping)
+    PATCH.replace(Socket, "_websocket_handler", websocket_handler)
+    # Every put of a websocket's queue but the handler's own comes through these two.
+    PATCH.wrap(Socket, "send", _waking_send)
+    PATCH.wrap(Socket, "close", _waking_close)
     return True
+
+
+def uninstall() -> None:
+    PATCH.uninstall()
+
+
+def _wake(self) -> None:
+    writer = self.__dict__.get("_writer")
+    if writer is not None:
+        writer.wake()
+
+
+def _waking_send(original):
+    def send(self, pkt):
+        original(self, pkt)
+        _wake(self)
+
+    send.__wrapped__ = original
+    return send
+
+
+def _waking_close(original):
+    def close(self, wait=True, abort=False, reason=None):
+        first = not self.closed and not self.closing
+        original(self, wait=False, abort=abort, reason=reason)
+        _wake(self)
+        if wait and first:  # as engine.io's: until the writer has taken everything queued
+            self.queue.join()
+
+    close.__wrapped__ = original
+    return close
 
 
 def schedule_ping(self) -> None:
     """engine.io's Socket.schedule_ping: the next ping, ping_interval from now."""
     if self.last_ping:  # None: the next ping is scheduled already
         self.last_ping = None
-        get_hub().schedule_call_global(self.server.ping_interval, eventlet.spawn_n, _ping, self)
+        _loop.call_later(self.server.ping_interval, _ping, self)
 
 
 def _ping(self) -> None:
@@ -61,41 +102,29 @@ class QueueWriter:
 
     def __init__(self, socket, ws):
         self.queue = socket.queue
+        self.empty = socket.server.get_queue_empty_exception()
         self.ws = ws
         self.running = False  # a green thread is writing, or about to
         self.finished = False  # the websocket is closed: nothing more is written
-        self._ended = None  # an Event while someone waits for the end
-
-    def start(self) -> None:
-        """Write from now on whatever is queued, now or later."""
-        queue = self.queue
-        put = queue.put
-
-        def put_and_write(item, *args, **kwargs):
-            put(item, *args, **kwargs)
-            self.wake()
-
-        queue.put = put_and_write
-        self.wake()
+        self._fire = None  # set while someone waits for the end
 
     def wake(self) -> None:
         if not self.running and not self.finished:
             self.running = True
-            eventlet.spawn_n(self._write)
+            _loop.spawn(self._write)
 
     def join(self) -> None:
         """Wait until None was taken from the queue, or the websocket failed."""
         if not self.finished:
-            self._ended = Event()
-            self._ended.wait()
-        self.queue.__dict__.pop("put", None)
+            wait, self._fire = _loop.event()
+            wait()
 
     def _write(self) -> None:
         try:
             while not self.finished:
                 try:
                     pkt = self.queue.get(block=False)
-                except Empty:
+                except self.empty:
                     return  # no switch since: a packet queued now starts a new writer
                 self.queue.task_done()
                 if pkt is None:
@@ -114,8 +143,8 @@ class QueueWriter:
         try:
             self.ws.close()
         finally:
-            if self._ended is not None:
-                self._ended.send()
+            if self._fire is not None:
+                self._fire()
 
 
 def websocket_handler(self, ws):
@@ -131,12 +160,16 @@ def websocket_handler(self, ws):
         self.connected = self.upgraded = True
     elif not _take_upgrade(self, ws, limit):
         return []
-    writer = QueueWriter(self, ws)
-    writer.start()
+    writer = self._writer = QueueWriter(self, ws)
+    writer.wake()  # what was queued before the websocket goes out first
     server.logger.info("%s: Upgrade to websocket successful", self.sid)
-    _receive_until_closed(self, ws, limit)
-    self.queue.put(None)  # the writer's signal to close the websocket and stop
-    writer.join()
+    try:
+        _receive_until_closed(self, ws, limit)
+        self.queue.put(None)  # the writer's signal to close the websocket and stop
+        writer.wake()
+        writer.join()
+    finally:
+        del self._writer
     self.close(wait=False, abort=True, reason=server.reason.TRANSPORT_CLOSE)
     return []
 
