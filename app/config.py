@@ -109,6 +109,7 @@ RATELIMIT_GIF = "10 per minute; 100 per hour"  # uploads per visitor
 RATELIMIT_GIF_BYTES = "100 MiB per hour"
 RATELIMIT_REACTION = "20 per 10 seconds; 120 per minute"  # reactions given or taken back
 RATELIMIT_DELETE = "20 per 10 seconds; 120 per minute"  # messages deleted, per visitor
+RATELIMIT_EDIT = "20 per 10 seconds; 120 per minute"  # messages edited, per visitor
 # Backstops per address, wide for people behind one NAT (an office, a campus): a script that
 # takes a new session (a new visitor) every few posts still meets them.
 RATELIMIT_CHAT_PER_ADDRESS = "600 per minute"

@@ -149,6 +149,7 @@ reactions = _limit(
 chat_deletes = _limit(
     "RATELIMIT_DELETE", visitor, "delete", _l("You are deleting messages too fast.")
 )
+chat_edits = _limit("RATELIMIT_EDIT", visitor, "edit", _l("You are editing messages too fast."))
 chat_per_address = _limit(
     "RATELIMIT_CHAT_PER_ADDRESS",
     client_address,

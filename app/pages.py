@@ -65,6 +65,19 @@ SCRIPT_STRINGS = {
     ),
     # The owner's Remove, one press more to confirm.
     "confirmKick": _l("Remove %(color)s? Press again"),
+    # What screen readers hear for someone without a name: never a color's hex digits.
+    "guest": _l("Guest, %(color)s"),
+    "colorRed": _l("red"),
+    "colorOrange": _l("orange"),
+    "colorYellow": _l("yellow"),
+    "colorGreen": _l("green"),
+    "colorTeal": _l("teal"),
+    "colorBlue": _l("blue"),
+    "colorPurple": _l("purple"),
+    "colorPink": _l("pink"),
+    "colorGrey": _l("grey"),
+    "colorWhite": _l("white"),
+    "colorBlack": _l("black"),
 }
 
 
@@ -135,6 +148,19 @@ def room_config() -> dict:
             "notifyDenied": _("This browser does not allow notifications from this site."),
             "whisperFrom": _("Whisper from %(who)s", who="%(who)s"),
             "mentionedBy": _("%(who)s mentioned you", who="%(who)s"),
+            # Reply, edit and search.
+            "reply": _("Reply"),
+            "editMessage": _("Edit"),
+            "edited": _("(edited)"),
+            "editedAt": _("Edited %(time)s", time="%(time)s"),
+            "editingMessage": _("Editing your message: Enter saves, Esc cancels."),
+            "replyingTo": _("Replying to %(who)s", who="%(who)s"),
+            "someone": _("Guest"),
+            "gifMarker": _("GIF"),
+            "originalGone": _("The original message was deleted."),
+            "searchFound": _("%(count)s found", count="%(count)s"),
+            "searchNone": _("No messages contain “%(q)s”.", q="%(q)s"),
+            "searchFailed": _("Search did not work. Please try again."),
         },
     }
 

@@ -8,7 +8,7 @@ from ..guards import large_body
 from ..identity import no_session, user_key
 from ..payload import fields
 from ..rooms import service as rooms
-from . import actions, downloads, gifs, media, service
+from . import actions, downloads, editing, gifs, media, service
 from .cursors import history_cursor
 from .search import search, search_text
 
@@ -35,7 +35,13 @@ def post_chat(room_id):
     to = payload.get("to")
     room = rooms.require_admitted(room_id)
     rooms.require_present(room)
-    chat = service.post_chat(room, payload.get("chat"), to=None if to == "" else to)
+    reply_to = payload.get("replyTo")
+    chat = service.post_chat(
+        room,
+        payload.get("chat"),
+        to=None if to == "" else to,
+        reply_to=None if reply_to == "" else reply_to,
+    )
     return chat.to_json(), 201
 
 
@@ -49,6 +55,17 @@ def delete_chat(room_id, chat_id):
     rooms.require_present(room)
     actions.delete_chat(room, chat_id)
     return "", 204
+
+
+@bp.patch("/room/<room_id>/chat/<chat_id>")
+@json_only
+@limits.chat_edits
+def edit_chat(room_id, chat_id):
+    """Its author changes a text message, JSON {"chat": ...}; the stored Chat after it."""
+    text = fields().get("chat")
+    room = rooms.require_admitted(room_id)
+    rooms.require_present(room)
+    return editing.edit_chat(room, chat_id, text).to_json(user_key())
 
 
 @bp.post("/room/<room_id>/chat/<chat_id>/reactions")
@@ -70,13 +87,14 @@ def react(room_id, chat_id):
 @limits.gif_uploads
 @limits.gif_bytes
 def post_gif(room_id):
-    """Upload a GIF to the room, or send one again: JSON {"reuse": "<name>"}."""
+    """Upload a GIF to the room, or send one again: JSON {"reuse": "<name>"}; "replyTo" quotes."""
     room = rooms.require_admitted(room_id)
     rooms.require_present(room)
+    reply_to = fields().get("replyTo")
     if request.is_json:
-        return gifs.send_again(room, fields().get("reuse")).to_json(), 201
+        return gifs.send_again(room, fields().get("reuse"), reply_to).to_json(), 201
     upload = request.files.get("gif")
-    chat = service.post_gif(room, upload.read() if upload else b"")
+    chat = service.post_gif(room, upload.read() if upload else b"", reply_to)
     return chat.to_json(), 201
 
 

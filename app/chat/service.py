@@ -9,11 +9,15 @@ from ..identity import current_color, current_handle, current_name, user_key
 from ..rooms.participants import find_person
 from ..rooms.service import is_owner
 from ..store import Chat, Room, get_store
+from . import replies
 from .media import InvalidGif, check_upload
 
 
-def post_chat(room: Room, text, to=None) -> Chat:
-    """Store a text message from this visitor and send it to the room, or whisper it."""
+def post_chat(room: Room, text, to=None, reply_to=None) -> Chat:
+    """Store a text message from this visitor and send it to the room, or whisper it.
+
+    With reply_to (a message's id) it quotes that message; a reply to a whisper is whispered.
+    """
     if not isinstance(text, str):
         raise Refused(_("Write a message."), 400, "empty")
     text = text.strip()
@@ -22,12 +26,16 @@ def post_chat(room: Room, text, to=None) -> Chat:
         raise Refused(_("Write a message."), 400, "empty")
     if len(text) > limit:
         raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400, "too-long")
+    quoted = {}
+    if reply_to is not None:
+        quoted["reply_to"], original = replies.quote(room, reply_to)
+        to = replies.addressee(original, to)
     if to is None:
-        return deliver(store_chat(room, chat=text))
-    return _whisper(room, text, to)
+        return deliver(store_chat(room, chat=text, **quoted))
+    return _whisper(room, text, to, **quoted)
 
 
-def _whisper(room: Room, text: str, to) -> Chat:
+def _whisper(room: Room, text: str, to, **quoted) -> Chat:
     """A message only its sender and its addressee receive, live and in their histories."""
     # `to` is the addressee's handle: a color may be shared, a handle never is.
     addressee = find_person(room, to)
@@ -40,6 +48,7 @@ def _whisper(room: Room, text: str, to) -> Chat:
         to_key=addressee.user_key,
         to_name=addressee.name,
         to_handle=addressee.handle,
+        **quoted,
     )
     return deliver(chat)
 
@@ -57,14 +66,15 @@ def store_chat(room: Room, **fields) -> Chat:
     )
 
 
-def post_gif(room: Room, data: bytes) -> Chat:
-    """Check and store a GIF from this visitor and send it to the room."""
+def post_gif(room: Room, data: bytes, reply_to=None) -> Chat:
+    """Check and store a GIF from this visitor and send it to the room, quoting reply_to."""
+    quoted = replies.for_gif(room, reply_to)  # refused before the GIF takes a decoder
     try:
         check_upload(data)  # decoded in a worker thread, a few at a time
     except InvalidGif as error:
         raise Refused(str(error), error.status, error.code) from error
     name = get_store().save_media(room.id, data)
-    return deliver(store_chat(room, gif=name))
+    return deliver(store_chat(room, gif=name, reply_to=quoted))
 
 
 def history(room: Room, *, limit: int | None = None, **cursor) -> list[Chat]:

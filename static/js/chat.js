@@ -3,14 +3,20 @@ import { createComposer } from "./composer.js";
 import { failure } from "./api.js";
 import { createJoinGate, watchConnection } from "./connection.js";
 import { setupDeleting } from "./deleting.js";
+import { createEditing } from "./editing.js";
 import { setupPicker, setupViewer } from "./gifs.js";
 import { createStartMarker, loadPage, replay } from "./history.js";
+import { setupMentions } from "./mention.js";
 import { createMessageList } from "./messages.js";
+import { setupNameOffer } from "./nameoffer.js";
 import { createOwnerControls } from "./owner.js";
 import { lang, limits, pageData, t } from "./page.js";
 import { createParticipants } from "./participants.js";
 import { myHandle } from "./people.js";
 import { setupReactions } from "./reactions.js";
+import { createReplying } from "./replying.js";
+import { rt } from "./room-strings.js";
+import { setupSearch } from "./search.js";
 import { setupTyping } from "./typing.js";
 import { setupUnread } from "./unread.js";
 import { setupUploads } from "./upload.js";
@@ -49,18 +55,38 @@ messages.add(start.seen(pageData("chats-data")));
 document.getElementById("chat-list").setAttribute("aria-live", "polite");
 
 const whisper = createWhisper({ input });
+let present = [];
 const participants = createParticipants({
   root,
   onError: showError,
   onWhisper: whisper.choose,
-  onMembers: whisper.setPeople,
+  onMembers(members) {
+    present = members;
+    whisper.setPeople(members);
+    messages.renamed(); // names stick to handles: every message shows the current one
+  },
 });
+const list = document.getElementById("chat-list");
+const messageUrl = (id) => root.dataset.messageBase + encodeURIComponent(id);
+// First on the box's keys: an open list of names takes arrows, Enter and Esc for itself.
+setupMentions({ input, listbox: document.getElementById("mention-list"), people: () => present });
+const editing = createEditing({
+  list,
+  input,
+  bar: document.getElementById("edit-bar"),
+  url: messageUrl,
+  messages,
+  composer: () => composer,
+});
+const replying = createReplying({ list, input, bar: document.getElementById("reply-bar"), whisper });
 const composer = createComposer({
   form: document.getElementById("chat-form"),
   input,
   counter: document.getElementById("chat-counter"),
   url: root.dataset.chatUrl,
   recipient: whisper.recipient,
+  extra: replying.extra,
+  editing,
   whenJoined: () => joinGate.wait(),
   rejoined(error) {
     // Posted from between two joins: join again, then send.
@@ -71,6 +97,7 @@ const composer = createComposer({
   },
   onSent(chat) {
     messages.add([chat], true);
+    replying.sent();
     whisper.sent(chat);
     typing.sent();
   },
@@ -86,7 +113,11 @@ setupUploads({
   input: document.getElementById("gif"),
   dropZone: document.getElementById("chat-viewport"),
   status: document.getElementById("upload-status"),
-  onSent: (chat) => messages.add([chat], true),
+  extra: replying.extra,
+  onSent(chat) {
+    messages.add([chat], true);
+    replying.sent();
+  },
   showError,
 });
 setupPicker({
@@ -95,9 +126,21 @@ setupPicker({
   listUrl: root.dataset.gifsUrl,
   sendUrl: root.dataset.gifUrl,
   gifBase: root.dataset.gifBase,
-  onSent: (chat) => messages.add([chat], true),
+  extra: replying.extra,
+  onSent(chat) {
+    messages.add([chat], true);
+    replying.sent();
+  },
   showError,
 });
+setupSearch({
+  form: document.getElementById("search-form"),
+  panel: document.getElementById("search-results"),
+  url: historyUrl,
+  jumpTo: messages.jumpTo,
+  onError: showError,
+});
+setupNameOffer({ form: document.getElementById("name-offer") });
 
 /** Who is here, and who owns the room, as the server marks them. */
 function setMembers(members) {
@@ -111,10 +154,24 @@ const connection = watchConnection(socket);
 const joinGate = createJoinGate({ holdMs: HOLD_MS, onTimeout: () => failure(t("failed"), true) });
 socket.on("disconnect", () => joinGate.close());
 // Under each message: reactions, delete; GIFs open large; who is typing; unread while away.
-const list = document.getElementById("chat-list");
-const messageUrl = (id) => root.dataset.messageBase + encodeURIComponent(id);
 setupReactions({ list, url: (id) => messageUrl(id) + "/reactions", socket, onError: showError });
-setupDeleting({ list, url: messageUrl, socket, remove: messages.remove, onError: showError });
+setupDeleting({
+  list,
+  url: messageUrl,
+  socket,
+  remove(id) {
+    messages.remove(id);
+    replying.removed(id);
+    editing.removed(id);
+  },
+  onError: showError,
+});
+socket.on("editChat", (data) => messages.edit(data));
+// A quote pressed: the original, shown and marked, older pages loaded to reach it if need be.
+list.addEventListener("click", async (event) => {
+  const quote = event.target.closest("button.reply-quote");
+  if (quote && !(await messages.jumpTo(quote.dataset.replyTo))) showError(rt("originalGone"));
+});
 setupViewer({ list, dialog: document.getElementById("gif-viewer") });
 const typing = setupTyping({ socket, input, indicator: document.getElementById("typing") });
 const unread = setupUnread({ toggle: document.getElementById("notify-toggle"), showError });

@@ -31,7 +31,7 @@ export function length(text) {
  * for that); `rejoined(error)` is true when the server refused only because the page was
  * between joins, and the page has started joining again: then the message goes once more.
  */
-export function createComposer({ form, input, counter, url, recipient, onSent, showError, whenJoined, rejoined }) {
+export function createComposer({ form, input, counter, url, recipient, extra, editing, onSent, showError, whenJoined, rejoined }) {
   let sending = false;
   let refused = false; // the box holds a message refused as too long
   const max = limits.chat;
@@ -70,10 +70,12 @@ export function createComposer({ form, input, counter, url, recipient, onSent, s
       showError(t("tooLong", { count: number.format(length(text)), max: number.format(max) }));
       return;
     }
+    if (editing.active()) return saveEdit(text);
     const to = recipient();
+    const body = { chat: text, ...(to ? { to } : {}), ...extra() };
     const post = async () => {
       await whenJoined();
-      return send("POST", url, to ? { chat: text, to } : { chat: text });
+      return send("POST", url, body);
     };
     sending = true;
     try {
@@ -99,12 +101,26 @@ export function createComposer({ form, input, counter, url, recipient, onSent, s
     }
   }
 
+  /** The box holds an edit of one of my messages: it is saved, not sent. */
+  async function saveEdit(text) {
+    sending = true;
+    try {
+      await editing.save(text); // which gives the box back as it was before the edit
+      showError("");
+    } catch (error) {
+      showError(error.message); // the edit stays in the box, to fix or to drop with Esc
+    } finally {
+      sending = false;
+    }
+  }
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     sendText();
   });
   input.addEventListener("keydown", (event) => {
-    // never while an IME is still composing
+    // never while an IME is still composing, nor when a list over the box took the key
+    if (event.defaultPrevented) return;
     if (event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
     event.preventDefault();
     sendText();
@@ -125,6 +141,14 @@ export function createComposer({ form, input, counter, url, recipient, onSent, s
   }
 
   return {
+    /** Put text in the box (an edit to make), caret at its end. */
+    fill(text) {
+      input.value = text;
+      fit();
+      count();
+      input.focus();
+      input.setSelectionRange(text.length, text.length);
+    },
     disable() {
       form.querySelectorAll("input, textarea, select, button").forEach((c) => (c.disabled = true));
       settle();

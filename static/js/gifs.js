@@ -49,7 +49,7 @@ export function setupViewer({ list, dialog }) {
 }
 
 /** The composer's "Recent GIFs" panel: one press sends a GIF again, without uploading it. */
-export function setupPicker({ toggle, panel, listUrl, sendUrl, gifBase, onSent, showError }) {
+export function setupPicker({ toggle, panel, listUrl, sendUrl, gifBase, extra = () => ({}), onSent, showError }) {
   const grid = panel.querySelector(".gif-grid");
   const empty = panel.querySelector(".gif-empty");
 
@@ -127,7 +127,7 @@ export function setupPicker({ toggle, panel, listUrl, sendUrl, gifBase, onSent, 
     if (!b) return;
     b.disabled = true;
     try {
-      onSent(await send("POST", sendUrl, { reuse: b.dataset.gif }));
+      onSent(await send("POST", sendUrl, { reuse: b.dataset.gif, ...extra() }));
       showError("");
       close(true);
     } catch (error) {

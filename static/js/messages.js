@@ -1,10 +1,13 @@
 // The message list: every chat drawn once, in the room's order (seq), following the newest
 // message unless the reader scrolled up to read; older pages as they scroll to the top.
 // One person's consecutive messages form a run, named once (the rest are "grouped").
+// A message can be shown on request (a quote, a search result): older pages load until it is.
 import { showReactions } from "./reactions.js";
-import { renderChat } from "./render.js";
+import { refreshNames, renderChat, showEdit } from "./render.js";
 
 const RUN_GAP_MS = 5 * 60 * 1000; // a longer pause starts a new run
+const HIGHLIGHT_MS = 2500; // how long a message shown on request stays marked
+const MAX_PAGES = 200; // how far back a jump pages before it gives up
 
 /** Whether `li` continues the run of `prev`: same run key, no pause, nothing deleted between. */
 function continues(prev, li) {
@@ -155,13 +158,58 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     for (const chat of page) {
       const li = shown.get(chat._id);
       if (li) showReactions(li, chat.reactions || {}, chat.mine || []);
+      if (li && chat.editedAt) showEdit(li, chat);
     }
+  }
+
+  /**
+   * Older pages, one after another, until the message `id` is drawn or none is left. With
+   * its `seq` (a search result has it; a quote does not) it stops once the list goes past it.
+   */
+  async function reach(id, seq) {
+    for (let pages = 0; !shown.has(id) && !oldestLoaded && pages < MAX_PAGES; pages += 1) {
+      const first = list.querySelector(":scope > li.message, :scope > li.system");
+      if (!first || (seq && Number(first.dataset.seq) <= seq)) break; // it would be drawn: gone
+      const page = await loadPage({ before_seq: first.dataset.seq });
+      if (draw(page) === 0) oldestLoaded = true;
+    }
+    const li = shown.get(id);
+    return li && li.isConnected ? li : null;
+  }
+
+  /** Scroll to the message `id` and mark it a moment; false when it is not there (deleted). */
+  async function jumpTo(id, seq) {
+    const li = shown.get(id)?.isConnected ? shown.get(id) : await reach(id, Number(seq) || 0);
+    if (!li) return false;
+    stuck = false;
+    li.scrollIntoView({ block: "center" });
+    lastTop = list.scrollTop;
+    li.classList.add("highlight");
+    li.tabIndex = -1;
+    li.focus({ preventScroll: true });
+    setTimeout(() => li.classList.remove("highlight"), HIGHLIGHT_MS);
+    return true;
   }
 
   return {
     add,
     remove,
     reconcile,
+    jumpTo,
+    /** An edit ({_id, chat, editedAt}) from the server: the message shows the new words. */
+    edit(data) {
+      const li = data && shown.get(String(data._id));
+      if (li && li.isConnected) showEdit(li, data);
+    },
+    /** Names changed (a rename, the members list): every message shows the current ones. */
+    renamed() {
+      refreshNames(list);
+    },
+    /** My newest text message shown, for ↑ in an empty composer. */
+    myLast() {
+      const mine = list.querySelectorAll(":scope > li.message.mine:not(.gif-message)");
+      return mine[mine.length - 1] || null;
+    },
     /** The seq of the newest chat shown, or 0 before any. */
     newestSeq() {
       return Number(list.lastElementChild?.dataset.seq) || 0;

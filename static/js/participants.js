@@ -1,7 +1,7 @@
 // Who is in the room: the participants panel and the owner's kicks, everyone by handle.
 import { send } from "./api.js";
 import { me, t } from "./page.js";
-import { label, myHandle, personName, setPresent } from "./people.js";
+import { label, myHandle, personName, setPresent, spoken } from "./people.js";
 
 const CONFIRM_MS = 5000; // an unconfirmed "Remove?" turns back on its own
 
@@ -47,11 +47,13 @@ export function createParticipants({ root, onError, onWhisper, onMembers }) {
       const actions = document.createElement("span");
       actions.className = "actions";
       const name = label(person);
-      actions.append(button("whisper", person, t("whisper"), t("whisperTo", { color: name })));
+      const heard = spoken(person, members); // a name or a color word, never a color's code
+      actions.append(button("whisper", person, t("whisper"), t("whisperTo", { color: heard })));
       if (amOwner()) {
         const asking = confirming === person.handle;
         const text = asking ? t("confirmKick", { color: name }) : t("kickButton");
-        const kickButton = button("kick danger", person, text, asking ? text : t("kickLabel", { color: name }));
+        const aria = t(asking ? "confirmKick" : "kickLabel", { color: heard });
+        const kickButton = button("kick danger", person, text, aria);
         if (asking) kickButton.dataset.confirm = "true";
         actions.append(kickButton);
       }

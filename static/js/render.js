@@ -1,22 +1,38 @@
-// How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps,
-// and under a message its reactions and (for its author or the owner) a delete button.
+// How one chat becomes a list item: text or GIF bubbles, whispers, notices, timestamps, the
+// message it replies to, and under it its reactions and tools (reply, edit, delete).
 import { paint } from "./colors.js";
 import { deleteButton } from "./deleting.js";
+import { gifImage, holdStill } from "./gifitem.js";
 import { lang, me, notice, t } from "./page.js";
-import { label, menuLabel, myHandle, personName } from "./people.js";
+import { heardName, label, menuLabel, myHandle, now, personName, spoken } from "./people.js";
 import { moreButton, reactionBar } from "./reactions.js";
 import { appendRichText } from "./richtext.js";
 import { myNames, rt } from "./room-strings.js";
 
-const still = window.matchMedia("(prefers-reduced-motion: reduce)");
 const timeOnly = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
 const dateAndTime = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
 const full = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "medium" });
+
+const drawn = new WeakMap(); // list item → the chat it shows, to draw its names again
 
 /** A notice in the viewer's language, from its kind and who; the stored text otherwise. */
 function systemText(chat) {
   const who = chat.who && menuLabel({ handle: chat.handle, name: chat.name, color: chat.who });
   return (chat.kind && who && notice(chat.kind, who)) || chat.chat || "";
+}
+
+/** A notice's words: seen with the color's code, heard with a name or a color word. */
+function showNotice(li, chat) {
+  const heardText = chat.kind && chat.who && notice(chat.kind, spoken({ handle: chat.handle, name: chat.name, color: chat.who }));
+  if (!heardText) return (li.textContent = systemText(chat));
+  const seen = document.createElement("span");
+  seen.className = "seen";
+  seen.setAttribute("aria-hidden", "true");
+  seen.textContent = systemText(chat);
+  const heard = document.createElement("span");
+  heard.className = "visually-hidden";
+  heard.textContent = heardText;
+  li.replaceChildren(seen, heard);
 }
 
 /** Show a <time datetime> in the viewer's time zone: the time today, the date otherwise. */
@@ -32,20 +48,121 @@ function whisperLabel(chat) {
   const span = document.createElement("span");
   span.className = "whisper-label";
   const toMe = chat.toHandle ? chat.toHandle === myHandle : chat.to === me;
-  const to = label({ name: chat.toName, color: chat.to });
-  span.textContent = toMe ? t("whisperToMe") : t("whisperTo", { color: to });
+  if (toMe) {
+    span.textContent = t("whisperToMe");
+    return span;
+  }
+  const to = { handle: chat.toHandle, name: chat.toName, color: chat.to };
+  const seen = document.createElement("span");
+  seen.setAttribute("aria-hidden", "true");
+  seen.textContent = t("whisperTo", { color: label(to) });
+  const heard = document.createElement("span");
+  heard.className = "visually-hidden";
+  heard.textContent = t("whisperTo", { color: spoken(to) });
+  span.append(seen, heard);
   return span;
+}
+
+/** "(edited)" beside the time, the time of the edit on hover. */
+function editedMark(li, editedAt) {
+  // Inside the time's cell, so the message's grid keeps its shape.
+  let mark = li.querySelector(":scope > time > .edited");
+  if (!mark) {
+    mark = document.createElement("span");
+    mark.className = "edited";
+    mark.textContent = rt("edited");
+    li.querySelector(":scope > time").append(" ", mark);
+  }
+  const moment = new Date(editedAt);
+  mark.title = Number.isNaN(moment.getTime()) ? "" : rt("editedAt", { time: full.format(moment) });
+}
+
+function textParagraph(li, text) {
+  const p = document.createElement("p");
+  p.className = "text";
+  li.classList.toggle("mentions-me", appendRichText(p, String(text ?? ""), myNames()));
+  return p;
+}
+
+/** The quote above a reply's bubble: who and how it began; pressed, it shows the original. */
+function quote(reply) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "reply-quote";
+  button.dataset.replyTo = reply._id;
+  const who = document.createElement("span");
+  who.className = "quote-who";
+  const excerpt = document.createElement("span");
+  excerpt.className = "quote-text";
+  excerpt.textContent = reply.excerpt === "GIF" ? rt("gifMarker") : reply.excerpt;
+  button.append(who, excerpt);
+  nameQuote(button, reply);
+  return button;
+}
+
+/** The quote's sender by their name now (kept in place: the button may have the focus). */
+function nameQuote(button, reply) {
+  const person = now({ handle: reply.handle, name: reply.name });
+  const seen = person.name || person.color || rt("someone"); // a color when known, as names show
+  button.querySelector(".quote-who").textContent = seen;
+  const excerpt = button.querySelector(".quote-text").textContent;
+  const heard = person.name || person.color ? spoken(person) : rt("someone");
+  button.setAttribute("aria-label", rt("replyingTo", { who: heard }) + ": " + excerpt);
+}
+
+/** An edit from the server ({chat, editedAt}) shown on its message. */
+export function showEdit(li, data) {
+  const chat = drawn.get(li);
+  const old = li.querySelector(".bubble > p.text");
+  if (!old || typeof data.chat !== "string") return;
+  old.replaceWith(textParagraph(li, data.chat));
+  if (chat) drawn.set(li, { ...chat, chat: data.chat, editedAt: data.editedAt });
+  editedMark(li, data.editedAt);
+}
+
+/** The text a message shows now (after any edit), for editing and quoting. */
+export function shownChat(li) {
+  return drawn.get(li) || null;
+}
+
+/** After a rename or a new members list: every name and notice in the list, current again. */
+export function refreshNames(list) {
+  for (const li of list.children) {
+    const chat = drawn.get(li);
+    if (!chat) continue;
+    if (chat.user === "system") showNotice(li, chat);
+    else li.querySelector(".meta > .person")?.replaceWith(sender(chat));
+    const button = li.querySelector(".reply-quote");
+    if (button) nameQuote(button, chat.replyTo);
+  }
+}
+
+function sender(chat) {
+  return personName({ handle: chat.handle, color: chat.user, name: chat.name }, { owner: chat.owner });
+}
+
+function toolButton(className, key) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = className;
+  b.textContent = rt(key);
+  return b;
 }
 
 /** The list item for a chat from the server (the page's data, an event or a history page). */
 export function renderChat(chat, gifBase) {
   const li = document.createElement("li");
   li.dataset.id = chat._id || "";
+  drawn.set(li, chat);
+  if (chat.handle) {
+    li.dataset.handle = chat.handle;
+    if (chat.user !== "system") heardName(chat.handle, chat.name, chat.user, chat._id);
+  }
   if (chat.user === "system") {
     li.className = "system";
     if (chat.kind) li.dataset.kind = chat.kind;
     if (chat.who) li.dataset.who = chat.who;
-    li.textContent = systemText(chat);
+    showNotice(li, chat);
     return li;
   }
   const mine = chat.handle ? chat.handle === myHandle : chat.user === me;
@@ -58,23 +175,25 @@ export function renderChat(chat, gifBase) {
   li.dataset.time = String(Date.parse(chat.createdAt));
   const meta = document.createElement("div");
   meta.className = "meta";
-  const sender = { handle: chat.handle, color: chat.user, name: chat.name };
-  meta.append(personName(sender, { owner: chat.owner }));
+  meta.append(sender(chat));
   if (chat.to) {
     li.classList.add("whisper");
     li.dataset.to = chat.to;
+    // Whom a reply to it goes to: the whisper's other person, seen from here.
+    const other = mine ? chat.toHandle : chat.handle;
+    if (other) li.dataset.whisperWith = other;
     meta.append(whisperLabel(chat));
   }
   const bubble = document.createElement("div");
   bubble.className = "bubble";
+  if (chat.replyTo && chat.replyTo._id) bubble.append(quote(chat.replyTo));
   if (chat.gif) {
-    bubble.append(gifImage(chat, gifBase, t("gifFrom", { color: label(sender) })));
+    li.classList.add("gif-message");
+    const from = spoken({ handle: chat.handle, color: chat.user, name: chat.name });
+    bubble.append(gifImage(chat, gifBase, t("gifFrom", { color: from })));
     holdStill(bubble.querySelector("img"));
   } else {
-    const p = document.createElement("p");
-    p.className = "text";
-    if (appendRichText(p, String(chat.chat ?? ""), myNames())) li.classList.add("mentions-me");
-    bubble.append(p);
+    bubble.append(textParagraph(li, chat.chat));
   }
   const time = document.createElement("time");
   time.dateTime = chat.createdAt;
@@ -82,62 +201,10 @@ export function renderChat(chat, gifBase) {
   // A small toolbar over the message's corner: it never moves the messages around it.
   const tools = document.createElement("div");
   tools.className = "tools";
-  tools.append(moreButton(), deleteButton());
+  tools.append(moreButton(), toolButton("reply-message", "reply"));
+  if (!chat.gif) tools.append(toolButton("edit-message", "editMessage")); // shown to its author
+  tools.append(deleteButton());
   li.append(meta, bubble, time, reactionBar(chat), tools);
+  if (chat.editedAt) editedMark(li, chat.editedAt);
   return li;
-}
-
-/** A GIF in the feed: capped in height by CSS, opened large (gifs.js) by click or Enter. */
-function gifImage(chat, gifBase, alt) {
-  const img = document.createElement("img");
-  img.className = "gif";
-  img.loading = "lazy";
-  img.src = gifBase + encodeURIComponent(chat.gif);
-  img.alt = alt;
-  img.dataset.gif = chat.gif;
-  img.tabIndex = 0;
-  img.setAttribute("role", "button");
-  img.setAttribute("aria-label", img.alt + " · " + rt("openGif"));
-  return img;
-}
-
-/** For people who asked for less motion: the GIF's first frame, still, until they press play. */
-function holdStill(img) {
-  if (!still.matches || img.dataset.still) return;
-  img.dataset.still = "held";
-  img.loading = "eager"; // a hidden lazy image would never load
-  const canvas = document.createElement("canvas");
-  canvas.className = "gif-still";
-  canvas.width = canvas.height = 0;
-  // The still frame opens large (gifs.js) as the moving GIF does: by click, Enter or Space.
-  canvas.tabIndex = 0;
-  canvas.setAttribute("role", "button");
-  canvas.setAttribute("aria-label", img.getAttribute("aria-label"));
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "gif-play";
-  const draw = () => {
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    canvas.getContext("2d").drawImage(img, 0, 0);
-  };
-  const show = (playing) => {
-    img.hidden = !playing;
-    canvas.hidden = playing;
-    img.dataset.still = playing ? "playing" : "held";
-    button.setAttribute("aria-pressed", String(playing));
-    button.setAttribute("aria-label", t(playing ? "pauseGif" : "playGif") + " · " + img.alt);
-    button.textContent = playing ? "❚❚" : "▶";
-  };
-  if (img.complete && img.naturalWidth) draw();
-  else img.addEventListener("load", draw, { once: true });
-  button.addEventListener("click", () => {
-    const playing = img.hidden;
-    if (!playing && img.naturalWidth) draw(); // pausing keeps the frame on screen now
-    show(playing);
-  });
-  img.before(canvas);
-  img.after(button);
-  img.parentElement.classList.add("has-still");
-  show(false);
 }

@@ -11,12 +11,13 @@ function refusal(file) {
   return "";
 }
 
-function post(url, file, onProgress, signal) {
+function post(url, file, fields, onProgress, signal) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     signal.addEventListener("abort", () => xhr.abort());
     const body = new FormData();
     body.append("gif", file);
+    for (const [name, value] of Object.entries(fields)) body.append(name, value);
     xhr.open("POST", url);
     xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("X-CSRFToken", csrfToken());
@@ -47,7 +48,7 @@ function hasFiles(event) {
   return Array.from(event.dataTransfer?.types || []).includes("Files");
 }
 
-export function setupUploads({ url, input, dropZone, status, onSent, showError }) {
+export function setupUploads({ url, input, dropZone, status, extra = () => ({}), onSent, showError }) {
   let busy = false;
   let upload = null; // the AbortController of the upload under way
   const progress = status.querySelector("progress");
@@ -74,7 +75,7 @@ export function setupUploads({ url, input, dropZone, status, onSent, showError }
     setProgress(0);
     upload = new AbortController();
     try {
-      onSent(await post(url, file, setProgress, upload.signal));
+      onSent(await post(url, file, extra(), setProgress, upload.signal));
     } catch (error) {
       if (!error.cancelled) showError(error.message);
       if (error.retryable) offerRetry(() => send(file)); // the file waits for Retry

@@ -40,7 +40,7 @@ export function createWhisper({ input }) {
   close.addEventListener("click", stop);
   for (const element of [form, banner]) {
     element.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && select.value && !event.isComposing) {
+      if (event.key === "Escape" && select.value && !event.isComposing && !event.defaultPrevented) {
         event.preventDefault();
         stop();
       }

@@ -96,21 +96,25 @@ def test_english_changes_the_page_and_the_notices_and_stays_after_a_reload(perso
     room_id = a.create_room("English room")
     expect(a.page.locator("#exit-btn")).to_have_text("Leave room")
     b.enter(room_id)  # B's browser still speaks Korean
-    expect(a.notice("join", b.color)).to_have_text(f"{b.color} joined.")
+    expect(a.notice("join", b.color).locator(".seen")).to_have_text(f"{b.color} joined.")
 
     a.reload()
     expect(a.page.locator("html")).to_have_attribute("lang", "en")
     expect(a.page.locator("#exit-btn")).to_have_text("Leave room")
     # The stored notice comes back with the history, still in the viewer's language.
-    expect(a.notice("join", b.color)).to_have_text(f"{b.color} joined.")
+    expect(a.notice("join", b.color).locator(".seen")).to_have_text(f"{b.color} joined.")
 
     # One event, each in their own language.
     c.enter(room_id)
-    expect(a.notice("join", c.color)).to_have_text(f"{c.color} joined.")
-    expect(b.notice("join", c.color)).to_have_text(f"{c.color}님이 입장하셨습니다.")
+    expect(a.notice("join", c.color).locator(".seen")).to_have_text(f"{c.color} joined.")
+    expect(b.notice("join", c.color).locator(".seen")).to_have_text(
+        f"{c.color}님이 입장하셨습니다."
+    )
     c.page.locator("#exit-btn").click()
-    expect(a.notice("exit", c.color)).to_have_text(f"{c.color} left.")
-    expect(b.notice("exit", c.color)).to_have_text(f"{c.color}님이 퇴장하셨습니다.")
+    expect(a.notice("exit", c.color).locator(".seen")).to_have_text(f"{c.color} left.")
+    expect(b.notice("exit", c.color).locator(".seen")).to_have_text(
+        f"{c.color}님이 퇴장하셨습니다."
+    )
 
     b.say("한국어로 말해요")
     expect(a.message("한국어로 말해요")).to_have_class(re.compile(r"\bother\b"))

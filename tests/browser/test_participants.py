@@ -29,7 +29,9 @@ def test_the_participants_list_shows_who_is_here_and_who_left(person):
     b.page.locator("#exit-btn").click()
     expect(b.page).to_have_url(f"{b.server.url}/")
     a.expect_participants(a.color)
-    expect(a.notice("exit", b.color)).to_have_text(f"{b.color}님이 퇴장하셨습니다.")
+    expect(a.notice("exit", b.color).locator(".seen")).to_have_text(
+        f"{b.color}님이 퇴장하셨습니다."
+    )
     expect(a.page.locator("#whisper-to option")).to_have_count(1)  # "everyone" only
 
 
@@ -74,7 +76,9 @@ def test_the_owner_removes_someone_who_cannot_come_back(person):
     expect(b.page.locator("#chat-error")).to_have_text(
         "방에서 강퇴되었습니다. 잠시 후 목록으로 돌아갑니다."
     )
-    expect(c.notice("kick", b.color)).to_have_text(f"{b.color}님이 강퇴되었습니다.")
+    expect(c.notice("kick", b.color).locator(".seen")).to_have_text(
+        f"{b.color}님이 강퇴되었습니다."
+    )
     for someone in (a, c):
         someone.expect_participants(a.color, c.color)
     expect(b.page).to_have_url(f"{b.server.url}/", timeout=ACTION_MS)
@@ -90,7 +94,7 @@ def test_when_the_owner_leaves_the_longest_present_becomes_owner(person):
     room_id, a, b, c = room_of_three(person, "방장 교체")
     watcher = person("W").open_lobby()
     row = watcher.lobby_row(room_id)
-    expect(row.locator(".owner")).to_have_text(a.color)
+    expect(row.locator(".owner .seen")).to_have_text(a.color)
     expect(b.page.locator("#delete-room")).to_have_count(0)
 
     a.close()
@@ -99,14 +103,14 @@ def test_when_the_owner_leaves_the_longest_present_becomes_owner(person):
         expect(someone.page.locator("#participant-list > li.owner")).to_have_attribute(
             "data-color", b.color, timeout=(GRACE + 8) * 1000
         )
-        expect(someone.notice("owner", b.color)).to_have_text(
+        expect(someone.notice("owner", b.color).locator(".seen")).to_have_text(
             f"{b.color}님이 새 방장이 되었습니다."
         )
     expect(b.page.locator("#delete-room")).to_be_visible()
     expect(b.page.locator(f'button.kick[data-color="{c.color}"]')).to_be_visible()
     expect(c.page.locator("#delete-room")).to_have_count(0)
     expect(c.page.locator("button.kick")).to_have_count(0)
-    expect(row.locator(".owner")).to_have_text(b.color)
+    expect(row.locator(".owner .seen")).to_have_text(b.color)
 
     # The new owner's controls work: B deletes the room, and everyone is told.
     b.page.locator("#delete-room").click()
