@@ -40,6 +40,8 @@ def address_key(address: str | None, ipv6_prefix: int = 64) -> str:
 class ConnectionCounter:
     """Open connections per address key, capped."""
 
+    refusal = REFUSAL  # what the server says to a connection over the cap, as it closes it
+
     def __init__(self, per_address: int, ipv6_prefix: int = 64):
         self.per_address = per_address
         self.ipv6_prefix = ipv6_prefix
