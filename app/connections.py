@@ -40,9 +40,12 @@ def address_key(address: str | None, ipv6_prefix: int = 64) -> str:
 class ConnectionCounter:
     """Open connections per address key, capped."""
 
-    def __init__(self, per_address: int, ipv6_prefix: int = 64):
+    refusal = REFUSAL  # what the server says to a connection over the cap, as it closes it
+
+    def __init__(self, per_address: int, ipv6_prefix: int = 64, on_refusal=None):
         self.per_address = per_address
         self.ipv6_prefix = ipv6_prefix
+        self.on_refusal = on_refusal  # told of each connection refused, to be counted
         self._lock = threading.Lock()
         self._open: dict[str, int] = {}
 
@@ -54,10 +57,12 @@ class ConnectionCounter:
         key = self.key(address)
         with self._lock:
             held = self._open.get(key, 0)
-            if held >= self.per_address:
-                return False
-            self._open[key] = held + 1
-            return True
+            refused = held >= self.per_address
+            if not refused:
+                self._open[key] = held + 1
+        if refused and self.on_refusal is not None:
+            self.on_refusal()
+        return not refused
 
     def release(self, address: str | None) -> None:
         key = self.key(address)
@@ -73,10 +78,15 @@ class ConnectionCounter:
 
 def install(app) -> ConnectionCounter:
     """Count and time the connections of `python wsgi.py` (eventlet's server) for this app."""
+    from .limits import on_refusal
     from .patches import eventlet_accept
 
     config = app.config
-    counter = ConnectionCounter(config["MAX_CONNECTIONS_PER_ADDRESS"], config["IPV6_PREFIX_LENGTH"])
+    counter = ConnectionCounter(
+        config["MAX_CONNECTIONS_PER_ADDRESS"],
+        config["IPV6_PREFIX_LENGTH"],
+        on_refusal=lambda: on_refusal("connections", app),  # counted as the app's own refusals
+    )
     eventlet_accept.install(counter, config["HEADER_TIMEOUT"])
     return counter
 

@@ -6,6 +6,7 @@ Routes and socket events raise `Refused`; this module alone decides how it is an
 from flask import (
     current_app,
     flash,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -18,7 +19,6 @@ from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import limits
 from .store import StoreUnavailable
 
 # What a refusal's code is when its cause says nothing more specific. Clients decide by the
@@ -165,7 +165,7 @@ def _rate_limited(error: RateLimitExceeded):
     else:
         flash(error.description, "error")
         response = redirect(_back())
-    response.headers["Retry-After"] = str(limits.retry_after())
+    response.headers["Retry-After"] = str(g.get("retry_after", 1))
     return response
 
 

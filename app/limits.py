@@ -10,7 +10,7 @@ import math
 import re
 import time
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -76,7 +76,9 @@ def _refusing(reason):
 
 
 def _counted(name: str):
-    def breached(_limit: RequestLimit) -> None:
+    def breached(limit: RequestLimit) -> None:
+        # The 429's Retry-After (app/errors.py), which answers after this request's limits ran.
+        g.retry_after = seconds_until(limit.reset_at)
         on_refusal(name)
 
     return breached
@@ -243,7 +245,7 @@ def init_app(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
         if app.config.get("REDIS_URL"):
-            from .redis_cluster import limits_storage
+            from .redis_client import limits_storage
 
             # Bounded waits: counting must not hold an answer for long in an outage.
             uri, options = limits_storage(app.config["REDIS_URL"])

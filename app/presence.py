@@ -9,6 +9,7 @@ reconnect comes back to it, and only a visitor who stays away is dropped.
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -24,6 +25,14 @@ class Departure:
     room: str
     user_key: str
     last_tab: bool  # the visitor has no socket left in the room
+
+
+class Upkeep(NamedTuple):
+    """What the rooms feature does when presence is repaired (app.rooms registers it, as
+    `app.extensions["upkeep"]`, so that presence never imports the rooms)."""
+
+    leave: Callable[[str], None]  # a socket of a process that stopped beating: gone for good
+    reschedule: Callable[[], None]  # every room's deadlines again, after Redis came back empty
 
 
 class Person(NamedTuple):

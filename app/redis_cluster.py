@@ -1,83 +1,18 @@
 """Several processes as one server through Redis (REDIS_URL): wiring, health and the watch loop."""
 
-import functools
 import logging
 import uuid
 
 from flask import Flask
 
+from .redis_client import CHANNEL, bounded, connect
 from .store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-PREFIX = "gifchat:"  # every key this app keeps in Redis starts with it
-CHANNEL = "gifchat-socketio"  # Flask-SocketIO's message queue between the processes
-
 
 def enabled(app: Flask) -> bool:
     return bool(app.config.get("REDIS_URL"))
-
-
-def bounded() -> dict:
-    """redis-py options for a client that fails within seconds and heals by itself."""
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
-    # One retry, at once: a connection that died with a restarted Redis is replaced and the
-    # command goes through. redis-py's default (10 retries, up to 1 s apart) spends about
-    # 5 s on each command of an outage, so a socket event doing three was never answered.
-    return {"socket_timeout": 2, "socket_connect_timeout": 1, "retry": Retry(NoBackoff(), 1)}
-
-
-def connect(url: str, decode_responses: bool = True):
-    """A client for the shared Redis (strings in and out), with bounded waits.
-
-    `redis+sentinel://host:port,host:port/db/service` (python-socketio's form) asks those
-    Sentinels for the service's master on every new connection: a replica promoted in its
-    place is found by the next retry.
-    """
-    import redis
-
-    if _is_sentinel(url):
-        from redis.sentinel import Sentinel
-        from socketio.redis_manager import parse_redis_sentinel_url
-
-        sentinels, service, options = parse_redis_sentinel_url(url)
-        asking = {"socket_timeout": 1, "socket_connect_timeout": 1}
-        sentinel = Sentinel(sentinels, sentinel_kwargs=asking, **options, **bounded())
-        # The message queue's default service, so that one URL means one server to both.
-        return sentinel.master_for(service or CHANNEL, decode_responses=decode_responses)
-    return redis.Redis.from_url(url, decode_responses=decode_responses, **bounded())
-
-
-def _is_sentinel(url: str) -> bool:
-    return url.startswith("redis+sentinel://")
-
-
-def limits_storage(url: str) -> tuple[str, dict]:
-    """The storage URI and options for `limits` that reach the same Redis as `url`."""
-    if not _is_sentinel(url):
-        return url, bounded()
-    from socketio.redis_manager import parse_redis_sentinel_url
-
-    # limits names the service where python-socketio names the database, then the service.
-    sentinels, service, options = parse_redis_sentinel_url(url)
-    hosts = ",".join(f"{host}:{port}" for host, port in sentinels)
-    return f"redis+sentinel://{hosts}/{service or CHANNEL}", {**options, **bounded()}
-
-
-def unavailable_on_error(method):
-    """Turn a Redis failure into StoreUnavailable, which every door answers with 503."""
-    import redis
-
-    @functools.wraps(method)
-    def guarded(*args, **kwargs):
-        try:
-            return method(*args, **kwargs)
-        except redis.RedisError as error:
-            raise StoreUnavailable(f"redis: {error}") from error
-
-    return guarded
 
 
 def socketio_options(app: Flask) -> dict:
@@ -161,8 +96,6 @@ def watch(app: Flask, rounds: int | None = None) -> None:
 
 def reap(app: Flask) -> int:
     """Take the people of processes whose heartbeat lapsed out of their rooms, announced."""
-    from .rooms import participants
-
     presence = app.extensions["presence"]
     gone = 0
     for host in presence.lapsed_hosts():
@@ -174,7 +107,7 @@ def reap(app: Flask) -> int:
         with app.app_context():
             for sid in sids:
                 try:
-                    participants.leave(sid)
+                    app.extensions["upkeep"].leave(sid)
                 except Exception:
                     failed = True
                     log.exception("could not announce the exit of socket %s", sid)

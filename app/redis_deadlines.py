@@ -8,7 +8,7 @@ Nothing lives in a process, so a deadline outlives the restart of any of them.
 import json
 import logging
 
-from .redis_cluster import PREFIX, unavailable_on_error
+from .redis_client import PREFIX, unavailable_on_error
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ The scripts build keys from the prefix, so one Redis (or a Sentinel pair) serves
 """
 
 from .presence import Departure, Person, RoomFull
-from .redis_cluster import PREFIX, unavailable_on_error
+from .redis_client import PREFIX, unavailable_on_error
 from .redis_presence_scripts import DROP, FORGET, JOIN, LEAVE
 
 

@@ -15,7 +15,7 @@ import uuid
 
 from flask import Flask
 
-from .redis_cluster import PREFIX, unavailable_on_error
+from .redis_client import PREFIX, unavailable_on_error
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,6 @@ class Recovery:
     def rebuild(self, app: Flask) -> None:
         """Re-register this process's live sockets, then give rooms their deadlines again."""
         from .extensions import socketio
-        from .rooms import service
 
         presence = app.extensions["presence"]
         manager = socketio.server.manager
@@ -70,4 +69,4 @@ class Recovery:
         presence.beat()
         log.warning("redis rebuilt: %d sockets back in their rooms", len(live))
         with app.app_context():
-            service.reschedule_rooms()
+            app.extensions["upkeep"].reschedule()

@@ -17,9 +17,10 @@ from flask_babel import gettext as _
 
 from . import config as defaults
 from .extensions import server_session, socketio
+from .identity import has_identity
 from .offload import run_blocking
 from .patches import session_reading, session_saving
-from .sqlite_sessions import SQLiteSessionInterface
+from .sqlite_sessions import SessionNotSaved, SQLiteSessionInterface
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def session_config(app) -> dict:
             mode=0o600,
         )
     elif kind == "redis" and config.get("SESSION_REDIS") is None:
-        from .redis_cluster import connect
+        from .redis_client import connect
 
         # Bytes, not strings: Flask-Session stores its own encoding.
         chosen["SESSION_REDIS"] = connect(config["REDIS_URL"], decode_responses=False)
@@ -96,7 +97,8 @@ def init_sessions(app) -> None:
         app.session_interface = SQLiteSessionInterface.from_config(app, path, legacy)
     else:
         server_session.init_app(app)
-    session_saving.install(answer_unavailable)  # a session only for a visitor, Secure on HTTPS
+    # A session only for a visitor, a 503 when it cannot be stored, Secure over HTTPS.
+    session_saving.install(answer_unavailable, has_identity, SessionNotSaved)
     if app.config["SESSION_TYPE"] == "redis":
         session_reading.install(app.session_interface, UnreadableSession)
     if app.config["SESSION_TYPE"] == "mongodb":

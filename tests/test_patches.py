@@ -15,7 +15,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from app import patches, sessions
 from app.connections import ConnectionCounter
+from app.identity import has_identity
 from app.patches import PatchOutdated, flask_wtf_csrf
+from app.sqlite_sessions import SessionNotSaved
 
 # A stack installs one server loop or both: the gevent one (requirements-gevent.lock) has no
 # eventlet, so its patches cannot even be imported there.
@@ -45,7 +47,11 @@ def _importable() -> tuple[dict, dict]:
 MODULES, ABSENT = _importable()
 # module name -> a function giving install()'s arguments, as the app passes them
 ARGUMENTS = {
-    "app.patches.session_saving": lambda: (sessions.answer_unavailable,),
+    "app.patches.session_saving": lambda: (
+        sessions.answer_unavailable,
+        has_identity,
+        SessionNotSaved,
+    ),
     "app.patches.session_reading": lambda: (_redis_sessions(), sessions.UnreadableSession),
     "app.patches.eventlet_accept": lambda: (ConnectionCounter(50, 64), 10),
 }

@@ -165,7 +165,7 @@ def test_the_queue_patch_undoes_itself():
 
 
 def test_a_sentinel_url_reaches_the_same_service_for_rate_limits():
-    from app.redis_cluster import limits_storage
+    from app.redis_client import limits_storage
 
     uri, options = limits_storage("redis+sentinel://s1:26379,s2:26380/2/chat")
     assert uri == "redis+sentinel://s1:26379,s2:26380/chat"

@@ -15,7 +15,6 @@ from contextlib import suppress
 import eventlet
 import eventlet.wsgi
 
-from ..connections import REFUSAL
 from . import Patch
 
 PATCH = Patch(__name__, "eventlet", "0.41")
@@ -72,16 +71,16 @@ class CountingListener:
             conn, address = self.sock.accept()
             if self.counter.admit(_host(address)):
                 return conn, address
-            _refuse(conn)
+            _refuse(conn, self.counter.refusal)
             refused += 1
             if refused % YIELD_EVERY == 0:
                 eventlet.sleep(0)  # a flood of connections must not starve the ones admitted
 
 
-def _refuse(conn) -> None:
+def _refuse(conn, refusal: bytes) -> None:
     with suppress(OSError):
         conn.setblocking(False)  # the answer fits the send buffer, or it is not sent
-        conn.send(REFUSAL)
+        conn.send(refusal)
         conn.shutdown(socket.SHUT_WR)
     conn.close()
 

@@ -8,24 +8,26 @@ through ServerSideSessionInterface.save_session; the change is made there, once.
 from flask import has_request_context, request
 from flask_session.base import ServerSideSessionInterface
 
-from ..identity import has_identity
-from ..sqlite_sessions import SessionNotSaved
 from . import Patch
 
 PATCH = Patch(__name__, "flask-session", "0.8")
 
 
-def install(answer_unavailable) -> None:
+def install(answer_unavailable, worth_keeping, not_saved: type[Exception]) -> None:
     """Change how every server-side session interface saves; once.
 
-    answer_unavailable(response) turns the response about to go out into a 503.
+    A new session is stored only when worth_keeping(session) says so; an interface that
+    raises not_saved has failed to store one, and answer_unavailable(response) turns the
+    response about to go out into a 503.
     """
     if PATCH.installed:
         return
     PATCH.wrap(
         ServerSideSessionInterface,
         "save_session",
-        lambda save: _saving_only_what_is_needed(save, answer_unavailable),
+        lambda save: _saving_only_what_is_needed(
+            save, answer_unavailable, worth_keeping, not_saved
+        ),
     )
     PATCH.wrap(ServerSideSessionInterface, "get_cookie_secure", _secure_over_https)
 
@@ -34,15 +36,15 @@ def uninstall() -> None:
     PATCH.uninstall()
 
 
-def _saving_only_what_is_needed(save, answer_unavailable):
+def _saving_only_what_is_needed(save, answer_unavailable, worth_keeping, not_saved):
     def save_session(self, app, session, response) -> None:
         brought = request.cookies.get(app.config["SESSION_COOKIE_NAME"]) == session.sid
-        if not brought and (response.status_code >= 400 or not has_identity(session)):
+        if not brought and (response.status_code >= 400 or not worth_keeping(session)):
             # Nobody to remember: a 404, a refused request, a file, a CSRF failure.
             return
         try:
             save(self, app, session, response)
-        except SessionNotSaved as error:
+        except not_saved as error:
             # Silently dropped, the visitor would get a cookie for nothing and be refused later.
             app.logger.error("A session could not be saved: %s", error)
             answer_unavailable(response)

@@ -10,7 +10,7 @@ from ..errors import Refused
 from ..identity import current_color, current_handle, current_name, is_handle, user_key
 from ..names import lookalikes
 from ..pages import NOTICES
-from ..presence import Person, RoomFull, get_presence
+from ..presence import Person, RoomFull, Upkeep, get_presence
 from ..store import Room, get_store
 from .folding import quiet_exit, quiet_join
 from .service import (
@@ -20,6 +20,7 @@ from .service import (
     find_room,
     is_admitted,
     is_owner,
+    reschedule_rooms,
     watch_empty,
 )
 
@@ -203,7 +204,8 @@ def kick(room_id: str, handle) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Say what each kind of room deadline does."""
+    """Say what each kind of room deadline does, and what repairing presence asks of rooms."""
+    app.extensions["upkeep"] = Upkeep(leave=leave, reschedule=reschedule_rooms)
     deadlines = app.extensions["deadlines"]
     deadlines.register("delete-if-empty", delete_if_empty)
     deadlines.register("exit", finish_exit)
