@@ -58,7 +58,7 @@ worker_connections = min(
 bind = os.environ.get("GIFCHAT_BIND", "127.0.0.1:8005")
 timeout = 60
 # With either worker this also bounds the wait for each request's headers; each wait
-# for its body's data is bounded by BODY_TIMEOUT, in app.guards.
+# for its body's data is bounded by BODY_TIMEOUT, in app.protection.guards.
 keepalive = 2
 # On SIGTERM the worker closes every socket at once (post_worker_init), so in-flight
 # requests are all that is left to finish: past this, they are cut, and the process exits.

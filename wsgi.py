@@ -81,10 +81,11 @@ import os  # noqa: E402
 import socket  # noqa: E402
 from contextlib import suppress  # noqa: E402
 
-from app import connections, create_app, start_background_tasks  # noqa: E402
+from app import create_app, start_background_tasks  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 from app.offload import thread_pool  # noqa: E402
 from app.ops.shutdown import close_on_sigterm  # noqa: E402
+from app.protection import connections  # noqa: E402
 from app.store import StoreUnavailable  # noqa: E402
 
 
@@ -200,7 +201,8 @@ def _serve_with_eventlet(host: str, port: int, most: int) -> None:
         port=port,
         max_size=most,  # eventlet's pool caps concurrent connections
         # A client that goes silent (in its headers, or between requests) is cut off; websockets
-        # lift it for themselves, and app.guards bounds each wait for a body the same way.
+        # lift it for themselves, and app.protection.guards bounds each wait for a body the same
+        # way.
         socket_timeout=app.config["BODY_TIMEOUT"],
     )
 

@@ -8,14 +8,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import guards, i18n, ops, pages, payload, redis_cluster
+from . import ops, pages
 from .config import PROJECT_ROOT
-from .deadlines import MemoryDeadlines
 from .extensions import babel, csrf, socketio
 from .presence import MemoryPresence
-from .proxies import proxy_fix
-from .sessions import init_sessions, start_sweeping
+from .presence import cluster as redis_cluster
+from .presence.deadlines import MemoryDeadlines
+from .protection import guards
+from .protection.proxies import proxy_fix
 from .store import init_store
+from .visitor.sessions import init_sessions, start_sweeping
+from .web import i18n, payload
 
 
 def create_app(config=None) -> Flask:
@@ -58,12 +61,16 @@ def create_app(config=None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = proxy_fix(app.wsgi_app, app.config, x_for=count, x_proto=count, x_host=count)
 
-        from . import errors, identity, limits, me, socket_limits, wire
+        from . import wire
         from .chat import events as chat_events
         from .chat.routes import bp as chat_bp
+        from .me import routes as me
+        from .protection import limits, socket_limits
         from .rooms import events as room_events
         from .rooms import participants
         from .rooms.routes import bp as rooms_bp
+        from .visitor import identity
+        from .web import errors
 
         app.before_request(socket_limits.check_new_session)  # before a new session is named
         identity.no_session(app.view_functions["static"])  # Flask's own view of static files

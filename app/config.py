@@ -56,7 +56,7 @@ GIF_DECODE_WALL_SECONDS = 40  # a child still decoding after this is killed: 400
 # Room for the multipart envelope around a file of GIF_MAX_BYTES: the GIF upload's body cap.
 MAX_CONTENT_LENGTH = GIF_MAX_BYTES + 64 * 1024
 
-# Bounded work before any check (app.guards). Every other request's body: a chat of
+# Bounded work before any check (app.protection.guards). Every other request's body: a chat of
 # CHAT_MAX_LENGTH characters, escaped, is 12 KiB at most; larger ones are refused unread.
 BODY_MAX_BYTES = 64 * 1024
 MAX_FORM_PARTS = 20  # our forms have a handful of fields (Werkzeug's default: 1,000)
@@ -71,7 +71,7 @@ SEND_TIMEOUT_SECONDS = 30
 # GIF files are named to nginx in X-Accel-Redirect, which sends them. None: the app sends them.
 MEDIA_ACCEL_REDIRECT = None  # e.g. "/_media/"
 # `python wsgi.py` counts connections per address from accept, not only requests in the app
-# (app.connections): a connection idle or dribbling its headers holds a place all the same.
+# (app.protection.connections): a connection idle or dribbling its headers holds a place too.
 # The whole header phase (the wait for a request, its line and headers) gets HEADER_TIMEOUT
 # seconds however the bytes trickle in; eventlet's own timeout is per recv.
 HEADER_TIMEOUT = 10
@@ -80,7 +80,7 @@ HEADER_TIMEOUT = 10
 IPV6_PREFIX_LENGTH = 64
 
 # Sessions (Flask-Session) and cookies.
-SESSION_TYPE = None  # chosen by app.sessions: SQLite under instance/, or MongoDB
+SESSION_TYPE = None  # chosen by app.visitor.sessions: SQLite under instance/, or MongoDB
 SESSION_PERMANENT = True
 # Write a session only when it changes: rewriting it on every request (Flask's default)
 # more than doubles the cost of posting a message. Sessions last 31 days from their last change.

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from .i18n import current_locale
-from .identity import THEMES, current_theme
+from .visitor.identity import THEMES, current_theme
+from .web.i18n import current_locale
 
 # The scripts' strings, from the same catalogs as the pages'. "%(color)s" is filled in by the
 # script (static/js/page.js), so these are translated here and formatted there.

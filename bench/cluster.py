@@ -20,7 +20,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.cluster import ClusterServer, RedisServer
+from harness.cluster import ClusterServer, RedisServer
 
 from .fanout import WAIT, BenchServer, Deliveries, _close_all, _connect, cpu_seconds
 from .report import ratio, table
@@ -73,7 +73,7 @@ def _post_all(posters, room_id, deliveries, seqs) -> None:
 
 
 def _measure(folder: Path, processes: int, with_redis: bool, k: int, m: int) -> dict:
-    from tests.live_server import Person
+    from harness.live_server import Person
 
     redis = RedisServer(folder / "redis") if with_redis else None
     servers, listeners = [], []

@@ -25,8 +25,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tests.cluster import NginxFront, RedisServer
-from tests.live_server import children
+from harness.cluster import NginxFront, RedisServer
+from harness.live_server import children
 
 from .cluster import SERVER_CPU, BenchClusterServer, _pin
 from .fanout import BenchServer, cpu_seconds

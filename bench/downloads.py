@@ -9,8 +9,8 @@ asking for the same 5 MiB GIF and reading only the status line; the worker's RSS
 
 import time
 
+from harness.live_server import LiveServer, Person
 from tests.downloads import big_gif_of, rss_mib, start_download, status_of
-from tests.live_server import LiveServer, Person
 
 from .report import table
 

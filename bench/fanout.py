@@ -23,7 +23,7 @@ from pathlib import Path
 import requests
 import socketio
 
-from tests.live_server import LiveServer, Person
+from harness.live_server import LiveServer, Person
 
 from .report import percentile, ratio, table
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import socketio
 
 from app.chat import gif_probe, media
-from tests.gifs import gif, heavy_gif
-from tests.live_server import LiveServer, Person
+from harness.gifs import gif, heavy_gif
+from harness.live_server import LiveServer, Person
 
 from .report import percentile, ratio, table
 

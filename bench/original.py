@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.live_server import free_port
+from harness.live_server import free_port
 
 from .report import table
 

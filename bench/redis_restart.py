@@ -1,6 +1,6 @@
 """Redis restart: how long open pages wait once Redis answers again, and acks in the outage.
 
-Two real processes (gunicorn + eventlet, tests/cluster.py's settings: heartbeat 1 s, poll
+Two real processes (gunicorn + eventlet, harness/cluster.py's settings: heartbeat 1 s, poll
 0.2 s) on a redis-server of their own; two visitors in one room, one per process, each with
 a websocket. Redis is killed with -9, stays down D seconds and restarts empty. Measured
 during the outage: how long a socket `join` waits for its ack ("busy"); from the moment
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import requests
 
-from tests.cluster import RedisServer, start_cluster
-from tests.live_server import People
+from harness.cluster import RedisServer, start_cluster
+from harness.live_server import People
 
 from .report import ratio, table
 

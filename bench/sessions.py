@@ -1,6 +1,6 @@
 """Sessions: what a request costs with 1,000 and 1,000,000 stored sessions, and the sweep.
 
-The embedded default (SQLite, app/sqlite_sessions.py) through the Flask test client: a new
+The embedded default (SQLite, app/visitor/sqlite_sessions.py) through the Flask test client: a new
 visitor (GET / without a cookie: one session written) and a returning one (GET /room with
 its cookie: one session read, nothing written). The store is filled by writing its rows
 directly, 1% of them expired, which the sweep then removes. For comparison, cachelib's

@@ -9,7 +9,7 @@ import time
 
 import socketio
 
-from .live_server import WAIT
+from harness.live_server import WAIT
 
 UNKNOWN_ROOM = "0" * 24
 BYSTANDING = 300  # seconds: the most a bystander goes on, should its jobs never end

@@ -4,7 +4,7 @@ import time
 
 import limits.storage.memory
 
-import app.limits
+import app.protection.limits
 
 
 class Clock:
@@ -21,8 +21,9 @@ class Clock:
 
     @classmethod
     def install(cls, monkeypatch) -> "Clock":
-        """The clock of the in-memory rate-limit storage and of app.limits, for one test."""
+        """The clock of the in-memory rate-limit storage and of app.protection.limits, for one
+        test."""
         clock = cls()
         monkeypatch.setattr(limits.storage.memory, "time", clock)
-        monkeypatch.setattr(app.limits, "time", clock)
+        monkeypatch.setattr(app.protection.limits, "time", clock)
         return clock

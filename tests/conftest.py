@@ -301,7 +301,7 @@ def trio(visitor):
 @pytest.fixture
 def people(server):
     """On a live server: a factory, each call another person with their own browser."""
-    from .live_server import People
+    from harness.live_server import People
 
     made = People(server)
     yield made

@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from .live_server import LiveServer
+from harness.live_server import LiveServer
 
 
 def flask_command(*args: str) -> list[str]:

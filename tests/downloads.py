@@ -6,8 +6,7 @@ from contextlib import closing
 from pathlib import Path
 
 from app.store.sqlite import SQLiteStore
-
-from .live_server import WAIT, WsgiServer
+from harness.live_server import WAIT, WsgiServer
 
 MIB = 1024 * 1024
 

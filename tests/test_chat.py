@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from harness.gifs import HTML, gif, png
+
 from .conftest import posted
-from .gifs import HTML, gif, png
 from .pages import page_data
 
 

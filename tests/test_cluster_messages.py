@@ -15,8 +15,9 @@ pytest.importorskip("websocket")  # websocket-client, for the websocket transpor
 
 import requests  # noqa: E402
 
-from .cluster import running_redis, start_cluster  # noqa: E402
-from .live_server import WAIT, People, Person  # noqa: E402
+from harness.cluster import running_redis, start_cluster  # noqa: E402
+from harness.live_server import WAIT, People, Person  # noqa: E402
+
 from .waiting import wait_for  # noqa: E402
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]

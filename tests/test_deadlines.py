@@ -9,7 +9,7 @@ import threading
 import pytest
 from flask import current_app
 
-from app.deadlines import get_deadlines
+from app.presence.deadlines import get_deadlines
 
 from .stopped_time import stopped
 

@@ -11,15 +11,9 @@ require("requests", "requests")
 require("websocket", "websocket-client")  # python-socketio's client for the websocket transport
 
 from app import close, create_app  # noqa: E402
+from harness.live_server import PROJECT_ROOT, WAIT, People, chat_both_ways_and_share_a_gif, running  # noqa: E402
 
 from .dev_server import DevServer, flask_command  # noqa: E402
-from .live_server import (  # noqa: E402
-    PROJECT_ROOT,
-    WAIT,
-    People,
-    chat_both_ways_and_share_a_gif,
-    running,
-)
 from .waiting import wait_for  # noqa: E402
 
 pytestmark = pytest.mark.server

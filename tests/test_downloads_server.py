@@ -6,8 +6,9 @@ each took a worker from 75 MiB to 1.8 GB (240 such downloads), and kept it.
 
 import pytest
 
+from harness.live_server import LiveServer, Person, WsgiServer, running
+
 from .downloads import answers, big_gif_of, rss_mib, start_download, status_of, worker
-from .live_server import LiveServer, Person, WsgiServer, running
 from .required import require
 from .waiting import wait_for
 

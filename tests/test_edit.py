@@ -2,8 +2,9 @@
 
 import pytest
 
+from harness.gifs import gif
+
 from .conftest import seated
-from .gifs import gif
 
 pytestmark = pytest.mark.usefixtures("english_first")  # refusals read in English here
 

@@ -7,7 +7,7 @@ from .required import require
 require("requests", "requests")
 require("websocket", "websocket-client")
 
-from .live_server import WAIT, running  # noqa: E402
+from harness.live_server import WAIT, running  # noqa: E402
 
 pytestmark = pytest.mark.server
 

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from .live_server import PROJECT_ROOT, LiveServer, People, running
+from harness.live_server import PROJECT_ROOT, LiveServer, People, running
+
 from .required import require
 
 require("requests", "requests")

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.live_server import People, WsgiServer, running
+
 from .faults import DiskFull, Locked, ReadOnly, small_disk
-from .live_server import People, WsgiServer, running
 
 BUSY = "서비스가 바쁩니다. 잠시 후 다시 시도해 주세요."
 

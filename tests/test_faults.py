@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.gifs import gif
+
 from .faults import DiskFull, Locked, ReadOnly, small_disk
-from .gifs import gif
 
 BUSY = "서비스가 바쁩니다. 잠시 후 다시 시도해 주세요."
 

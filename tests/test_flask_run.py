@@ -7,9 +7,9 @@ from importlib.metadata import entry_points
 import pytest
 
 from app import close, create_app
+from harness.live_server import PROJECT_ROOT, WAIT, running
 
 from .dev_server import DevServer, flask_command
-from .live_server import PROJECT_ROOT, WAIT, running
 from .required import require
 from .waiting import wait_for
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .gifs import gif
+from harness.gifs import gif
 
 SEED = 20261126
 REQUESTS = 300

@@ -11,8 +11,7 @@ from PIL import Image
 from app.chat import gif_probe
 from app.chat.media import InvalidGif, check_gif
 from app.offload import slot
-
-from .gifs import gif, heavy_gif
+from harness.gifs import gif, heavy_gif
 
 CAPS = {
     "max_bytes": 5 * 1024 * 1024,

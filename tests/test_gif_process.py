@@ -11,10 +11,10 @@ import pytest
 
 from app import offload
 from app.chat import gif_probe, media
+from harness.gifs import gif, heavy_gif
+from harness.live_server import LiveServer, running
 
 from .bystander import Alongside, uploader_and_bystander
-from .gifs import gif, heavy_gif
-from .live_server import LiveServer, running
 from .test_gif_bombs import offset_bomb
 
 # Round trips a bystander must have answered while heavy GIFs decode: decoding on the

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .gifs import gif
+from harness.gifs import gif
 
 pytestmark = pytest.mark.usefixtures("english_first")  # refusals read in English here
 

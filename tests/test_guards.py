@@ -7,9 +7,9 @@ import pytest
 from PIL import Image
 
 from app.config import BODY_MAX_BYTES
+from harness.gifs import gif
 
 from .conftest import posted
-from .gifs import gif
 from .waiting import wait_for
 
 TOO_LARGE = "The request is too large."

@@ -8,7 +8,8 @@ from contextlib import closing
 import pytest
 import socketio
 
-from .live_server import WAIT, LiveServer, WsgiServer, running
+from harness.live_server import WAIT, LiveServer, WsgiServer, running
+
 from .required import require
 from .waiting import wait_for
 

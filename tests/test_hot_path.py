@@ -10,10 +10,10 @@ from engineio import packet as eio_packet
 from prometheus_client.parser import text_string_to_metric_families
 from socketio import packet as sio_packet
 
-from app import limits
 from app.ops.log_format import TEXT, TextFormatter
 from app.ops.metrics import _Tally
 from app.patches import socketio_deliveries
+from app.protection import limits
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.limits import BYTES_UNIT, in_byte_units
+from app.protection.limits import BYTES_UNIT, in_byte_units
+from harness.gifs import gif, heavy_gif
 
-from .gifs import gif, heavy_gif
 from .test_limits_http import retry_after
 
 

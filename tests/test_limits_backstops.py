@@ -3,8 +3,7 @@
 import pytest
 
 from app.store.models import utcnow
-
-from .gifs import gif
+from harness.gifs import gif
 
 OTHER_ADDRESS = {"REMOTE_ADDR": "192.0.2.7"}
 

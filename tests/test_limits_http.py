@@ -6,10 +6,11 @@ import pytest
 import requests
 import socketio
 
-from .cluster import redis_server  # noqa: F401 (a fixture)
+from harness.cluster import redis_server  # noqa: F401 (a fixture)
+from harness.gifs import gif
+from harness.live_server import WAIT, LiveServer, Person, running
+
 from .conftest import Visitor
-from .gifs import gif
-from .live_server import WAIT, LiveServer, Person, running
 
 
 @pytest.fixture
@@ -229,10 +230,10 @@ def test_without_a_proxy_a_forged_forwarded_address_changes_nothing(visitor, clo
 
 
 def test_every_refusal_is_reported(visitor, clock, monkeypatch):
-    import app.limits
+    import app.protection.limits
 
     seen = []
-    monkeypatch.setattr(app.limits, "on_refusal", seen.append)
+    monkeypatch.setattr(app.protection.limits, "on_refusal", seen.append)
     alice = visitor()
     room = alice.create_room(password="pw")
     for _ in range(21):

@@ -3,8 +3,7 @@
 import pytest
 
 from app.chat.media import InvalidGif, check_gif
-
-from .gifs import HTML, gif, png
+from harness.gifs import HTML, gif, png
 
 CAPS = {
     "max_bytes": 5 * 1024 * 1024,

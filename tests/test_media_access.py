@@ -5,8 +5,7 @@ import re
 import pytest
 
 from app.store.models import utcnow
-
-from .gifs import gif
+from harness.gifs import gif
 
 SECRET = "hunter2"
 

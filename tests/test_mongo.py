@@ -11,10 +11,10 @@ from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, OperationFailure, ServerSelectionTimeoutError
 
 from app import close
-from app.sessions import create_session_indexes, init_sessions, session_config
 from app.store.base import StoreUnavailable, new_id, utcnow
 from app.store.mongo import MongoStore
 from app.store.mongo_uri import mask_uri
+from app.visitor.sessions import create_session_indexes, init_sessions, session_config
 
 from .store_backends import mongomock_config, real_mongo_uri
 

@@ -4,8 +4,8 @@ import unicodedata
 
 import pytest
 
-from app.names import NameRefused, clean_name, looks_alike
-from app.skeleton import skeleton
+from app.visitor.names import NameRefused, clean_name, looks_alike
+from app.visitor.skeleton import skeleton
 
 
 def name_of(person):

@@ -6,8 +6,8 @@ Such views are marked @no_session; an unknown path has no view at all.
 
 import pytest
 
-from app.guards import large_body
-from app.identity import no_session
+from app.protection.guards import large_body
+from app.visitor.identity import no_session
 
 JSON = {"Accept": "application/json"}
 

@@ -4,9 +4,10 @@ import threading
 
 import pytest
 
+from harness.gifs import heavy_gif
+from harness.live_server import running
+
 from .bystander import Alongside, uploader_and_bystander
-from .gifs import heavy_gif
-from .live_server import running
 from .test_gif_bombs import offset_bomb
 
 # Round trips a bystander must have answered while the GIFs are checked: decoding on the

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from .live_server import PROJECT_ROOT, START_TIMEOUT, free_port
+from harness.live_server import PROJECT_ROOT, START_TIMEOUT, free_port
 
 LOW = 256  # a soft limit below what 10,000 connections need
 _, HARD = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -10,10 +10,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from pymongo import MongoClient
 
 from app.store.mongo import MongoStore
-
-from .cluster import redis_server  # noqa: F401 (a fixture)
-from .gifs import gif
-from .live_server import free_port
+from harness.cluster import redis_server  # noqa: F401 (a fixture)
+from harness.gifs import gif
+from harness.live_server import free_port
 
 
 @pytest.fixture

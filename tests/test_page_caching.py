@@ -5,7 +5,7 @@ import re
 import pytest
 from jinja2 import DictLoader, Environment
 
-from app.i18n import TranslatedLiterals
+from app.web.i18n import TranslatedLiterals
 
 from .pages import page_data
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from .gifs import gif
+from harness.gifs import gif
+
 from .pages import page_data
 from .waiting import wait_for
 
@@ -244,7 +245,7 @@ def test_kick_without_csrf_token_is_refused(trio, store):
 @pytest.fixture
 def same_color(monkeypatch):
     """Everyone who arrives from now on gets the same color."""
-    from app import identity
+    from app.visitor import identity
 
     monkeypatch.setattr(identity, "color_for", lambda session_id: "#123456")
 
@@ -265,7 +266,7 @@ def test_sharing_the_owners_color_gives_no_power_over_the_room(visitor, same_col
 def test_whispers_between_others_stay_hidden_from_someone_of_the_same_color(
     visitor, monkeypatch, store
 ):
-    from app import identity
+    from app.visitor import identity
 
     colors = iter(["#aaaaaa", "#bbbbbb", "#aaaaaa"])
     monkeypatch.setattr(identity, "color_for", lambda session_id: next(colors))
@@ -287,7 +288,7 @@ def test_whispers_between_others_stay_hidden_from_someone_of_the_same_color(
 def test_a_kick_does_not_ban_people_of_the_removed_persons_color_who_were_not_there(
     visitor, monkeypatch
 ):
-    from app import identity
+    from app.visitor import identity
 
     colors = iter(["#aaaaaa", "#bbbbbb", "#bbbbbb"])
     monkeypatch.setattr(identity, "color_for", lambda session_id: next(colors))

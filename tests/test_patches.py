@@ -13,11 +13,12 @@ import warnings
 import pytest
 from flask_wtf.csrf import CSRFProtect
 
-from app import patches, sessions
-from app.connections import ConnectionCounter
-from app.identity import has_identity
+from app import patches
 from app.patches import PatchOutdated, flask_wtf_csrf
-from app.sqlite_sessions import SessionNotSaved
+from app.protection.connections import ConnectionCounter
+from app.visitor import sessions
+from app.visitor.identity import has_identity
+from app.visitor.sqlite_sessions import SessionNotSaved
 
 # A stack installs one server loop or both: the gevent one (requirements-gevent.lock) has no
 # eventlet, so its patches cannot even be imported there.

@@ -3,7 +3,7 @@
 import pytest
 
 from app import create_app
-from app.proxies import is_trusted, networks
+from app.protection.proxies import is_trusted, networks
 
 FORGED = {"X-Forwarded-For": "198.51.100.1", "X-Forwarded-Proto": "https"}
 

@@ -11,14 +11,14 @@ from .required import require
 require("requests", "requests")
 require("websocket", "websocket-client")  # python-socketio's client for the websocket transport
 
-from .cluster import running_redis, start_cluster  # noqa: E402
-from .gifs import gif  # noqa: E402
-from .live_server import WAIT, People  # noqa: E402
+from harness.cluster import running_redis, start_cluster  # noqa: E402
+from harness.gifs import gif  # noqa: E402
+from harness.live_server import WAIT, People  # noqa: E402
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]
 
 GRACE = 2  # ROOM_EMPTY_GRACE_SECONDS of the processes under test
-HEARTBEAT_EXPIRY = 3  # three missed beats of REDIS_HEARTBEAT_SECONDS=1 (tests/cluster.py)
+HEARTBEAT_EXPIRY = 3  # three missed beats of REDIS_HEARTBEAT_SECONDS=1 (harness/cluster.py)
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ import pytest
 from flask import current_app
 
 from app import close, create_app
-
-from .cluster import redis_server  # noqa: F401 (a fixture)
+from harness.cluster import redis_server  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.redis
 

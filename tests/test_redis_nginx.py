@@ -9,8 +9,8 @@ from .required import require
 require("requests", "requests")
 require("websocket", "websocket-client")  # python-socketio's client for the websocket transport
 
-from .cluster import BrowserPerson, NginxFront, RedisServer, start_cluster  # noqa: E402
-from .live_server import People  # noqa: E402
+from harness.cluster import BrowserPerson, NginxFront, RedisServer, start_cluster  # noqa: E402
+from harness.live_server import People  # noqa: E402
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]
 

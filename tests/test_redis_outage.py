@@ -6,8 +6,9 @@ from .required import require
 
 require("requests", "requests")
 
-from .cluster import RedisServer, start_cluster  # noqa: E402
-from .live_server import Person  # noqa: E402
+from harness.cluster import RedisServer, start_cluster  # noqa: E402
+from harness.live_server import Person  # noqa: E402
+
 from .waiting import wait_for  # noqa: E402
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]

@@ -6,8 +6,7 @@ import pytest
 
 from app.presence import MemoryPresence, Person, RoomFull
 from app.store import StoreUnavailable
-
-from .cluster import RedisServer, redis_server  # noqa: F401 (a fixture)
+from harness.cluster import RedisServer, redis_server  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.redis
 
@@ -29,7 +28,7 @@ def make_presence(request, tmp_path):
         shared = MemoryPresence()
         yield lambda host="one": shared
         return
-    from app.redis_presence import RedisPresence
+    from app.presence.redis_presence import RedisPresence
 
     server = request.getfixturevalue("redis_server")
     clients = []
@@ -178,7 +177,7 @@ def test_forget_returns_the_sockets_of_every_process(make_presence):
 
 
 def test_a_process_that_stops_beating_is_claimed_once(redis_server):  # noqa: F811
-    from app.redis_presence import RedisPresence
+    from app.presence.redis_presence import RedisPresence
 
     with redis_server.client() as client:
         dying = RedisPresence(client, "dying", heartbeat_seconds=1 / 3)
@@ -203,7 +202,7 @@ def test_a_process_that_stops_beating_is_claimed_once(redis_server):  # noqa: F8
 
 
 def test_a_heartbeat_expires_by_itself(redis_server):  # noqa: F811
-    from app.redis_presence import RedisPresence
+    from app.presence.redis_presence import RedisPresence
 
     from .waiting import wait_for
 
@@ -216,9 +215,8 @@ def test_a_heartbeat_expires_by_itself(redis_server):  # noqa: F811
 
 
 def test_redis_down_is_store_unavailable(tmp_path):
-    from app.redis_presence import RedisPresence
-
-    from .cluster import redis_server_or_skip
+    from app.presence.redis_presence import RedisPresence
+    from harness.cluster import redis_server_or_skip
 
     redis_server_or_skip()
     server = RedisServer(tmp_path / "redis")  # never started: nobody listens on its port

@@ -9,8 +9,8 @@ import pytest
 from app import create_app
 from app.patches import socketio_queue
 from app.presence import RoomFull
+from harness.cluster import redis_server  # noqa: F401 (a fixture)
 
-from .cluster import redis_server  # noqa: F401 (a fixture)
 from .waiting import wait_for
 
 pytestmark = pytest.mark.redis
@@ -165,7 +165,7 @@ def test_the_queue_patch_undoes_itself():
 
 
 def test_a_sentinel_url_reaches_the_same_service_for_rate_limits():
-    from app.redis_client import limits_storage
+    from app.presence.redis_client import limits_storage
 
     uri, options = limits_storage("redis+sentinel://s1:26379,s2:26380/2/chat")
     assert uri == "redis+sentinel://s1:26379,s2:26380/chat"

@@ -5,9 +5,8 @@ Clients decide by the code: these pin each cause to its code, over HTTP and sock
 
 import pytest
 
-from app.errors import Refused, code_for
-
-from .gifs import gif
+from app.web.errors import Refused, code_for
+from harness.gifs import gif
 
 pytestmark = pytest.mark.usefixtures("english_first")
 

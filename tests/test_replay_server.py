@@ -9,7 +9,7 @@ from .required import require
 require("requests", "requests")
 require("websocket", "websocket-client")  # python-socketio's client for the websocket transport
 
-from .live_server import People, running  # noqa: E402
+from harness.live_server import People, running  # noqa: E402
 
 pytestmark = pytest.mark.server
 

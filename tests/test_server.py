@@ -12,8 +12,8 @@ require("websocket", "websocket-client")  # python-socketio's client for the web
 
 import socketio  # noqa: E402
 
-from .gifs import gif  # noqa: E402
-from .live_server import (  # noqa: E402
+from harness.gifs import gif  # noqa: E402
+from harness.live_server import (  # noqa: E402
     WAIT,
     People,
     Refused,

@@ -8,8 +8,8 @@ import threading
 import pytest
 
 from app.store.base import new_id
+from harness.live_server import LiveServer, People, running
 
-from .live_server import LiveServer, People, running
 from .store_backends import real_mongo_uri
 
 pytestmark = [pytest.mark.server, pytest.mark.mongodb]

@@ -10,7 +10,7 @@ import pytest
 from cachelib import FileSystemCache
 
 from app.extensions import socketio
-from app.sessions import start_sweeping, sweep
+from app.visitor.sessions import start_sweeping, sweep
 
 from .waiting import wait_for
 

@@ -15,11 +15,7 @@ require("requests", "requests")
 require("websocket", "websocket-client")  # python-socketio's client for the websocket transport
 
 
-from .live_server import (  # noqa: E402
-    LiveServer,
-    People,
-    running,
-)
+from harness.live_server import LiveServer, People, running  # noqa: E402
 
 pytestmark = pytest.mark.server
 

@@ -8,13 +8,12 @@ from contextlib import ExitStack, closing, suppress
 
 import pytest
 
-from app.connections import ConnectionCounter, address_key
-
-from .live_server import WAIT, WsgiServer, running
+from app.protection.connections import ConnectionCounter, address_key
+from harness.live_server import WAIT, WsgiServer, running
 
 HEADER_TIMEOUT = 2  # GIFCHAT_HEADER_TIMEOUT of the server under test
 PER_ADDRESS = 20  # GIFCHAT_MAX_CONNECTIONS_PER_ADDRESS
-POOL = 100  # GIFCHAT_MAX_CONNECTIONS (tests/live_server.py): the server's places
+POOL = 100  # GIFCHAT_MAX_CONNECTIONS (harness/live_server.py): the server's places
 ATTACKERS = 300  # slow connections from one address: three times the places
 
 

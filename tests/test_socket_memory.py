@@ -266,7 +266,7 @@ else:
 
 @pytest.fixture(scope="module", params=["gunicorn", "wsgi.py"])
 def live(request, tmp_path_factory, async_mode):
-    from .live_server import LiveServer, WsgiServer, running
+    from harness.live_server import LiveServer, WsgiServer, running
 
     server_class = {"gunicorn": LiveServer, "wsgi.py": WsgiServer}[request.param]
     with running(tmp_path_factory.mktemp("live"), 2, server_class, mode=async_mode) as server:
@@ -275,7 +275,7 @@ def live(request, tmp_path_factory, async_mode):
 
 @pytest.fixture
 def people(live):
-    from .live_server import People
+    from harness.live_server import People
 
     made = People(live)
     yield made
@@ -305,7 +305,7 @@ def test_chat_reaches_a_socket_whole_and_in_order(people, transport):
 def test_an_upgraded_socket_sees_its_visitor_and_hears_the_room(people, live):
     """Polling first, then websocket, as browsers connect: the handlers still read the
     visitor's session and request from the connection's environ."""
-    from .live_server import WAIT
+    from harness.live_server import WAIT
 
     alice, bob = people(), people()
     room_id = alice.create_room("upgrade")
@@ -355,7 +355,7 @@ def test_the_connection_ends_with_its_websocket(live):
     waiting out a time-out of its own (pywsgi kept it, awaiting a next request)."""
     import websocket
 
-    from .live_server import WAIT
+    from harness.live_server import WAIT
 
     ws = websocket.create_connection(
         live.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket",

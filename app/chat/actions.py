@@ -4,11 +4,11 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import wire
-from ..errors import Refused
-from ..identity import user_key
 from ..presence import get_presence
 from ..rooms.service import is_owner
 from ..store import Chat, Room, get_store
+from ..visitor.identity import user_key
+from ..web.errors import Refused
 
 
 def find_chat(room: Room, chat_id) -> Chat:

@@ -4,8 +4,8 @@ import re
 
 from flask_babel import gettext as _
 
-from ..errors import Refused
 from ..store import is_id
+from ..web.errors import Refused
 
 ID_CURSORS = ("before", "after")
 SEQ_CURSORS = ("before_seq", "after_seq")

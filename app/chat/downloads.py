@@ -14,10 +14,10 @@ from flask import current_app, request, session
 from flask_babel import gettext as _
 from werkzeug.wsgi import wrap_file
 
-from ..errors import json_error
-from ..guards import raw_socket
-from ..identity import user_key
+from ..protection.guards import raw_socket
 from ..store import Media, get_store
+from ..visitor.identity import user_key
+from ..web.errors import json_error
 
 ONE_YEAR = 365 * 24 * 3600
 

@@ -4,10 +4,10 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import wire
-from ..errors import Refused
-from ..identity import user_key
 from ..store import Chat, Room, get_store
 from ..store.models import iso
+from ..visitor.identity import user_key
+from ..web.errors import Refused
 from .actions import find_chat
 
 

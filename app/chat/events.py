@@ -3,10 +3,10 @@
 from flask import request
 from flask_babel import gettext as _
 
-from .. import socket_limits
-from ..errors import Refused
-from ..identity import VisitorNamespace, current_handle, user_key
+from ..protection import socket_limits
 from ..rooms import participants
+from ..visitor.identity import VisitorNamespace, current_handle, user_key
+from ..web.errors import Refused
 from . import typing_indicator
 
 

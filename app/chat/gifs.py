@@ -3,9 +3,9 @@
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..errors import Refused
-from ..identity import user_key
 from ..store import Chat, Room, get_store
+from ..visitor.identity import user_key
+from ..web.errors import Refused
 from . import replies
 from .service import deliver, store_chat
 

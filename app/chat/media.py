@@ -11,9 +11,9 @@ from functools import partial, wraps
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
 
-from ..errors import Refused
-from ..limits import client_address
 from ..offload import Busy, run_blocking, run_child, slot
+from ..protection.limits import client_address
+from ..web.errors import Refused
 from . import gif_probe
 
 log = logging.getLogger(__name__)
@@ -97,8 +97,8 @@ def decoder():
 def decoder_first(view):
     """Take a decoder for an upload before the limits charge it: a 503 then costs nothing.
 
-    The body is read first (bounded by app/guards.py), so that a slow upload never holds a
-    decoder; a visitor told that the decoders are busy has spent none of their allowance.
+    The body is read first (bounded by app/protection/guards.py), so that a slow upload never
+    holds a decoder; a visitor told that the decoders are busy has spent none of their allowance.
     """
 
     @wraps(view)  # the limits' marks carry over

@@ -3,9 +3,9 @@ between its two people."""
 
 from flask_babel import gettext as _
 
-from ..errors import Refused
-from ..identity import user_key
 from ..store import Chat, Room
+from ..visitor.identity import user_key
+from ..web.errors import Refused
 from .actions import find_chat
 
 EXCERPT_LENGTH = 100  # characters of the original a reply quotes, taken when it is sent

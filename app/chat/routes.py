@@ -2,12 +2,12 @@
 
 from flask import Blueprint, request
 
-from .. import limits
-from ..errors import json_only
-from ..guards import large_body
-from ..identity import no_session, user_key
-from ..payload import fields
+from ..protection import limits
+from ..protection.guards import large_body
 from ..rooms import service as rooms
+from ..visitor.identity import no_session, user_key
+from ..web.errors import json_only
+from ..web.payload import fields
 from . import actions, downloads, editing, gifs, media, service
 from .cursors import history_cursor
 from .search import search, search_text

@@ -4,11 +4,11 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import wire
-from ..errors import Refused
-from ..identity import current_color, current_handle, current_name, user_key
 from ..rooms.participants import find_person
 from ..rooms.service import is_owner
 from ..store import Chat, Room, get_store
+from ..visitor.identity import current_color, current_handle, current_name, user_key
+from ..web.errors import Refused
 from . import replies
 from .media import InvalidGif, check_upload
 

@@ -6,10 +6,11 @@ import time
 from flask import current_app, request, session
 from flask_babel import gettext as _
 
-from .. import socket_limits, wire
-from ..errors import Refused
-from ..identity import current_color, current_handle, is_handle, user_key
+from .. import wire
 from ..presence import get_presence
+from ..protection import socket_limits
+from ..visitor.identity import current_color, current_handle, is_handle, user_key
+from ..web.errors import Refused
 
 clock = time.monotonic  # tests stop it
 
@@ -18,8 +19,8 @@ class SocketBudget:
     """A token bucket per socket: `rate` events a second, bursts of up to `burst`.
 
     Kept in the process that holds the socket, not in the rate limits' shared storage
-    (app.socket_limits): a keystroke's event is not worth a Redis round trip, and a socket
-    lives in one process anyway.
+    (app.protection.socket_limits): a keystroke's event is not worth a Redis round trip, and a
+    socket lives in one process anyway.
     """
 
     def __init__(self, rate: float, burst: float):

@@ -6,7 +6,8 @@ from contextlib import suppress
 from gevent import pywsgi
 from gevent.pool import Pool
 
-SOCKET = "gifchat.socket"  # where the client's socket waits in the environ (app.guards reads it)
+# Where the client's socket waits in the environ (app.protection.guards reads it).
+SOCKET = "gifchat.socket"
 
 
 class Handler(pywsgi.WSGIHandler):

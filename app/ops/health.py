@@ -4,7 +4,7 @@ import logging
 
 from flask import Blueprint, current_app
 
-from ..identity import no_session
+from ..visitor.identity import no_session
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def readyz():
 def _checks():
     # A real write, not a read: a read-only file or a full disk still answers reads.
     yield "store", current_app.extensions["store"].probe_write
-    if "redis" in current_app.extensions:  # set up by app.redis_cluster when REDIS_URL is set
+    if "redis" in current_app.extensions:  # set up by app.presence.cluster when REDIS_URL is set
         yield "redis", current_app.extensions["redis"].ping
         yield "queue", _queue_listening
 

@@ -16,11 +16,11 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 from .. import wire
-from ..errors import json_error
-from ..identity import no_session
 from ..patches import socketio_deliveries
-from ..proxies import relayed
+from ..protection.proxies import relayed
 from ..store import StoreUnavailable
+from ..visitor.identity import no_session
+from ..web.errors import json_error
 
 bp = Blueprint("metrics", __name__)
 
@@ -59,7 +59,8 @@ class Metrics:
         self._durations = {}  # endpoint -> its child of request_seconds
 
     def count_refusal(self, limit: str) -> None:
-        """Count one 429 of the rate limit named `limit` (e.g. "chat"); app.limits calls it."""
+        """Count one 429 of the rate limit named `limit` (e.g. "chat"); app.protection.limits
+        calls it."""
         self.rate_limited.labels(limit=limit).inc()
 
     def observe_request(self, endpoint: str, seconds: float) -> None:

@@ -1,7 +1,7 @@
 """Flask-Session: store a session only for a visitor, answer 503 when it cannot be stored, and
 mark the cookie Secure on any request that came over HTTPS, not only when configured.
 
-Every server-side interface (the SQLite one of app/sqlite_sessions.py, Redis, MongoDB) saves
+Every server-side interface (the SQLite one of app/visitor/sqlite_sessions.py, Redis, MongoDB) saves
 through ServerSideSessionInterface.save_session; the change is made there, once.
 """
 

@@ -1,6 +1,6 @@
 """The /room namespace: lobbies hear rooms come, go and fill up."""
 
-from ..identity import VisitorNamespace
+from ..visitor.identity import VisitorNamespace
 
 
 class LobbyNamespace(VisitorNamespace):

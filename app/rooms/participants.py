@@ -5,13 +5,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from .. import wire
-from ..deadlines import get_deadlines
-from ..errors import Refused
-from ..identity import current_color, current_handle, current_name, is_handle, user_key
-from ..names import lookalikes
 from ..pages import NOTICES
 from ..presence import Person, RoomFull, Upkeep, get_presence
+from ..presence.deadlines import get_deadlines
 from ..store import Room, get_store
+from ..visitor.identity import current_color, current_handle, current_name, is_handle, user_key
+from ..visitor.names import lookalikes
+from ..web.errors import Refused
 from .folding import quiet_exit, quiet_join
 from .service import (
     announce_occupancy,

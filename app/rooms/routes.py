@@ -3,11 +3,11 @@
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import limits
-from ..errors import back_to_lobby, json_only, own_rate_limit_page
-from ..identity import user_key
-from ..payload import fields
+from ..protection import limits
 from ..store import get_store
+from ..visitor.identity import user_key
+from ..web.errors import back_to_lobby, json_only, own_rate_limit_page
+from ..web.payload import fields
 from . import participants, service
 from .forms import PasswordForm, RoomForm
 

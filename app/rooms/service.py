@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import wire
-from ..deadlines import get_deadlines
-from ..errors import Refused
-from ..identity import current_color, current_name, user_key
 from ..offload import run_blocking
 from ..presence import get_presence
+from ..presence.deadlines import get_deadlines
 from ..store import Room, get_store
+from ..visitor.identity import current_color, current_name, user_key
+from ..web.errors import Refused
 
 
 def create_room(title: str, capacity: int, password: str | None) -> Room:

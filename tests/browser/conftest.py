@@ -7,8 +7,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from app.config import ASYNC_MODES
+from harness.live_server import running
 
-from ..live_server import running
 from ..required import unavailable
 from .people import (
     ARTIFACTS,

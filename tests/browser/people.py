@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..live_server import PROJECT_ROOT, LiveServer
+from harness.live_server import PROJECT_ROOT, LiveServer
 
 try:
     from playwright.sync_api import Error as PlaywrightError

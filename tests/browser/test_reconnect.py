@@ -6,7 +6,8 @@ import signal
 
 import pytest
 
-from ..live_server import LiveServer, running
+from harness.live_server import LiveServer, running
+
 from .people import ACTION_MS, expect
 from .test_history_and_language import SEED
 

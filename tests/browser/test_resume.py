@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from ..live_server import running
+from harness.live_server import running
+
 from .people import ACTION_MS, PHONE, expect
 
 pytestmark = pytest.mark.browser

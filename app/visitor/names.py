@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from flask import current_app
 from flask_babel import gettext as _
 
-from .errors import Refused
+from ..web.errors import Refused
 from .skeleton import skeleton
 
 # Hangul fillers and the braille blank are letters or symbols, yet draw nothing.

@@ -78,8 +78,8 @@ class ConnectionCounter:
 
 def install(app) -> ConnectionCounter:
     """Count and time the connections of `python wsgi.py` (eventlet's server) for this app."""
+    from ..patches import eventlet_accept
     from .limits import on_refusal
-    from .patches import eventlet_accept
 
     config = app.config
     counter = ConnectionCounter(

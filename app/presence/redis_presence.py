@@ -8,13 +8,13 @@ sockets there), `sid:<sid>` (hash: room, key, host), `host:<host>:sids` (set), `
 (the heartbeat, with a TTL), `hosts` (set of processes that have held sockets), `joins` (counter).
 As in MemoryPresence, a visitor whose last socket left keeps their place until `drop`.
 Each process also keeps `seats`, its own sockets' places, to put them back in a Redis that
-restarted empty (app/redis_recovery.py): presence is rebuilt from the live processes.
+restarted empty (app/presence/recovery.py): presence is rebuilt from the live processes.
 The scripts build keys from the prefix, so one Redis (or a Sentinel pair) serves, not a Cluster.
 """
 
-from .presence import Departure, Person, RoomFull
+from . import Departure, Person, RoomFull
 from .redis_client import PREFIX, unavailable_on_error
-from .redis_presence_scripts import DROP, FORGET, JOIN, LEAVE
+from .redis_scripts import DROP, FORGET, JOIN, LEAVE
 
 
 class RedisPresence:

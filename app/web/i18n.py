@@ -14,7 +14,8 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    # A session that could not be read (app.sessions) still gets an answer, in the browser's.
+    # A session that could not be read (app.visitor.sessions) still gets an answer, in the
+    # browser's language.
     chosen = None if getattr(request, "session_unreadable", False) else session.get("lang")
     if chosen in languages:
         return chosen

@@ -10,8 +10,9 @@ from unittest import mock
 
 import pytest
 
+from tests.required import require, unavailable
+
 from .live_server import LiveServer, Person, Socket, free_port
-from .required import require, unavailable
 
 REDIS_START_TIMEOUT = 10  # seconds for redis-server to answer PING
 

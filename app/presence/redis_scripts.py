@@ -1,4 +1,4 @@
-"""The Lua scripts of Redis presence (app/redis_presence.py): each change in one atomic step.
+"""The Lua scripts of Redis presence (redis_presence.py): each change in one atomic step.
 
 Each takes the key prefix as its first argument and builds its keys from it, so the keys
 are not declared: one Redis (or a Sentinel pair) serves, not a Cluster.

@@ -55,7 +55,7 @@ class Recovery:
 
     def rebuild(self, app: Flask) -> None:
         """Re-register this process's live sockets, then give rooms their deadlines again."""
-        from .extensions import socketio
+        from ..extensions import socketio
 
         presence = app.extensions["presence"]
         manager = socketio.server.manager

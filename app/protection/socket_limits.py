@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from limits import parse_many
 from limits.strategies import MovingWindowRateLimiter
 
+from ..visitor.identity import is_new_visitor, user_key
+from ..web.errors import Refused
 from .connections import key_of
-from .errors import Refused
-from .identity import is_new_visitor, user_key
 from .limits import client_address, limiter, on_refusal, seconds_until, wait_text
 from .proxies import proxy_fix
 

@@ -5,8 +5,8 @@ import uuid
 
 from flask import Flask
 
+from ..store import StoreUnavailable
 from .redis_client import CHANNEL, bounded, connect
-from .store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ def socketio_options(app: Flask) -> dict:
     if enabled(app):
         from socketio import RedisManager
 
-        from .patches import socketio_queue
+        from ..patches import socketio_queue
 
         socketio_queue.install()  # back on the channel within a second of an outage
         url = app.config["REDIS_URL"]
@@ -34,9 +34,9 @@ def socketio_options(app: Flask) -> dict:
 
 def init_app(app: Flask) -> None:
     """Keep presence and deadlines in Redis when REDIS_URL is set; starts nothing."""
+    from .recovery import Recovery
     from .redis_deadlines import RedisDeadlines
     from .redis_presence import RedisPresence
-    from .redis_recovery import Recovery
 
     client = connect(app.config["REDIS_URL"])
     host = uuid.uuid4().hex  # this process, in the records of who holds which socket
@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
 
 def start(app: Flask) -> None:
     """Run the watch loop beside the server's requests: heartbeat, dead processes, deadlines."""
-    from .extensions import socketio
+    from ..extensions import socketio
 
     socketio.start_background_task(watch, app)
 
@@ -61,7 +61,7 @@ def watch(app: Flask, rounds: int | None = None) -> None:
 
     `rounds` bounds the loop for tests; a server runs it for its whole life.
     """
-    from .extensions import socketio
+    from ..extensions import socketio
 
     presence = app.extensions["presence"]
     deadlines = app.extensions["deadlines"]

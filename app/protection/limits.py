@@ -1,7 +1,7 @@
 """Rate limits on routes (Flask-Limiter): who may do what how often, and how long to wait.
 
 Each limit is a setting in app/config.py (RATELIMIT_*); socket events have theirs in
-app/socket_limits.py, counted by the same engine in the same storage.
+app/protection/socket_limits.py, counted by the same engine in the same storage.
 """
 
 import functools
@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_limiter import Limiter, RequestLimit
 
+from ..store import get_store
 from .connections import key_of
-from .store import get_store
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def _refusing(reason):
 
 def _counted(name: str):
     def breached(limit: RequestLimit) -> None:
-        # The 429's Retry-After (app/errors.py), which answers after this request's limits ran.
+        # The 429's Retry-After (app/web/errors.py), which answers after this request's limits ran.
         g.retry_after = seconds_until(limit.reset_at)
         on_refusal(name)
 
@@ -245,7 +245,7 @@ def init_app(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
         if app.config.get("REDIS_URL"):
-            from .redis_client import limits_storage
+            from ..presence.redis_client import limits_storage
 
             # Bounded waits: counting must not hold an answer for long in an outage.
             uri, options = limits_storage(app.config["REDIS_URL"])

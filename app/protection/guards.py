@@ -21,9 +21,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import ClosingIterator
 
+from ..extensions import csrf
+from ..web.errors import error_response
 from .connections import key_of
-from .errors import error_response
-from .extensions import csrf
 from .limits import on_refusal
 from .proxies import proxy_fix
 

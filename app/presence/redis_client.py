@@ -6,7 +6,7 @@ the cluster's wiring), so that none of them needs another to reach it.
 
 import functools
 
-from .store import StoreUnavailable
+from ..store import StoreUnavailable
 
 PREFIX = "gifchat:"  # every key this app keeps in Redis starts with it
 CHANNEL = "gifchat-socketio"  # Flask-SocketIO's message queue between the processes

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
-from .extensions import socketio
+from ..extensions import socketio
 
 Handler = Callable[[str, str | None], None]
 

@@ -15,11 +15,11 @@ from flask import current_app
 from flask.sessions import NullSession
 from flask_babel import gettext as _
 
-from . import config as defaults
-from .extensions import server_session, socketio
+from .. import config as defaults
+from ..extensions import server_session, socketio
+from ..offload import run_blocking
+from ..patches import session_reading, session_saving
 from .identity import has_identity
-from .offload import run_blocking
-from .patches import session_reading, session_saving
 from .sqlite_sessions import SessionNotSaved, SQLiteSessionInterface
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def session_config(app) -> dict:
             mode=0o600,
         )
     elif kind == "redis" and config.get("SESSION_REDIS") is None:
-        from .redis_client import connect
+        from ..presence.redis_client import connect
 
         # Bytes, not strings: Flask-Session stores its own encoding.
         chosen["SESSION_REDIS"] = connect(config["REDIS_URL"], decode_responses=False)
@@ -113,7 +113,7 @@ class UnreadableSession(NullSession):
         self.error = error
 
     def _unavailable(self, *_args, **_kwargs):
-        from .store import StoreUnavailable
+        from ..store import StoreUnavailable
 
         raise StoreUnavailable(f"sessions: {self.error}")
 
@@ -123,7 +123,7 @@ class UnreadableSession(NullSession):
 
 def answer_unavailable(response) -> None:
     """Turn the response about to go out into a 503 (save_session cannot replace it)."""
-    from .errors import error_response
+    from ..web.errors import error_response
 
     failed = current_app.make_response(
         error_response(_("The service is busy. Please try again in a moment."), 503)

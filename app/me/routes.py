@@ -3,14 +3,23 @@
 from flask import Blueprint, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from . import limits, names, wire
-from .errors import Refused
-from .i18n import is_local_path
-from .identity import THEMES, current_color, current_handle, current_name, current_theme, user_key
-from .payload import fields
-from .presence import get_presence
-from .rooms.participants import announce_owner, members
-from .store import get_store
+from .. import wire
+from ..presence import get_presence
+from ..protection import limits
+from ..rooms.participants import announce_owner, members
+from ..store import get_store
+from ..visitor import names
+from ..visitor.identity import (
+    THEMES,
+    current_color,
+    current_handle,
+    current_name,
+    current_theme,
+    user_key,
+)
+from ..web.errors import Refused
+from ..web.i18n import is_local_path
+from ..web.payload import fields
 
 bp = Blueprint("me", __name__)
 

@@ -19,7 +19,7 @@ from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .store import StoreUnavailable
+from ..store import StoreUnavailable
 
 # What a refusal's code is when its cause says nothing more specific. Clients decide by the
 # code, never by the message, which is translated; docs/api.md lists every code.

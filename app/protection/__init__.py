@@ -1,0 +1,1 @@
+"""Protection: rate limits, bounded work before any check, CSRF."""

@@ -1,0 +1,1 @@
+"""The visitor: identity (colour, handle, private key), sessions, display names."""

@@ -1,0 +1,1 @@
+"""The web layer: error answers, languages, request bodies."""

@@ -1,0 +1,1 @@
+"""Real servers, clusters and GIFs for the tests and the benchmarks."""
