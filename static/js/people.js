@@ -63,6 +63,25 @@ export function spoken(person, others = present) {
   return hasTwin(person, others) ? name + ", " + colorWord(color) : name;
 }
 
+/** How an option or a placeholder names someone, where only plain text fits: spoken() and,
+ *  for a twin, the short handle. */
+export function plainLabel(person, others = present) {
+  return spoken(person, others) + (hasTwin(person, others) ? " · " + shortHandle(person.handle) : "");
+}
+
+/** A sentence in two voices: `seen` (which may name a color's code) hidden from screen
+ *  readers, `heard` (a name or a color word) hidden from the eye. */
+export function twoVoices(seen, heard) {
+  const shown = document.createElement("span");
+  shown.className = "seen";
+  shown.setAttribute("aria-hidden", "true");
+  shown.textContent = seen;
+  const said = document.createElement("span");
+  said.className = "visually-hidden";
+  said.textContent = heard;
+  return [shown, said];
+}
+
 /** The first characters of a handle: enough to tell two lookalikes in one room apart. */
 export function shortHandle(handle) {
   return String(handle || "").slice(0, 4);

@@ -85,14 +85,14 @@ def test_typing_indicator_appears_and_goes(person):
     _room_id, a, b = room_of_two(person, "입력 중")
     indicator = b.page.locator("#typing")
     a.page.locator("#chat").press_sequentially("안녕")
-    expect(indicator).to_have_text(f"{a.color}님이 입력 중…")
+    expect(indicator.locator(".seen")).to_have_text(f"{a.color}님이 입력 중…")
     b.screenshot("messages-typing.png", full_page=False)
     a.page.locator("#chat").press("Enter")
     expect(b.message("안녕")).to_be_visible()
     expect(indicator).to_have_text("")
     # Typing, then emptying the box, says I stopped.
     a.page.locator("#chat").press_sequentially("음")
-    expect(indicator).to_have_text(f"{a.color}님이 입력 중…")
+    expect(indicator.locator(".seen")).to_have_text(f"{a.color}님이 입력 중…")
     a.page.locator("#chat").press("Backspace")
     expect(indicator).to_have_text("")
 
