@@ -176,7 +176,8 @@ def test_with_less_motion_gifs_stay_still_open_large_and_are_told_apart(person, 
 TYPING_LOG = """() => {
   window.__typing = [];
   const line = document.getElementById("typing");
-  new MutationObserver(() => window.__typing.push((line.querySelector(".seen") || line).textContent)).observe(
+  const seen = () => (line.querySelector(".seen") || line).textContent;
+  new MutationObserver(() => window.__typing.push(seen())).observe(
     line, {childList: true, characterData: true, subtree: true});
 }"""
 
