@@ -2,7 +2,7 @@
 // and a short form of the handle when two in the room would otherwise look the same. Names
 // stick to handles: a message sent before a rename shows the name its sender has now.
 import { colorName } from "./colors.js";
-import { t } from "./page.js";
+import { me, t } from "./page.js";
 
 /** My public handle: what the server tells me apart by (colors and names may be shared). */
 export const myHandle = document.body.dataset.handle;
@@ -147,3 +147,14 @@ export function personName(person, { owner = false, others = present } = {}) {
   }
   return wrap;
 }
+
+/** The header's "You are …": seen as my name (or my color's code), heard as spoken() says it. */
+export function showMyName(name) {
+  const seen = document.getElementById("my-name");
+  if (!seen) return;
+  seen.textContent = name || me;
+  document.getElementById("my-color").hidden = !name;
+  document.getElementById("my-name-heard").textContent = spoken({ color: me, name: name || null }, []);
+}
+
+showMyName(document.body.dataset.name); // the server can say "Guest", but not the color's word

@@ -30,6 +30,11 @@ def test_screen_readers_hear_names_never_color_codes(person, locale, guest):
     # How each page says "Guest": A's in Korean, B's in the language of the parameter.
     guest_on = {a.name: "손님, ", b.name: guest}
 
+    # The header's "You are …", for each: seen with the code, heard without.
+    expect(b.page.locator("#my-name")).to_have_text(b.color)
+    assert_heard(heard(b.page.locator("header .me")), guest)
+    assert_heard(heard(a.page.locator("header .me")), "Mina")
+
     # The typing line, each way.
     b.page.locator("#chat").press_sequentially("hm")
     expect(a.page.locator("#typing")).to_contain_text(b.color)  # seen: the code
