@@ -1,5 +1,6 @@
 // Choosing a display name from the header of any page, without leaving it.
 import { send } from "./api.js";
+import { showMyName } from "./people.js";
 
 const form = document.getElementById("name-form");
 const details = document.getElementById("name-edit");
@@ -15,10 +16,9 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
     const me = await send("POST", form.action, { name: input.value });
-    document.getElementById("my-name").textContent = me.name;
+    showMyName(me.name);
     // Mentions of me (room-strings.js) are read by this name from now on, as after a reload.
     document.body.dataset.name = me.name || "";
-    document.getElementById("my-color").hidden = false;
     input.value = me.name;
     showError("");
     details.open = false;

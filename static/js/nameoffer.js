@@ -1,6 +1,7 @@
 // "What should people call you?": offered once above the box to someone without a name, in
 // their first room. One field, skippable, never in the way: messages go whether or not.
 import { send } from "./api.js";
+import { showMyName } from "./people.js";
 
 const SKIPPED = "gifchat.nameOffer"; // remembered in the browser: asked once is enough
 
@@ -28,8 +29,7 @@ export function setupNameOffer({ form }) {
     try {
       const me = await send("POST", form.action, { name: input.value });
       // The header's name, as name.js shows it after its own form.
-      document.getElementById("my-name").textContent = me.name;
-      document.getElementById("my-color").hidden = false;
+      showMyName(me.name);
       document.getElementById("name-input").value = me.name;
       document.body.dataset.name = me.name;
       done();

@@ -1,14 +1,13 @@
 // Who is in the room: the participants panel and the owner's kicks, everyone by handle.
 import { send } from "./api.js";
 import { me, t } from "./page.js";
-import { label, myHandle, personName, setPresent, spoken } from "./people.js";
+import { label, myHandle, personName, setPresent, showMyName, spoken } from "./people.js";
 
 const CONFIRM_MS = 5000; // an unconfirmed "Remove?" turns back on its own
 
 export function createParticipants({ root, onError, onWhisper, onMembers }) {
   const list = document.getElementById("participant-list");
   const count = document.getElementById("participant-count");
-  const myName = document.getElementById("my-name");
   // Before the join ack: just me, as the page knows me.
   let members = [{ handle: myHandle, color: me, name: null, owner: false }];
 
@@ -134,8 +133,7 @@ export function createParticipants({ root, onError, onWhisper, onMembers }) {
       members = people.slice();
       const mine = members.find((person) => person.handle === myHandle);
       if (mine) {
-        myName.textContent = mine.name || mine.color; // a rename in another tab, too
-        document.getElementById("my-color").hidden = !mine.name;
+        showMyName(mine.name); // a rename in another tab, too
       } else {
         members.push({ handle: myHandle, color: me, name: null, owner: false });
       }

@@ -2,7 +2,7 @@
 // and a short form of the handle when two in the room would otherwise look the same. Names
 // stick to handles: a message sent before a rename shows the name its sender has now.
 import { colorName } from "./colors.js";
-import { t } from "./page.js";
+import { me, t } from "./page.js";
 
 /** My public handle: what the server tells me apart by (colors and names may be shared). */
 export const myHandle = document.body.dataset.handle;
@@ -61,6 +61,25 @@ export function spoken(person, others = present) {
   const { name, color } = now(person);
   if (!name) return t("guest", { color: colorWord(color) });
   return hasTwin(person, others) ? name + ", " + colorWord(color) : name;
+}
+
+/** How an option or a placeholder names someone, where only plain text fits: spoken() and,
+ *  for a twin, the short handle. */
+export function plainLabel(person, others = present) {
+  return spoken(person, others) + (hasTwin(person, others) ? " · " + shortHandle(person.handle) : "");
+}
+
+/** A sentence in two voices: `seen` (which may name a color's code) hidden from screen
+ *  readers, `heard` (a name or a color word) hidden from the eye. */
+export function twoVoices(seen, heard) {
+  const shown = document.createElement("span");
+  shown.className = "seen";
+  shown.setAttribute("aria-hidden", "true");
+  shown.textContent = seen;
+  const said = document.createElement("span");
+  said.className = "visually-hidden";
+  said.textContent = heard;
+  return [shown, said];
 }
 
 /** The first characters of a handle: enough to tell two lookalikes in one room apart. */
@@ -128,3 +147,14 @@ export function personName(person, { owner = false, others = present } = {}) {
   }
   return wrap;
 }
+
+/** The header's "You are …": seen as my name (or my color's code), heard as spoken() says it. */
+export function showMyName(name) {
+  const seen = document.getElementById("my-name");
+  if (!seen) return;
+  seen.textContent = name || me;
+  document.getElementById("my-color").hidden = !name;
+  document.getElementById("my-name-heard").textContent = spoken({ color: me, name: name || null }, []);
+}
+
+showMyName(document.body.dataset.name); // the server can say "Guest", but not the color's word

@@ -92,6 +92,7 @@ function quote(reply) {
   button.dataset.replyTo = reply._id;
   const who = document.createElement("span");
   who.className = "quote-who";
+  who.setAttribute("aria-hidden", "true"); // it may show a color's code: the label names them
   const excerpt = document.createElement("span");
   excerpt.className = "quote-text";
   excerpt.textContent = reply.excerpt === "GIF" ? rt("gifMarker") : reply.excerpt;

@@ -2,7 +2,7 @@
 // GIF sent again answers it. Esc or the bar's close drops it. A reply to a whisper whispers
 // to the same person (the server insists), so the box starts whispering to them.
 import { shownChat } from "./render.js";
-import { label } from "./people.js";
+import { label, spoken, twoVoices } from "./people.js";
 import { rt } from "./room-strings.js";
 
 export function createReplying({ list, input, bar, whisper }) {
@@ -13,9 +13,10 @@ export function createReplying({ list, input, bar, whisper }) {
     const chat = li && shownChat(li);
     if (!chat) return;
     replyTo = chat._id;
-    const who = label({ handle: chat.handle, color: chat.user, name: chat.name });
+    const person = { handle: chat.handle, color: chat.user, name: chat.name };
     const words = chat.gif ? rt("gifMarker") : String(chat.chat ?? "").slice(0, 100);
-    text.textContent = rt("replyingTo", { who }) + ": " + words;
+    const line = (who) => rt("replyingTo", { who }) + ": " + words;
+    text.replaceChildren(...twoVoices(line(label(person)), line(spoken(person))));
     bar.hidden = false;
     if (li.dataset.whisperWith) whisper.choose(li.dataset.whisperWith);
     input.focus();

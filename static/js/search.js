@@ -3,7 +3,7 @@
 // it in the conversation.
 import { read } from "./api.js";
 import { lang, limits } from "./page.js";
-import { label } from "./people.js";
+import { personName } from "./people.js";
 import { rt } from "./room-strings.js";
 
 const when = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
@@ -41,7 +41,7 @@ export function setupSearch({ form, panel, url, jumpTo, onError }) {
     if (chat.seq != null) b.dataset.seq = String(chat.seq);
     const who = document.createElement("span");
     who.className = "search-who";
-    who.textContent = label({ handle: chat.handle, color: chat.user, name: chat.name });
+    who.append(personName({ handle: chat.handle, color: chat.user, name: chat.name })); // heard without codes
     const time = document.createElement("time");
     time.dateTime = chat.createdAt;
     time.textContent = when.format(new Date(chat.createdAt));

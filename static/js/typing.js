@@ -1,7 +1,7 @@
-// "#abc is typing…": I tell the room, or whom I whisper to, while I type (a few events, never
+// "Mina is typing…": I tell the room, or whom I whisper to, while I type (a few events, never
 // one per key), and show who else is, summarised past two, gone a few seconds after they stop
 // or send.
-import { menuLabel } from "./people.js";
+import { menuLabel, spoken, twoVoices } from "./people.js";
 import { rt } from "./room-strings.js";
 
 const RESEND_MS = 2500; // while typing, "still typing" this often
@@ -47,15 +47,20 @@ export function setupTyping({ socket, input, indicator }) {
   input.addEventListener("blur", stop);
   whisperTo?.addEventListener("change", () => typing && tell(true));
 
-  const typists = new Map(); // handle → {label, timer}
+  const typists = new Map(); // handle → {person, timer}
 
-  function show() {
-    const labels = [...typists.values()].map((typist) => typist.label);
-    indicator.textContent =
-      labels.length === 0 ? "" :
-      labels.length === 1 ? rt("typingOne", { who: labels[0] }) :
+  function sentence(labels) {
+    return labels.length === 1 ? rt("typingOne", { who: labels[0] }) :
       labels.length === 2 ? rt("typingTwo", { first: labels[0], second: labels[1] }) :
       rt("typingMany", { count: String(labels.length) });
+  }
+
+  // Seen with the color's code beside a name, heard with the name or "Guest" and a color word.
+  function show() {
+    const people = [...typists.values()].map((typist) => typist.person);
+    if (!people.length) return indicator.replaceChildren();
+    const seen = sentence(people.map((person) => menuLabel(person)));
+    indicator.replaceChildren(...twoVoices(seen, sentence(people.map((person) => spoken(person)))));
   }
 
   function forget(key) {
@@ -74,8 +79,8 @@ export function setupTyping({ socket, input, indicator }) {
     const key = keyOf(data);
     forget(key);
     if (data.on !== true) return;
-    const label = menuLabel({ handle: data.handle, name: data.name, color: data.user });
-    typists.set(key, { label, timer: setTimeout(() => forget(key), FORGET_MS) });
+    const person = { handle: data.handle, name: data.name, color: data.user };
+    typists.set(key, { person, timer: setTimeout(() => forget(key), FORGET_MS) });
     show();
   });
 

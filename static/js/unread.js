@@ -1,7 +1,7 @@
 // Bringing people back: "(3) Room" in the tab's title while it is hidden, and, for those who
 // switch them on, browser notifications of whispers and mentions that arrive meanwhile.
 import { me } from "./page.js";
-import { label, myHandle } from "./people.js";
+import { myHandle, spoken } from "./people.js";
 import { mentions } from "./richtext.js";
 import { myNames, rt } from "./room-strings.js";
 
@@ -58,7 +58,8 @@ export function setupUnread({ toggle, showError }) {
     if (!wanted || Notification.permission !== "granted") return;
     const whisper = toMe(chat);
     const body = chat.gif ? "GIF" : String(chat.chat || "");
-    const who = label({ handle: chat.handle, color: chat.user, name: chat.name }); // as the list says it
+    // The system reads a notification out: a name, or "Guest" and a color word, never a code.
+    const who = spoken({ handle: chat.handle, color: chat.user, name: chat.name });
     const heading = rt(whisper ? "whisperFrom" : "mentionedBy", { who });
     try {
       const note = new Notification(heading, { body: body.slice(0, 200), tag: chat._id });

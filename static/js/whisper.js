@@ -1,6 +1,6 @@
 // Whispering is a mode, and it shows: a banner names the addressee; Esc or its close button
 // leaves it, and it ends after one message unless the sender pins it.
-import { label, menuLabel, myHandle } from "./people.js";
+import { label, myHandle, plainLabel, spoken, twoVoices } from "./people.js";
 import { t } from "./page.js";
 
 export function createWhisper({ input }) {
@@ -26,8 +26,10 @@ export function createWhisper({ input }) {
     banner.hidden = !to;
     select.classList.toggle("active", Boolean(to));
     form.classList.toggle("whispering", Boolean(to));
-    text.textContent = to ? t("whisperBanner", { name: label(to) }) : "";
-    input.placeholder = to ? t("whisperTo", { color: label(to) }) : placeholder;
+    if (to) text.replaceChildren(...twoVoices(t("whisperBanner", { name: label(to) }), t("whisperBanner", { name: spoken(to) })));
+    else text.replaceChildren();
+    // A placeholder is read out as it is: the name, or "Guest" and a color word, never a code.
+    input.placeholder = to ? t("whisperTo", { color: spoken(to) }) : placeholder;
   }
 
   function stop() {
@@ -53,7 +55,7 @@ export function createWhisper({ input }) {
       const chosen = select.value;
       people = members.filter((person) => person.handle !== myHandle);
       while (select.options.length > 1) select.remove(1);
-      for (const person of people) select.add(new Option(menuLabel(person, members), person.handle));
+      for (const person of people) select.add(new Option(plainLabel(person, members), person.handle)); // an option is heard as seen;
       select.value = people.some((person) => person.handle === chosen) ? chosen : "";
       show();
     },

@@ -27,7 +27,7 @@ def test_typists_and_mentions_go_by_name(person):
     a.set_name("Mina")
     b.set_name("Jae")
     a.page.locator("#chat").press_sequentially("안")
-    expect(b.page.locator("#typing")).to_have_text(f"Mina ({a.color})님이 입력 중…")
+    expect(b.page.locator("#typing .seen")).to_have_text(f"Mina ({a.color})님이 입력 중…")
     a.page.locator("#chat").fill("")
     a.say(f"@{b.color} 색만")
     a.say("@Jae 이름으로")

@@ -137,8 +137,8 @@ def test_the_tour_three_friends_plan_a_movie_night(person, popcorn_gif):
     # Sam starts typing; the others are told, and Sam's phone shows nothing of the whisper.
     sam.page.locator("#chat").press_sequentially(DRAFT)
     typing = f"Sam ({COLORS['Sam']}) is typing…"
-    expect(mina.page.locator("#typing")).to_have_text(typing)
-    expect(jae.page.locator("#typing")).to_have_text(typing)
+    expect(mina.page.locator("#typing .seen")).to_have_text(typing)
+    expect(jae.page.locator("#typing .seen")).to_have_text(typing)
     mina.page.locator("#chat").focus()
     expect(mina.page.locator("#chat-list li.message").last).to_be_in_viewport()
     shot(mina, "room.png")
