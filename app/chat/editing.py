@@ -1,6 +1,5 @@
 """Editing one's own text message: the rules of posting, told to whoever sees the message."""
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from .. import wire
@@ -9,17 +8,7 @@ from ..store.models import iso
 from ..visitor.identity import user_key
 from ..web.errors import Refused
 from .actions import find_chat
-
-
-def clean_text(text) -> str:
-    """A message's text as it is stored: trimmed, 1 to CHAT_MAX_LENGTH characters, never cut."""
-    if not isinstance(text, str) or not text.strip():
-        raise Refused(_("Write a message."), 400, "empty")
-    text = text.strip()
-    limit = current_app.config["CHAT_MAX_LENGTH"]
-    if len(text) > limit:
-        raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400, "too-long")
-    return text
+from .service import clean_text
 
 
 def edit_chat(room: Room, chat_id, text) -> Chat:

@@ -13,19 +13,23 @@ from . import replies
 from .media import InvalidGif, check_upload
 
 
+def clean_text(text) -> str:
+    """A message's text as it is stored: trimmed, 1 to CHAT_MAX_LENGTH characters, never cut."""
+    if not isinstance(text, str) or not text.strip():
+        raise Refused(_("Write a message."), 400, "empty")
+    text = text.strip()
+    limit = current_app.config["CHAT_MAX_LENGTH"]
+    if len(text) > limit:
+        raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400, "too-long")
+    return text
+
+
 def post_chat(room: Room, text, to=None, reply_to=None) -> Chat:
     """Store a text message from this visitor and send it to the room, or whisper it.
 
     With reply_to (a message's id) it quotes that message; a reply to a whisper is whispered.
     """
-    if not isinstance(text, str):
-        raise Refused(_("Write a message."), 400, "empty")
-    text = text.strip()
-    limit = current_app.config["CHAT_MAX_LENGTH"]
-    if not text:
-        raise Refused(_("Write a message."), 400, "empty")
-    if len(text) > limit:
-        raise Refused(_("A message can be at most %(max)d characters.", max=limit), 400, "too-long")
+    text = clean_text(text)
     quoted = {}
     if reply_to is not None:
         quoted["reply_to"], original = replies.quote(room, reply_to)
