@@ -7,10 +7,10 @@ deleted, no expired session swept, no Redis heartbeat sent. wsgi.py picks the se
 wraps the app for Werkzeug's server and starts that work in the process that serves.
 """
 
-from pathlib import Path
-
 import click
 from flask.cli import ScriptInfo, run_command
+
+from .config import PROJECT_ROOT
 
 # The names `--app` may give this package's factory by.
 FACTORY = {"app", "app:create_app", "app:create_app()"}
@@ -27,12 +27,13 @@ FACTORY = {"app", "app:create_app", "app:create_app()"}
 def run(context: click.Context, **options) -> None:
     info = context.ensure_object(ScriptInfo)
     if info.app_import_path in FACTORY:
-        if not Path("wsgi.py").is_file():
+        entry = PROJECT_ROOT / "wsgi.py"
+        if not entry.is_file():  # installed without the project's folder
             raise click.UsageError(
                 "the app's factory starts no background work (no empty room would be deleted):"
-                " run this from the project's folder, where wsgi.py is, or serve with gunicorn"
+                f" serve {entry.name} from the project's folder, or with gunicorn"
             )
-        info.app_import_path = "wsgi"
+        info.app_import_path = str(entry)  # from any folder, as Flask takes a file's path
         click.echo("gifchat: `--app app run` serves wsgi:app, with its background work", err=True)
     # Flask's own command, in a context of its own: wsgi.py recognises it there.
     context.invoke(run_command, **options)

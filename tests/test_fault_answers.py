@@ -9,7 +9,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -129,7 +129,8 @@ def test_a_database_restored_in_its_place_is_opened_afresh(visitor, store, tmp_p
     titles = [room["title"] for room in alice.client.get("/rooms").json["rooms"]]
     assert titles == ["before the backup"]
     alice.create_room("after the restore")
-    with sqlite3.connect(database) as db:  # written into the file that is there, not the old
+    # Written into the file that is there, not the old one.
+    with closing(sqlite3.connect(database)) as db:
         stored = {title for (title,) in db.execute("SELECT title FROM rooms")}
     assert stored == {"before the backup", "after the restore"}
 

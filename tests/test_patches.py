@@ -7,6 +7,7 @@ ARGUMENTS.
 import functools
 import importlib
 import importlib.util
+import os
 import pkgutil
 import warnings
 
@@ -14,6 +15,7 @@ import pytest
 from flask_wtf.csrf import CSRFProtect
 
 from app import patches
+from app.config import async_mode
 from app.patches import PatchOutdated, flask_wtf_csrf
 from app.protection.connections import ConnectionCounter
 from app.visitor import sessions
@@ -34,14 +36,18 @@ def _importable() -> tuple[dict, dict]:
         name = f"{patches.__name__}.{info.name}"
         try:
             with warnings.catch_warnings():
-                warnings.filterwarnings(
-                    "ignore", message=r"\s*Eventlet is deprecated"
-                )  # as wsgi.py
-                found[name] = importlib.import_module(name)
+                # As wsgi.py does: the test process imports eventlet, never runs on it.
+                warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+                module = importlib.import_module(name)
         except ModuleNotFoundError as error:
             if error.name not in LOOPS:
                 raise
             absent[name] = error.name
+            continue
+        if module.PATCH.library in LOOPS and module.PATCH.release is None:
+            absent[name] = module.PATCH.library  # it imports its loop only when installed
+            continue
+        found[name] = module
     return found, absent
 
 
@@ -55,6 +61,8 @@ ARGUMENTS = {
     ),
     "app.patches.session_reading": lambda: (_redis_sessions(), sessions.UnreadableSession),
     "app.patches.eventlet_accept": lambda: (ConnectionCounter(50, 64), 10),
+    # The loop this stack serves with (CI's gevent stack has no eventlet).
+    "app.patches.engineio_tasks": lambda: (async_mode(os.environ),),
 }
 
 
