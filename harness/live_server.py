@@ -13,6 +13,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import engineio.payload
 import requests
 import socketio
 
@@ -22,6 +23,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20  # seconds for gunicorn to answer GET /
 STOP_TIMEOUT = 10  # seconds for a graceful stop before SIGKILL
 WAIT = 5  # default bound on waiting for one socket event
+
+# A long-poll answer carries every packet queued since the last one: 20 quick messages can
+# come as one. Browsers decode any number; python-engineio's client refuses more than 16 and
+# drops the connection ("Unexpected packet from server"). Its maintainer's advice for clients
+# is to raise this public class attribute; these clients stand in for browsers.
+engineio.payload.Payload.max_decode_packets = 1000
 
 
 def children(pid: int) -> list[int]:
