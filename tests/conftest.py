@@ -111,6 +111,28 @@ def make_app():
 
 
 @pytest.fixture
+def processes(make_app, redis_server, tmp_path):
+    """Make apps that share one Redis and one database, as the processes of one server do.
+
+    The test's module provides `redis_server` (from harness.cluster)."""
+
+    def make():
+        return make_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test secret",
+                "INSTANCE_PATH": str(tmp_path / "instance"),
+                "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+                "SQLITE_PATH": str(tmp_path / "gifchat.sqlite3"),
+                "SOCKETIO_ASYNC_MODE": "threading",
+                "REDIS_URL": redis_server.url,
+            }
+        )
+
+    return make
+
+
+@pytest.fixture
 def clock(monkeypatch):
     """The clock rate limits read, stopped: a test moves it on instead of waiting."""
     return Clock.install(monkeypatch)

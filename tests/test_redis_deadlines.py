@@ -5,36 +5,9 @@ import threading
 import pytest
 from flask import current_app
 
-from app import close, create_app
 from harness.cluster import redis_server  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def make_app(redis_server, tmp_path):  # noqa: F811
-    """A factory of apps sharing one Redis and one database: processes of one server."""
-    made = []
-
-    def make():
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "test secret",
-                "INSTANCE_PATH": str(tmp_path / "instance"),
-                "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-                "SQLITE_PATH": str(tmp_path / "gifchat.sqlite3"),
-                "SOCKETIO_ASYNC_MODE": "threading",
-                "REDIS_URL": redis_server.url,
-            }
-        )
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        close(app)
-        app.extensions["redis"].close()
 
 
 def recording(app, ran: list, kind="ping"):
@@ -47,8 +20,8 @@ def recording(app, ran: list, kind="ping"):
     return app.extensions["deadlines"]
 
 
-def test_a_due_deadline_runs_once_across_two_processes(make_app):
-    one, two = make_app(), make_app()
+def test_a_due_deadline_runs_once_across_two_processes(processes):
+    one, two = processes(), processes()
     ran = []
     first, second = recording(one, ran), recording(two, ran)
     rooms = [f"room{number}" for number in range(40)]
@@ -73,8 +46,8 @@ def test_a_due_deadline_runs_once_across_two_processes(make_app):
     assert all(in_its_own_app for in_its_own_app, _, _ in ran)
 
 
-def test_scheduling_again_replaces_and_cancel_removes(make_app):
-    app = make_app()
+def test_scheduling_again_replaces_and_cancel_removes(processes):
+    app = processes()
     ran = []
     deadlines = recording(app, ran)
     recording(app, ran, kind="other")
@@ -91,13 +64,13 @@ def test_scheduling_again_replaces_and_cancel_removes(make_app):
     assert deadlines.run_due(app) == 0
 
 
-def test_a_kind_without_a_handler_is_refused(make_app):
+def test_a_kind_without_a_handler_is_refused(processes):
     with pytest.raises(ValueError):
-        make_app().extensions["deadlines"].schedule("unknown", "r1", 0)
+        processes().extensions["deadlines"].schedule("unknown", "r1", 0)
 
 
-def test_a_deadline_waits_for_its_time(make_app):
-    app = make_app()
+def test_a_deadline_waits_for_its_time(processes):
+    app = processes()
     ran = []
     deadlines = recording(app, ran)
     deadlines.schedule("ping", "later", 60)
@@ -110,19 +83,19 @@ def test_a_deadline_waits_for_its_time(make_app):
     assert [(room, arg) for _, room, arg in ran] == [("now", None), ("later", None)]
 
 
-def test_a_deadline_outlives_the_process_that_set_it(make_app):
-    first = make_app()
+def test_a_deadline_outlives_the_process_that_set_it(processes):
+    first = processes()
     recording(first, []).schedule("ping", "r1", 0, arg="kept")
     first.extensions["redis"].close()  # that process is gone
-    restarted = make_app()
+    restarted = processes()
     ran = []
     deadlines = recording(restarted, ran)
     deadlines.run_due(restarted)
     assert [(room, arg) for _, room, arg in ran] == [("r1", "kept")]
 
 
-def test_a_failing_handler_is_logged_and_the_others_still_run(make_app, caplog):
-    app = make_app()
+def test_a_failing_handler_is_logged_and_the_others_still_run(processes, caplog):
+    app = processes()
     ran = []
     deadlines = recording(app, ran)
 

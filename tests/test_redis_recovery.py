@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from app import create_app
 from app.patches import socketio_queue
 from app.presence import RoomFull
 from harness.cluster import redis_server  # noqa: F401 (a fixture)
@@ -22,34 +21,8 @@ OUTAGE = 2.5
 HEARD_AFTER_OUTAGE = 3
 
 
-@pytest.fixture
-def make_app(redis_server, tmp_path):  # noqa: F811
-    """A factory of apps sharing one Redis and one database: processes of one server."""
-    made = []
-
-    def make():
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "test secret",
-                "INSTANCE_PATH": str(tmp_path / "instance"),
-                "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-                "SQLITE_PATH": str(tmp_path / "gifchat.sqlite3"),
-                "SOCKETIO_ASYNC_MODE": "threading",
-                "REDIS_URL": redis_server.url,
-            }
-        )
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        app.extensions["store"].close()
-        app.extensions["redis"].close()
-
-
-def test_a_process_puts_its_seats_back_as_they_were(make_app, redis_server):  # noqa: F811
-    one, two = make_app().extensions["presence"], make_app().extensions["presence"]
+def test_a_process_puts_its_seats_back_as_they_were(processes, redis_server):  # noqa: F811
+    one, two = processes().extensions["presence"], processes().extensions["presence"]
     one.join("r", "s1", "alice", "#a", 2, handle="h1", name="Alice")
     one.join("r", "s2", "alice", "#a", 2, handle="h1", name="Alice")
     two.join("r", "s3", "bob", "#b", 2, handle="h2")
@@ -68,8 +41,8 @@ def test_a_process_puts_its_seats_back_as_they_were(make_app, redis_server):  # 
         two.join("r", "s5", "dave", "#d", 2)
 
 
-def test_recovery_notices_an_emptied_redis_and_reschedules_rooms(make_app, redis_server):  # noqa: F811
-    app = make_app()
+def test_recovery_notices_an_emptied_redis_and_reschedules_rooms(processes, redis_server):  # noqa: F811
+    app = processes()
     recovery = app.extensions["redis_recovery"]
     store = app.extensions["store"]
     empty = store.create_room("empty", 5, "#a", None, "alice", None)
@@ -87,9 +60,9 @@ def test_recovery_notices_an_emptied_redis_and_reschedules_rooms(make_app, redis
     assert ("delete-if-empty", away.id, None) not in due
 
 
-def test_another_server_holding_our_generation_is_noticed_by_its_run_id(make_app, redis_server):  # noqa: F811
+def test_another_server_holding_our_generation_is_noticed_by_its_run_id(processes, redis_server):  # noqa: F811
     # A replica that took over has the generation key, replicated, but not every last write.
-    app = make_app()
+    app = processes()
     recovery = app.extensions["redis_recovery"]
     recovery.recover_if_replaced(app)
     generation = redis_server.client().get("gifchat:generation")
