@@ -180,6 +180,7 @@ def test_indexes_at_start_up(mock_store):
     assert "chats_by_room" not in keys(mock_store.db.chats)  # (room, _id): pages went by seq
     assert keys(mock_store.db.rooms)["rooms_by_created"] == [("createdAt", 1), ("_id", 1)]
     assert keys(mock_store.db.media)["media_by_room"] == [("room", 1)]
+    assert keys(mock_store.db.media_chunks)["chunks_by_media"] == [("media", 1), ("n", 1)]
     assert keys(mock_store.db.chats)["chats_by_gif"] == [("gif", 1)]
     assert keys(mock_store.db.chats)["chats_gifs_by_user"] == [("userKey", 1), ("_id", 1)]
     mock_store.create_indexes()  # again, as every process start does

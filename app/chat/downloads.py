@@ -5,7 +5,6 @@ it is who may see that room: a session admitted to it and not removed from it, o
 that sent it. Everyone else gets the 404 an unknown name gets: nothing confirms that it exists.
 """
 
-import io
 import select
 import socket
 from contextlib import suppress
@@ -59,9 +58,7 @@ def _streamed(media: Media):
     response = _conditional(current_app.response_class(mimetype="image/gif"), media)
     if response.status_code == 304:
         return response  # nothing opened, so nothing left to close
-    # The server closes the file when the answer ends. BytesIO starts out sharing the bytes it
-    # is given: a document's GIF is not copied either (the driver has read it whole, though).
-    source = open(media.path, "rb") if media.path else io.BytesIO(media.data)  # noqa: SIM115
+    source = media.open()  # the server closes it when the answer ends
     sock = raw_socket(request.environ)
     if sock is None:  # tests, the development server: nothing to pace
         response.response = wrap_file(request.environ, source)

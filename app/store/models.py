@@ -1,10 +1,10 @@
 """What the store keeps: rooms, chats and GIF media, and how their ids and times are spelled."""
 
-import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import BinaryIO
 
 from bson import ObjectId
 
@@ -154,19 +154,19 @@ class Chat:
 
 @dataclass(frozen=True, kw_only=True)
 class Media:
-    name: str
-    data: bytes
-    created_at: datetime
-    room: str | None = None  # the room it belongs to, which takes it along when deleted
-    path: str | None = None  # where the bytes are, when they are a file: then `data` is empty
+    """A GIF: whose it is, and a way to read its bytes a piece at a time."""
 
-    @property
-    def size(self) -> int:
-        return os.path.getsize(self.path) if self.path else len(self.data)
+    name: str
+    created_at: datetime
+    size: int
+    open: Callable[[], BinaryIO] = field(repr=False)  # a new reader, which the caller closes
+    room: str | None = None  # the room it belongs to, which takes it along when deleted
+    path: str | None = None  # the file it is, when it is one: a proxy can send it itself
 
     def read(self) -> bytes:
-        """The whole file: for a copy, never for serving it."""
-        return Path(self.path).read_bytes() if self.path else self.data
+        """The whole GIF: for a copy, never for serving it."""
+        with self.open() as source:
+            return source.read()
 
     @property
     def etag(self) -> str:

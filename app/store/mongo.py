@@ -1,4 +1,4 @@
-"""The production backend: MongoDB through pymongo, GIFs as binary documents."""
+"""The production backend: MongoDB through pymongo, GIFs in chunks (store/mongo_media.py)."""
 
 import logging
 import re
@@ -10,8 +10,9 @@ from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
 from pymongo.errors import ConfigurationError, ConnectionFailure
 
 from .base import Store, guarded
-from .models import SYSTEM, Media
-from .mongo_docs import CHAT_KEYS, ROOM_KEYS, is_empty, to_chat, to_room, utc, visible_to
+from .models import SYSTEM
+from .mongo_docs import CHAT_KEYS, ROOM_KEYS, is_empty, to_chat, to_room, visible_to
+from .mongo_media import MediaChunks
 from .mongo_order import number_chats, take_seqs
 from .mongo_uri import mask_uri, password_of
 
@@ -21,13 +22,14 @@ SERVER_SELECTION_TIMEOUT_MS = 5000
 
 
 class MongoStore(Store):
-    """Collections rooms, chats and media in one database; ids are ObjectIds."""
+    """Collections rooms, chats, media and media_chunks in one database; ids are ObjectIds."""
 
     def __init__(self, client, database: str, where: str = "the configured URI"):
         self.client = client  # shared with Flask-Session, one client per process
         self.db = client[database]
         self.where = where
-        self._rooms, self._chats, self._media = (self.db[n] for n in ("rooms", "chats", "media"))
+        self._rooms, self._chats = self.db["rooms"], self.db["chats"]
+        self._media = MediaChunks(self.db)
         self._seqs = self.db["room_seqs"]  # {_id: room id, seq: the last seq given}
 
     @classmethod
@@ -74,7 +76,8 @@ class MongoStore(Store):
             [("createdAt", ASCENDING), ("_id", ASCENDING)], name="rooms_by_created"
         )
         self._rooms.create_index([("ownerKey", ASCENDING)], name="rooms_by_owner")
-        self._media.create_index([("room", ASCENDING)], name="media_by_room")
+        if moved := self._media.create_indexes():
+            log.info("Moved %d GIFs stored whole in their documents into chunks", moved)
         gifs = {"partialFilterExpression": {"gif": {"$exists": True}}}
         self._chats.create_index([("gif", ASCENDING)], name="chats_by_gif", **gifs)
         self._chats.create_index(
@@ -123,7 +126,7 @@ class MongoStore(Store):
         deleted = self._rooms.delete_one({"_id": ObjectId(room_id)}).deleted_count
         self._chats.delete_many({"room": room_id})
         self._seqs.delete_one({"_id": room_id})  # room ids are never reused
-        self._media.delete_many({"room": room_id})
+        self._media.delete_room(room_id)
         return deleted > 0
 
     def _insert_chat(self, chat):
@@ -176,7 +179,7 @@ class MongoStore(Store):
             return None
         gif = doc.get("gif")
         if gif is not None and self._chats.find_one({"gif": gif}, {"_id": 1}) is None:
-            self._media.delete_one({"_id": _media_id(gif)})
+            self._media.delete(_media_id(gif))
         return to_chat(doc)
 
     def _toggle_reaction(self, chat_id, emoji, user_key):
@@ -202,16 +205,10 @@ class MongoStore(Store):
         return self._chats.find_one(query, {"_id": 1}) is not None
 
     def _insert_media(self, name, room_id, data, created_at):
-        doc = {"_id": _media_id(name), "room": room_id, "data": data, "createdAt": created_at}
-        self._media.insert_one(doc)
+        self._media.insert(_media_id(name), room_id, data, created_at)
 
     def _find_media(self, name):
-        doc = self._media.find_one({"_id": _media_id(name)})
-        if doc is None:
-            return None
-        # The driver reads a document whole; its bytes are served as they are, not copied.
-        created_at = utc(doc["createdAt"])
-        return Media(name=name, data=doc["data"], created_at=created_at, room=doc.get("room"))
+        return self._media.find(_media_id(name), name)
 
     def _ping(self):
         self.client.admin.command("ping")

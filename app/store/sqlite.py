@@ -5,6 +5,7 @@ import time
 from contextlib import suppress
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from .base import Store, guarded
@@ -208,7 +209,12 @@ class SQLiteStore(Store):
         # Named, not read: it is served from disk a piece at a time (app/chat/downloads.py).
         created_at = datetime.fromisoformat(rows[0]["created_at"])
         return Media(
-            name=name, data=b"", created_at=created_at, room=rows[0]["room"], path=str(path)
+            name=name,
+            created_at=created_at,
+            size=path.stat().st_size,
+            open=partial(path.open, "rb"),
+            room=rows[0]["room"],
+            path=str(path),
         )
 
     def _ping(self):
