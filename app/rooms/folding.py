@@ -82,7 +82,7 @@ def back_after_restart(room_id: str, handle: str | None) -> bool:
     server stopped, and the server started again less than the grace ago."""
     since = current_app.extensions["rooms_started"]
     grace = timedelta(seconds=current_app.config["ROOM_EMPTY_GRACE_SECONDS"])
-    if handle is None or utcnow() - since > grace:
+    if handle is None or utcnow() - since >= grace:
         return False
     last = _last_notice_about(room_id, handle)
     return last is not None and last.kind == "join" and last.created_at < since
