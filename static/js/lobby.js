@@ -61,10 +61,12 @@ function showEnter(tr) {
   link.setAttribute("aria-label", t(named, { title: tr.dataset.title }));
   if (why) {
     link.removeAttribute("href");
+    link.setAttribute("role", "link"); // without an address, still a link (a disabled one)
     link.setAttribute("aria-disabled", "true");
     link.title = why === "closed" ? t("roomClosed") : t("roomFull");
   } else {
     link.href = link.dataset.href;
+    link.removeAttribute("role");
     link.removeAttribute("aria-disabled");
     link.removeAttribute("title");
   }
