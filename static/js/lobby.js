@@ -22,7 +22,6 @@ function row(room) {
   tr.dataset.id = room._id;
   tr.dataset.max = room.max;
   const title = cell("title", "", room.title);
-  title.id = "title-" + room._id;
   tr.dataset.title = room.title;
   const type = cell("type", t("type"), room.password ? t("secret") : t("public"));
   if (room.password) tr.classList.add("secret");
