@@ -249,6 +249,25 @@ def test_someone_back_long_after_a_restart_is_announced(config, visitor, store, 
     assert a.names() == ["join"]
 
 
+def test_an_owner_who_does_not_come_back_after_a_restart_hands_over(time, config, visitor, restart):
+    from app.rooms import service
+
+    alice, bob = visitor(), visitor()
+    room_id = alice.create_room("owner gone")
+    alice.join(room_id)
+    bob.join(room_id)
+    config["OWNER_HANDOVER_SECONDS"] = 30
+    again = restart(alice, bob)
+    with again.app_context():
+        service.watch_existing_rooms()  # what the serving process does as it starts
+    b = bob.join(room_id)  # Bob's page reconnects; Alice's never does
+    time.move(29)
+    assert again.extensions["store"].get_room(room_id).owner == alice.color
+    time.move(1)
+    assert again.extensions["store"].get_room(room_id).owner == bob.color
+    assert "owner" in b.names()
+
+
 # 4. On a cluster, the deadline lives in Redis: every process says the same time
 
 

@@ -166,9 +166,12 @@ def delete_if_empty(room_id: str, _arg=None) -> None:
 
 def watch_existing_rooms() -> None:
     """At start-up nobody is in any room yet: give each the empty-room grace period, in which
-    the people who were in it come back (app/rooms/folding.py keeps that quiet)."""
+    the people who were in it come back (app/rooms/folding.py keeps that quiet), and its owner
+    the hand-over's wait: an owner who never comes back leaves no room without one."""
     for room in get_store().list_rooms():
         watch_empty(room.id)
+        if room.owner_key is not None:
+            watch_owner(room.id, room.owner_key)
 
 
 def reschedule_rooms() -> None:
