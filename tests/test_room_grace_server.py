@@ -19,8 +19,8 @@ DEBOUNCE = 3  # EXIT_DEBOUNCE_SECONDS, the default: a last exit is final this lo
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with running(tmp_path_factory.mktemp("grace-live"), GRACE) as live:
+def server(tmp_path_factory, async_mode):
+    with running(tmp_path_factory.mktemp("grace-live"), GRACE, mode=async_mode) as live:
         yield live
 
 
@@ -59,10 +59,10 @@ def test_a_room_left_empty_keeps_its_history_for_whoever_returns_in_time_then_go
     assert "remember me" not in page.text
 
 
-def test_a_restart_posts_no_join_notice_for_people_already_there(tmp_path):
+def test_a_restart_posts_no_join_notice_for_people_already_there(tmp_path, async_mode):
     from harness.live_server import People
 
-    with running(tmp_path, 60) as live:
+    with running(tmp_path, 60, mode=async_mode) as live:
         people = People(live)
         try:
             alice, bob = people(), people()
