@@ -17,7 +17,14 @@ REDIS_HEARTBEAT_SECONDS = 5  # three missed beats and a process's people leave t
 REDIS_POLL_SECONDS = 0.5  # how often each process looks for due deadlines and a restarted Redis
 
 # Rooms and chats.
-ROOM_EMPTY_GRACE_SECONDS = 10  # counted from a visitor's exit, once it is final
+# How long a room left empty lives on, counted from the last visitor's exit once it is final:
+# long enough for two friends who lock their phones (mobile browsers drop background sockets)
+# or step away for a few minutes to come back to the room and its history. Lobbies show the
+# countdown ("closesAt"). It is also how long a restart waits for everyone to come back.
+ROOM_EMPTY_GRACE_SECONDS = 300
+# How long a room waits for its owner, gone while others stay, before it passes to the longest
+# present: short, so that the room is not left without someone to remove a troublemaker.
+OWNER_HANDOVER_SECONDS = 30
 # A visitor who comes back this soon (a reload, a language switch, a reconnect) never left:
 # no exit is announced, stored or counted. 0 makes every exit final at once.
 EXIT_DEBOUNCE_SECONDS = 3

@@ -53,6 +53,13 @@ SCRIPT_STRINGS = {
     "roomFull": _l("This room is full."),
     "closedToYou": _l("Closed to you"),
     "roomClosed": _l("You were removed from this room."),
+    # Each lobby link's name, for screen readers: the visible word and the room it is for.
+    "enterRoom": _l("Enter %(title)s"),
+    "fullRoom": _l("Full: %(title)s"),
+    "closedRoom": _l("Closed to you: %(title)s"),
+    # An empty room's countdown in the lobby, "%(time)s" as 4:12.
+    "closesIn": _l("Empty — closes in %(time)s"),
+    "closingNow": _l("Empty — closing now"),
     # The room's invite link.
     "copied": _l("Copied"),
     "copiedSecret": _l("Copied. They will need the password too."),

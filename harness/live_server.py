@@ -87,6 +87,8 @@ class LiveServer:
             "SQLITE_PATH": str(self.folder / "gifchat.sqlite3"),
             "UPLOAD_FOLDER": str(self.folder / "uploads"),
             "ROOM_EMPTY_GRACE_SECONDS": self.grace_seconds,
+            # Hand-overs as soon as rooms go, as the tests of both were written for one setting.
+            "OWNER_HANDOVER_SECONDS": self.grace_seconds,
             "RATELIMIT_ENABLED": False,  # tests act faster than people; test_limits_* turn it on
             "NOTICE_FOLD_SECONDS": 0,  # every join and exit announced, as tests expect
         }

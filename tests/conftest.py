@@ -67,8 +67,9 @@ def config(backend, tmp_path):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "SOCKETIO_ASYNC_MODE": "threading",
-        # Long enough that no room vanishes mid-test unless a test asks for it.
+        # Long enough that no room vanishes, or changes hands, mid-test unless a test asks for it.
         "ROOM_EMPTY_GRACE_SECONDS": 3600,
+        "OWNER_HANDOVER_SECONDS": 3600,
         # Exits final at once; tests of the debounce ask for one.
         "EXIT_DEBOUNCE_SECONDS": 0,
         # Every join and exit announced; tests of folding ask for it.
@@ -82,6 +83,7 @@ def config(backend, tmp_path):
 def quick_grace(config):
     """Emptied rooms go, and departed owners hand over, after a short grace period."""
     config["ROOM_EMPTY_GRACE_SECONDS"] = 0.5
+    config["OWNER_HANDOVER_SECONDS"] = 0.5
 
 
 @pytest.fixture

@@ -80,9 +80,12 @@ def test_forwarded_headers_are_trusted_only_from_the_configured_proxies(
     assert seen == ("203.0.113.9" if secure else "127.0.0.1")
 
 
-def test_the_empty_room_grace_period_defaults_to_ten_seconds(make_app, tmp_path, monkeypatch):
+def test_an_empty_room_outlives_a_locked_phone_and_an_owner_hands_over_sooner(
+    make_app, tmp_path, monkeypatch
+):
     monkeypatch.delenv("GIFCHAT_ROOM_EMPTY_GRACE_SECONDS", raising=False)
-    assert make_app(minimal(tmp_path)).config["ROOM_EMPTY_GRACE_SECONDS"] == 10
+    config = make_app(minimal(tmp_path)).config
+    assert (config["ROOM_EMPTY_GRACE_SECONDS"], config["OWNER_HANDOVER_SECONDS"]) == (300, 30)
 
 
 def test_color_is_the_colorhash_of_the_session(visitor):

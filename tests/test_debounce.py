@@ -120,8 +120,10 @@ def test_a_switch_of_language_is_a_reload_too(trio, store):
 
 
 def quicken_grace(app):
-    """From now on (once the room is entered, so it cannot go before): a short grace."""
+    """From now on (once the room is entered, so it cannot go before): a short grace, and as
+    short a wait for a departed owner."""
     app.config["ROOM_EMPTY_GRACE_SECONDS"] = 0.2
+    app.config["OWNER_HANDOVER_SECONDS"] = 0.2
 
 
 def test_the_owner_hand_over_follows_a_final_exit(trio, store, app):

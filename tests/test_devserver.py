@@ -60,7 +60,9 @@ def test_two_visitors_chat_share_a_gif_and_the_lobby_sees_the_room_come_and_go(p
     b.close()
     assert a.wait_for("exit", lambda notice: notice["who"] == bob.color)
     a.close()
-    lobby.wait_for("occupancy", lambda seen: seen == {"_id": room_id, "count": 0})
+    lobby.wait_for(
+        "occupancy", lambda seen: (seen["_id"], seen["count"]) == (room_id, 0) and seen["closesAt"]
+    )
     assert lobby.wait_for("removeRoom", lambda gone: gone == room_id, timeout=GRACE + WAIT)
     assert room_id not in carol.get("/").text
 

@@ -61,7 +61,7 @@ def test_a_lobby_hears_a_room_created_on_the_other_process(on):
     room = lobby.wait_for("newRoom", lambda room: room["_id"] == room_id)
     assert (room["title"], room["owner"]) == ("made on 0", alice.color)
     alice.join(room_id, "websocket")
-    lobby.wait_for("occupancy", lambda seen: seen == {"_id": room_id, "count": 1})
+    lobby.wait_for("occupancy", lambda seen: seen == {"_id": room_id, "count": 1, "closesAt": None})
 
 
 @pytest.mark.parametrize("transport", ["websocket", "polling"])

@@ -55,8 +55,10 @@ def test_new_room_is_announced_in_every_lobby_without_its_secret(visitor):
     assert [e["name"] for e in events] == ["newRoom"]
     room = events[0]["args"][0]
     assert room["_id"] == room_id and room["password"] is True and room["owner"] == alice.color
-    assert set(room) == {"_id", "title", "max", "owner", "password", "createdAt", "count"}
+    keys = {"_id", "title", "max", "owner", "password", "createdAt", "count", "closesAt"}
+    assert set(room) == keys
     assert room["count"] == 0  # nobody has joined its feed yet
+    assert room["closesAt"] is not None  # so it goes unless someone comes
     assert "hunter2" not in str(events)
 
 

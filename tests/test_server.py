@@ -78,13 +78,15 @@ def test_lobby_sees_a_room_come_and_go(people, transport):
     room = lobby.wait_for("newRoom", lambda room: room["_id"] == room_id)
     assert (room["title"], room["owner"], room["password"]) == ("short-lived", alice.color, False)
     a = alice.join(room_id, transport)
-    lobby.wait_for("occupancy", lambda seen: seen == {"_id": room_id, "count": 1})
+    lobby.wait_for("occupancy", lambda seen: seen == {"_id": room_id, "count": 1, "closesAt": None})
     response = alice.post_gif(room_id, gif())
     assert response.status_code == 201, response.text
     name = response.json()["gif"]
 
     a.close()
-    lobby.wait_for("occupancy", lambda seen: seen == {"_id": room_id, "count": 0})
+    lobby.wait_for(
+        "occupancy", lambda seen: (seen["_id"], seen["count"]) == (room_id, 0) and seen["closesAt"]
+    )
     assert room_id in carol.get("/").text, "removed at once, with no grace period"
     assert lobby.wait_for("removeRoom", lambda gone: gone == room_id, timeout=GRACE + WAIT)
 
@@ -123,7 +125,7 @@ def test_a_page_reload_keeps_the_room(people, transport):
     room_id = alice.create_room("reload me")
     a = alice.join(room_id, transport)
     b = bob.join(room_id, transport)
-    lobby.wait_for("occupancy", lambda seen: seen == {"_id": room_id, "count": 2})
+    lobby.wait_for("occupancy", lambda seen: seen == {"_id": room_id, "count": 2, "closesAt": None})
 
     heard = len(lobby.received())
     left = time.monotonic()

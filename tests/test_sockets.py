@@ -162,7 +162,9 @@ def test_lobby_hears_occupancy(visitor):
     lobby = bob.socket("/room")
     lobby.get_received("/room")
     alice.join(room_id)
-    assert [e["args"][0] for e in lobby.get_received("/room")] == [{"_id": room_id, "count": 1}]
+    assert [e["args"][0] for e in lobby.get_received("/room")] == [
+        {"_id": room_id, "count": 1, "closesAt": None}
+    ]
 
 
 def test_joining_another_room_leaves_the_first(visitor, app):

@@ -6,6 +6,7 @@ carry it out; the handler registered for its kind runs it in an app context.
 
 import itertools
 import threading
+import time
 from collections.abc import Callable
 
 from flask import Flask, current_app
@@ -23,6 +24,7 @@ class MemoryDeadlines:
         self._handlers: dict[str, Handler] = {}
         self._lock = threading.Lock()
         self._pending: dict[tuple, int] = {}  # (kind, room_id, arg) -> its latest schedule
+        self._due: dict[tuple, float] = {}  # (kind, room_id, arg) -> when, in Unix seconds
         self._schedules = itertools.count()
 
     def register(self, kind: str, handler: Handler) -> None:
@@ -36,16 +38,24 @@ class MemoryDeadlines:
         deadline = (kind, room_id, arg)
         with self._lock:
             mark = self._pending[deadline] = next(self._schedules)
+            self._due[deadline] = time.time() + delay_seconds
         socketio.start_background_task(self._wait, deadline, mark, delay_seconds)
 
     def cancel(self, kind: str, room_id: str, arg: str | None = None) -> None:
         with self._lock:
             self._pending.pop((kind, room_id, arg), None)
+            self._due.pop((kind, room_id, arg), None)
+
+    def due(self, kind: str, room_id: str, arg: str | None = None) -> float | None:
+        """When a pending deadline is due, in Unix seconds; None if none is pending."""
+        with self._lock:
+            return self._due.get((kind, room_id, arg))
 
     def close(self) -> None:
         """Forget every pending deadline: the waits still running end without touching the app."""
         with self._lock:
             self._pending.clear()
+            self._due.clear()
 
     def _wait(self, deadline: tuple, mark: int, delay_seconds: float) -> None:
         socketio.sleep(delay_seconds)
@@ -53,6 +63,7 @@ class MemoryDeadlines:
             if self._pending.get(deadline) != mark:
                 return  # cancelled, or scheduled again for later
             del self._pending[deadline]
+            del self._due[deadline]
         kind, room_id, arg = deadline
         with self._app.app_context():
             try:

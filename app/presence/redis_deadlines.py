@@ -62,6 +62,11 @@ class RedisDeadlines:
         self.redis.zrem(self.due_key, self._member(kind, room_id, arg))
 
     @unavailable_on_error
+    def due(self, kind: str, room_id: str, arg: str | None = None) -> float | None:
+        """When a pending deadline is due, in Unix seconds (Redis's clock); None if none is."""
+        return self.redis.zscore(self.due_key, self._member(kind, room_id, arg))
+
+    @unavailable_on_error
     def claim(self) -> tuple[str, str, str | None] | None:
         """Take one due deadline for this process alone: (kind, room_id, arg), or None."""
         claimed = self._claim(keys=[self.due_key])

@@ -12,7 +12,7 @@ from ..store import Room, get_store
 from ..visitor.identity import current_color, current_handle, current_name, is_handle, user_key
 from ..visitor.names import lookalikes
 from ..web.errors import Refused
-from .folding import quiet_exit, quiet_join
+from .folding import back_after_restart, quiet_exit, quiet_join, started
 from .service import (
     announce_occupancy,
     check_not_banned,
@@ -22,6 +22,7 @@ from .service import (
     is_owner,
     reschedule_rooms,
     watch_empty,
+    watch_owner,
 )
 
 
@@ -54,7 +55,7 @@ def join(room_id, sid: str) -> Room:
     get_deadlines().cancel("delete-if-empty", room.id)
     get_deadlines().cancel("exit", room.id, user_key())  # back within the debounce: a blip
     if first_tab:
-        if quiet_join(room.id, user_key()):
+        if quiet_join(room.id, user_key()) or back_after_restart(room.id, current_handle()):
             tell_members(room.id, skip_sid=sid)
         else:
             announce(room.id, "join", me(), skip_sid=sid)
@@ -89,14 +90,13 @@ def finish_exit(room_id: str, departed_key: str) -> None:
         tell_members(room_id)
     else:
         announce(room_id, "exit", person)
-    announce_occupancy(room_id)
     if get_presence().count(room_id) == 0:
-        watch_empty(room_id)
+        watch_empty(room_id)  # lobbies hear it empty, with when it closes
         return
+    announce_occupancy(room_id)
     room = get_store().get_room(room_id)
     if room is not None and room.owner_key == departed_key:
-        grace = current_app.config["ROOM_EMPTY_GRACE_SECONDS"]
-        get_deadlines().schedule("hand-over", room_id, grace, arg=departed_key)
+        watch_owner(room_id, departed_key)
 
 
 def members(room_id: str) -> list[dict]:
@@ -198,14 +198,16 @@ def kick(room_id: str, handle) -> None:
         wire.to_sockets([sid], wire.KICKED, {"room": room.id})
     presence.drop(room.id, person.user_key)
     announce(room.id, "kick", person)
-    announce_occupancy(room.id)
     if presence.count(room.id) == 0:
         watch_empty(room.id)
+    else:
+        announce_occupancy(room.id)
 
 
 def init_app(app: Flask) -> None:
     """Say what each kind of room deadline does, and what repairing presence asks of rooms."""
     app.extensions["upkeep"] = Upkeep(leave=leave, reschedule=reschedule_rooms)
+    started(app)
     deadlines = app.extensions["deadlines"]
     deadlines.register("delete-if-empty", delete_if_empty)
     deadlines.register("exit", finish_exit)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ..protection import limits
 from ..store import get_store
+from ..store.models import iso, utcnow
 from ..visitor.identity import user_key
 from ..web.errors import back_to_lobby, json_only, own_rate_limit_page
 from ..web.payload import fields
@@ -23,7 +24,8 @@ def lobby():
 @bp.get("/rooms")
 def room_list():
     """Every room with its occupancy, as JSON: the lobby catching up after a reconnect."""
-    return {"rooms": _lobby_for_viewer()}
+    # `now` lets a page whose clock is off count down to each closesAt all the same.
+    return {"rooms": _lobby_for_viewer(), "now": iso(utcnow())}
 
 
 def _lobby_for_viewer() -> list[dict]:

@@ -1,5 +1,7 @@
 """Room rules shared by HTTP routes and socket events."""
 
+from datetime import UTC, datetime
+
 from flask import current_app, session
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -9,6 +11,7 @@ from ..offload import run_blocking
 from ..presence import get_presence
 from ..presence.deadlines import get_deadlines
 from ..store import Room, get_store
+from ..store.models import iso
 from ..visitor.identity import current_color, current_name, user_key
 from ..web.errors import Refused
 
@@ -20,8 +23,9 @@ def create_room(title: str, capacity: int, password: str | None) -> Room:
         title, capacity, current_color(), password_hash, user_key(), current_name()
     )
     admit(room)
+    # A room nobody ever enters goes the way of an emptied one; lobbies see it closing too.
+    _schedule_deletion(room.id)
     wire.to_lobbies(wire.NEW_ROOM, lobby_json(room))
-    watch_empty(room.id)  # a room nobody ever enters goes the way of an emptied one
     return room
 
 
@@ -34,7 +38,16 @@ def find_room(room_id: str) -> Room:
 
 def lobby_json(room: Room) -> dict:
     """A room as every lobby sees it: the same for everyone, so it can be broadcast."""
-    return {**room.to_json(), "count": get_presence().count(room.id)}
+    count = get_presence().count(room.id)
+    return {**room.to_json(), "count": count, "closesAt": closes_at(room.id, count)}
+
+
+def closes_at(room_id: str, count: int) -> str | None:
+    """When the empty room will be deleted (ISO 8601 UTC), or None while anyone is in it."""
+    # Read from the deadline itself (in Redis on a cluster), so every process says one time.
+    # A room someone entered meanwhile outlives a deadline still pending: it is not closing.
+    due = None if count else get_deadlines().due("delete-if-empty", room_id)
+    return None if due is None else iso(datetime.fromtimestamp(due, UTC))
 
 
 def lobby_json_for_viewer(room: Room) -> dict:
@@ -104,9 +117,10 @@ def require_present(room: Room) -> None:
 
 
 def announce_occupancy(room_id: str) -> None:
-    """Tell every lobby how many people the room holds now."""
+    """Tell every lobby how many people the room holds now, and when it closes if empty."""
     count = get_presence().count(room_id)
-    wire.to_lobbies(wire.OCCUPANCY, {"_id": room_id, "count": count})
+    payload = {"_id": room_id, "count": count, "closesAt": closes_at(room_id, count)}
+    wire.to_lobbies(wire.OCCUPANCY, payload)
 
 
 def delete_room(room_id: str) -> bool:
@@ -134,7 +148,12 @@ def delete_owned_room(room_id: str) -> None:
 
 
 def watch_empty(room_id: str) -> None:
-    """Delete the room if nobody is in it when the grace period is over."""
+    """Delete the room if nobody is in it when the grace period is over; lobbies count down."""
+    _schedule_deletion(room_id)
+    announce_occupancy(room_id)
+
+
+def _schedule_deletion(room_id: str) -> None:
     grace = current_app.config["ROOM_EMPTY_GRACE_SECONDS"]
     get_deadlines().schedule("delete-if-empty", room_id, grace)
 
@@ -146,9 +165,13 @@ def delete_if_empty(room_id: str, _arg=None) -> None:
 
 
 def watch_existing_rooms() -> None:
-    """At start-up nobody is in any room yet: give each the empty-room grace period."""
+    """At start-up nobody is in any room yet: give each the empty-room grace period, in which
+    the people who were in it come back (app/rooms/folding.py keeps that quiet), and its owner
+    the hand-over's wait: an owner who never comes back leaves no room without one."""
     for room in get_store().list_rooms():
         watch_empty(room.id)
+        if room.owner_key is not None:
+            watch_owner(room.id, room.owner_key)
 
 
 def reschedule_rooms() -> None:
@@ -156,10 +179,15 @@ def reschedule_rooms() -> None:
     room whose owner is away its hand-over. Both look again when due, so a process that
     has not yet put its people back makes no room go too early."""
     presence = get_presence()
-    grace = current_app.config["ROOM_EMPTY_GRACE_SECONDS"]
     for room in get_store().list_rooms():
         keys = {person.user_key for person in presence.people(room.id)}
         if not keys:
             watch_empty(room.id)
         elif room.owner_key is not None and room.owner_key not in keys:
-            get_deadlines().schedule("hand-over", room.id, grace, arg=room.owner_key)
+            watch_owner(room.id, room.owner_key)
+
+
+def watch_owner(room_id: str, owner_key: str) -> None:
+    """Hand the room over if its owner, gone while others stay, is not back in time."""
+    wait = current_app.config["OWNER_HANDOVER_SECONDS"]
+    get_deadlines().schedule("hand-over", room_id, wait, arg=owner_key)
