@@ -11,6 +11,7 @@ import pytest
 
 from .people import DESKTOP, expect
 
+pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 KOREAN = {"locale": "ko-KR", "viewport": PHONE}
 ENGLISH = {"locale": "en-US", "viewport": DESKTOP}
