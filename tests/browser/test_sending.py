@@ -287,3 +287,37 @@ def test_errors_go_once_the_next_message_is_typed_or_the_page_is_back(person, tm
     a.context.set_offline(False)
     expect(a.page.locator("body")).to_have_attribute("data-connection", "live", timeout=20_000)
     expect(error).to_be_hidden()
+
+
+def test_a_reply_and_a_whisper_on_a_slow_line_show_at_once_as_what_they_are(person):
+    a, b = pair(person, "slow whisper", ENGLISH)
+    b.say("question")
+    held = []
+
+    def hold_first(route):
+        if held:
+            return route.fallback()
+        held.append(route)  # the request waits here before it reaches the server
+
+    posts_of(a, "**/chat", hold_first)
+    question = a.message("question")
+    question.hover()
+    question.locator(".reply-message").click()
+    a.type_message("answer")
+    answer = a.message("answer")
+    expect(answer).to_have_class(PENDING)
+    expect(answer.locator(".reply-quote")).to_contain_text("question")
+    a.page.locator("#whisper-to").select_option(b.handle)
+    a.type_message("secret")
+    secret = a.message("secret")
+    expect(secret).to_have_class(PENDING)
+    expect(secret).to_have_class(re.compile(r"\bwhisper\b"))
+    expect(a.page.locator("#reply-bar")).to_be_hidden()  # the reply went with its message
+
+    held[0].continue_()
+    for text in ("answer", "secret"):
+        expect(a.message(text)).not_to_have_class(PENDING)
+        expect(a.message(text)).to_have_count(1)
+        expect(b.message(text)).to_have_count(1)
+    expect(b.message("answer").locator(".reply-quote")).to_contain_text("question")
+    expect(b.message("secret")).to_have_class(re.compile(r"\bwhisper\b"))
