@@ -168,6 +168,16 @@ def room_config() -> dict:
             "searchFound": _("%(count)s found", count="%(count)s"),
             "searchNone": _("No messages contain “%(q)s”.", q="%(q)s"),
             "searchFailed": _("Search did not work. Please try again."),
+            # Sending (outbox.js, retry.js): on its way, refused with the server's reason, or
+            # waiting out a rate limit.
+            "sending": _("Sending…"),
+            "notSent": _("Not sent"),
+            "retry": _("Retry"),
+            "discard": _("Discard"),
+            "saving": _("Saving…"),
+            "sendWait": _(
+                "Too many at once: trying again in %(seconds)s s.", seconds="%(seconds)s"
+            ),
         },
     }
 

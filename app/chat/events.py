@@ -15,7 +15,8 @@ class ChatNamespace(VisitorNamespace):
         """Join a room's feed: refused for unknown, full, or secret rooms not entered."""
         socket_limits.check_join(request.sid)
         if user_key() is None:  # its session expired, or was kept in a Redis restarted empty
-            raise Refused(_("Your visit has ended. Reload the page to come back."), 401)
+            message = _("Your visit has ended. Reload the page to come back.")
+            raise Refused(message, 401, "session-ended")
         if not isinstance(room_id, str):
             raise Refused(_("That room does not exist."), 404)
         room = participants.join(room_id, request.sid)

@@ -46,7 +46,7 @@ def check_join(sid: str) -> None:
     if wait:
         on_refusal("join")
         reason = _("You are switching rooms too fast.")
-        raise Refused(f"{reason} {wait_text(wait)}", 429)
+        raise Refused(f"{reason} {wait_text(wait)}", 429, retry_after=wait)
 
 
 def typing_allowed(sid: str) -> bool:
@@ -62,8 +62,7 @@ class TooManyVisitors(Refused):
 
     def __init__(self, wait: int):
         reason = _("Too many new visitors from your address.")
-        super().__init__(f"{reason} {wait_text(wait)}", 429)
-        self.retry_after = wait
+        super().__init__(f"{reason} {wait_text(wait)}", 429, retry_after=wait)
 
 
 def check_new_session() -> None:

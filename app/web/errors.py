@@ -40,13 +40,23 @@ def code_for(status: int) -> str:
 
 
 class Refused(Exception):
-    """A visitor may not do what they asked: the message says why, the stable code what."""
+    """A visitor may not do what they asked: the message says why, the stable code what.
 
-    def __init__(self, message: str, status: int = 403, code: str | None = None):
+    `retry_after`, in seconds, when waiting makes it pass (Retry-After, or an ack's retryAfter).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status: int = 403,
+        code: str | None = None,
+        retry_after: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code or code_for(status)
+        self.retry_after = retry_after
 
 
 def json_only(view):
@@ -101,7 +111,7 @@ def _page_heading(status: int) -> str:
 
 def _refused(refusal: Refused):
     response = make_response(_refusal_answer(refusal))
-    wait = getattr(refusal, "retry_after", None)
+    wait = refusal.retry_after
     if wait:  # a limit counted outside Flask-Limiter says how long, as its refusals do
         response.headers["Retry-After"] = str(wait)
     return response
@@ -210,7 +220,10 @@ def init_app(app) -> None:
 def socket_error(error: Exception) -> dict:
     """An exception in a socket handler answers the ack; it never kills the socket."""
     if isinstance(error, Refused):
-        return {"error": error.message, "code": error.code}
+        answer = {"error": error.message, "code": error.code}
+        if error.retry_after:  # an ack has no header: the wait rides in the answer
+            answer["retryAfter"] = error.retry_after
+        return answer
     if isinstance(error, StoreUnavailable):
         return busy_ack(error)
     current_app.logger.exception("socket event failed", exc_info=error)

@@ -1,16 +1,26 @@
 // Calls to the server's JSON routes: the CSRF header, and its {"error", "code"} as the thrown error.
 import { csrfToken, t } from "./page.js";
 
+/** The code of a request that got no answer at all (no server's code: the page's own). */
+export const NO_ANSWER = "no-answer";
+
 /**
  * An error in the page's words; `retryable` when trying again later may work (no answer, 429, 5xx).
  * `code` is the server's stable reason (docs/api.md): decide by it, never by the translated text.
+ * `retryAfter` is the server's Retry-After in seconds, when it gave one.
  */
-export function failure(message, retryable, status = 0, code = null) {
-  return Object.assign(new Error(message || t("failed")), { retryable, status, code });
+export function failure(message, retryable, status = 0, code = null, retryAfter = 0) {
+  return Object.assign(new Error(message || t("failed")), { retryable, status, code, retryAfter });
 }
 
 export function retryableStatus(status) {
   return status === 429 || status >= 500;
+}
+
+/** Retry-After as whole seconds (a date form, which this server never sends, reads as 0). */
+export function secondsOf(header) {
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 0;
 }
 
 /** Send a state-changing request; resolves to the JSON answer, or throws with the reason. */
@@ -26,10 +36,13 @@ export async function send(method, url, body) {
     });
   } catch {
     // fetch's own network errors are in the browser's words; ours are in the page's language
-    throw failure(t("failed"), true);
+    throw failure(t("failed"), true, 0, NO_ANSWER);
   }
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw failure(data.error, retryableStatus(response.status), response.status, data.code);
+  if (!response.ok) {
+    const wait = secondsOf(response.headers.get("Retry-After"));
+    throw failure(data.error, retryableStatus(response.status), response.status, data.code, wait);
+  }
   return data;
 }
 

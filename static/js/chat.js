@@ -10,11 +10,13 @@ import { setupMentions } from "./mention.js";
 import { createMessageList } from "./messages.js";
 import { setupNameOffer } from "./nameoffer.js";
 import { createOwnerControls } from "./owner.js";
-import { lang, limits, pageData, t } from "./page.js";
+import { createOutbox } from "./outbox.js";
+import { lang, limits, me, pageData, t } from "./page.js";
 import { createParticipants } from "./participants.js";
 import { myHandle } from "./people.js";
 import { setupReactions } from "./reactions.js";
 import { createReplying } from "./replying.js";
+import { resume } from "./retry.js";
 import { rt } from "./room-strings.js";
 import { setupSearch } from "./search.js";
 import { setupTyping } from "./typing.js";
@@ -27,6 +29,9 @@ const input = document.getElementById("chat");
 const errorBox = document.getElementById("chat-error");
 const historyUrl = root.dataset.historyUrl;
 const HOLD_MS = 15000; // how long a message waits for the page to be back in its room
+// Join refusals that pass: the page tries again after the wait instead of leaving the room.
+const PASSING = new Set(["rate-limited", "busy"]);
+const JOIN_AGAIN_S = 5; // when such a refusal does not say how long
 
 // A long title is cut short on a phone: a tap on it shows it whole, another folds it again.
 const title = root.querySelector(".room-head h1");
@@ -79,14 +84,10 @@ const editing = createEditing({
   composer: () => composer,
 });
 const replying = createReplying({ list, input, bar: document.getElementById("reply-bar"), whisper });
-const composer = createComposer({
-  form: document.getElementById("chat-form"),
-  input,
-  counter: document.getElementById("chat-counter"),
+const outbox = createOutbox({
+  messages,
+  gifBase: root.dataset.gifBase,
   url: root.dataset.chatUrl,
-  recipient: whisper.recipient,
-  extra: replying.extra,
-  editing,
   whenJoined: () => joinGate.wait(),
   rejoined(error) {
     // Posted from between two joins: join again, then send.
@@ -95,10 +96,29 @@ const composer = createComposer({
     if (socket.connected && !joining) join(); // else the next connect joins
     return true;
   },
-  onSent(chat) {
-    messages.add([chat], true);
+  onSent: () => showError(""), // what went wrong before is over
+  onHeard: heard,
+  onEdit: (text) => composer.putBack(text),
+});
+/** What a message about to be sent looks like until the server has it: mine, now. */
+function preview(body) {
+  const to = present.find((person) => person.handle === body.to);
+  const whisperTo = to ? { to: to.color, toHandle: to.handle, toName: to.name } : {};
+  const { name } = document.body.dataset;
+  const now = new Date().toISOString();
+  return { user: me, handle: myHandle, name: name || null, chat: body.chat, createdAt: now, ...whisperTo, ...replying.quoted() };
+}
+const composer = createComposer({
+  form: document.getElementById("chat-form"),
+  input,
+  counter: document.getElementById("chat-counter"),
+  recipient: whisper.recipient,
+  extra: replying.extra,
+  editing,
+  enqueue(body) {
+    outbox.add(body, preview(body));
     replying.sent();
-    whisper.sent(chat);
+    whisper.sent(body);
     typing.sent();
   },
   showError,
@@ -117,6 +137,7 @@ setupUploads({
   onSent(chat) {
     messages.add([chat], true);
     replying.sent();
+    showError("");
   },
   showError,
 });
@@ -195,6 +216,12 @@ function join() {
   joining = true;
   socket.emit("join", root.dataset.id, async (answer) => {
     joining = false;
+    if (answer && PASSING.has(answer.code)) {
+      // Too many joins, or the server's database away for a moment: join again after the wait.
+      showError(answer.error);
+      setTimeout(() => socket.connected && !joining && join(), (answer.retryAfter || JOIN_AGAIN_S) * 1000);
+      return;
+    }
     if (!answer || answer.error) return leave((answer && answer.error) || t("failed"));
     setMembers(answer.members);
     try {
@@ -207,14 +234,23 @@ function join() {
       resumeFrom = shownBefore; // the next reconnect replays from the same place
     }
     connection.back();
+    showError(""); // an outage's errors are over once the page is back
     joinGate.open(); // what was typed meanwhile goes now, after the replay
+    outbox.resume(); // and what failed for want of a connection, in order
+    resume(); // GIFs and edits too
     root.dataset.joined = "true"; // for tests and tools: the live feed is on
   });
 }
 socket.on("connect", join);
-socket.on("chat", (chat) => {
+/** A message heard live: drawn once, counted while away. */
+function heard(chat) {
   if (messages.add([chat], chat.handle === myHandle)) unread.arrived(chat);
   typing.heard(chat);
+}
+socket.on("chat", (chat) => {
+  // Mine while a post is on its way: drawn when it lands, in place of its pending copy.
+  if (chat && chat.handle === myHandle && outbox.holds(chat)) return;
+  heard(chat);
 });
 for (const kind of ["join", "exit", "owner", "kick"]) {
   socket.on(kind, (notice) => {

@@ -1,6 +1,6 @@
-// Writing a message: Enter sends, Shift+Enter breaks the line. A message that could not be
-// sent stays in the box, with a Retry button (retry.js), until it goes.
-import { send } from "./api.js";
+// Writing a message: Enter sends, Shift+Enter breaks the line. A message sent goes to the
+// outbox (outbox.js), shown at once, and the box is free for the next one; an edit is saved
+// from the box, which stays as it is until the save is done.
 import { lang, limits, t } from "./page.js";
 import { offerRetry, settle } from "./retry.js";
 
@@ -27,12 +27,11 @@ export function length(text) {
 }
 
 /**
- * `whenJoined()` resolves once the page is in its room (a message typed while it rejoins waits
- * for that); `rejoined(error)` is true when the server refused only because the page was
- * between joins, and the page has started joining again: then the message goes once more.
+ * `enqueue(body)` takes a message to send (the POST's body, whisper and reply included);
+ * `editing` saves an edit instead while one is under way.
  */
-export function createComposer({ form, input, counter, url, recipient, extra, editing, onSent, showError, whenJoined, rejoined }) {
-  let sending = false;
+export function createComposer({ form, input, counter, recipient, extra, editing, enqueue, showError }) {
+  let saving = false; // an edit is being saved: the box holds it until the server answers
   let refused = false; // the box holds a message refused as too long
   const max = limits.chat;
   const number = new Intl.NumberFormat(lang);
@@ -61,9 +60,9 @@ export function createComposer({ form, input, counter, url, recipient, extra, ed
     input.style.height = Math.min(input.scrollHeight + 2, 160) + "px";
   }
 
-  async function sendText() {
+  function sendText() {
     const text = trimmed(input.value);
-    if (!text || sending) return;
+    if (!text || saving) return;
     if (length(text) > max) {
       // Refused here as the server would refuse it; the text stays whole to be shortened.
       refused = true;
@@ -72,46 +71,37 @@ export function createComposer({ form, input, counter, url, recipient, extra, ed
     }
     if (editing.active()) return saveEdit(text);
     const to = recipient();
-    const body = { chat: text, ...(to ? { to } : {}), ...extra() };
-    const post = async () => {
-      await whenJoined();
-      return send("POST", url, body);
-    };
-    sending = true;
-    try {
-      const chat = await post().catch(async (error) => {
-        if (!rejoined(error)) throw error;
-        // Still refused after a fresh join: Retry, as for any send that may go later.
-        return post().catch((again) => {
-          throw Object.assign(again, { retryable: again.retryable || rejoined(again) });
-        });
-      });
-      input.value = "";
-      fit();
-      count();
-      settle(retryText);
-      showError("");
-      onSent(chat);
-    } catch (error) {
-      // The text stays in the box either way; Retry says on its own that it did not go.
-      if (error.retryable) offerRetry(retryText);
-      else showError(error.message);
-    } finally {
-      sending = false;
-    }
+    enqueue({ chat: text, ...(to ? { to } : {}), ...extra() });
+    input.value = "";
+    fit();
+    count();
+    showError("");
   }
 
   /** The box holds an edit of one of my messages: it is saved, not sent. */
   async function saveEdit(text) {
-    sending = true;
+    saving = true;
+    input.readOnly = true; // what is typed meanwhile would be lost when the box is given back
+    editing.saving(true);
     try {
       await editing.save(text); // which gives the box back as it was before the edit
+      settle(retryEdit);
       showError("");
     } catch (error) {
-      showError(error.message); // the edit stays in the box, to fix or to drop with Esc
+      // The edit stays in the box, to fix, to send again, or to drop with Esc.
+      if (error.retryable) offerRetry(retryEdit, error);
+      else showError(error.message);
     } finally {
-      sending = false;
+      saving = false;
+      input.readOnly = false;
+      editing.saving(false);
     }
+  }
+
+  /** Retry (or the end of a rate limit's wait) saves the edit the box still holds. */
+  function retryEdit() {
+    const text = trimmed(input.value);
+    if (editing.active() && text) saveEdit(text);
   }
 
   form.addEventListener("submit", (event) => {
@@ -128,30 +118,36 @@ export function createComposer({ form, input, counter, url, recipient, extra, ed
   input.addEventListener("input", () => {
     fit();
     count();
-    if (refused && length(trimmed(input.value)) <= max) {
+    // What the last send said goes once the next message is being written, but "too long"
+    // stays until the message is short enough.
+    if (!refused || length(trimmed(input.value)) <= max) {
       refused = false;
       showError("");
     }
-    if (!input.value.trim()) settle(retryText); // nothing left to retry
   });
 
-  function retryText() {
-    sendText();
+  /** Put text in the box (an edit to make), caret at its end. */
+  function fill(text) {
+    input.value = text;
+    fit();
+    count();
     input.focus();
+    input.setSelectionRange(text.length, text.length);
   }
 
   return {
-    /** Put text in the box (an edit to make), caret at its end. */
-    fill(text) {
-      input.value = text;
-      fit();
-      count();
-      input.focus();
-      input.setSelectionRange(text.length, text.length);
+    fill,
+    /** A message that was not sent, back in the box to change: after what the box holds. */
+    putBack(text) {
+      fill(input.value.trim() ? input.value.replace(/\s+$/, "") + "\n" + text : text);
     },
     disable() {
       form.querySelectorAll("input, textarea, select, button").forEach((c) => (c.disabled = true));
       settle();
+    },
+    /** The edit was left (Esc, or its message deleted): nothing of it is left to retry. */
+    editStopped() {
+      settle(retryEdit);
     },
   };
 }

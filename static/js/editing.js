@@ -1,5 +1,6 @@
 // Editing one of my messages: "Edit" under it, or ↑ in an empty box, puts its words in the
 // box; Enter saves them (PATCH), Esc gives the box back as it was. Others see the edit live.
+// While the server has the edit the bar says "Saving…"; a refused edit stays in the box.
 import { send } from "./api.js";
 import { shownChat } from "./render.js";
 import { rt } from "./room-strings.js";
@@ -27,6 +28,7 @@ export function createEditing({ list, input, bar, url, messages, composer }) {
     editing = null;
     bar.hidden = true;
     input.closest("form").classList.remove("editing");
+    composer().editStopped();
     if (restore) composer().fill(draft);
     draft = "";
     input.focus();
@@ -52,6 +54,11 @@ export function createEditing({ list, input, bar, url, messages, composer }) {
 
   return {
     active: () => editing !== null,
+    /** The bar says the edit is on its way while the server has it (the box waits meanwhile). */
+    saving(on) {
+      if (editing) text.textContent = rt(on ? "saving" : "editingMessage");
+      bar.setAttribute("aria-busy", String(on));
+    },
     /** A message went away: an edit of it has nothing left to change. */
     removed(id) {
       if (editing && editing.dataset.id === id) stop(true);

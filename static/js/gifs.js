@@ -1,6 +1,7 @@
 // GIFs worth a second look: a viewer that opens one large (Esc closes it, focus goes back to
 // where it was), and a picker of recent GIFs (the room's and my own) to send again.
 import { read, send } from "./api.js";
+import { offerRetry } from "./retry.js";
 import { rt } from "./room-strings.js";
 
 const still = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -122,17 +123,24 @@ export function setupPicker({ toggle, panel, listUrl, sendUrl, gifBase, extra = 
   panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape") close(true);
   });
+  /** Send a GIF again; refused for a moment, it says why beside Retry (or waits, and goes). */
+  async function resend(body) {
+    try {
+      onSent(await send("POST", sendUrl, body));
+      showError("");
+      return true;
+    } catch (error) {
+      if (error.retryable) offerRetry(() => resend(body), error);
+      else showError(error.message);
+      return false;
+    }
+  }
+
   grid.addEventListener("click", async (event) => {
     const b = event.target.closest("button.gif-choice");
     if (!b) return;
     b.disabled = true;
-    try {
-      onSent(await send("POST", sendUrl, { reuse: b.dataset.gif, ...extra() }));
-      showError("");
-      close(true);
-    } catch (error) {
-      showError(error.message);
-      b.disabled = false;
-    }
+    if (await resend({ reuse: b.dataset.gif, ...extra() })) close(true);
+    else b.disabled = false;
   });
 }

@@ -85,7 +85,7 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
   async function loadOlder() {
     if (oldestLoaded || loadingOlder) return;
     const first = list.firstElementChild;
-    if (!first) {
+    if (!first || isPending(first)) {
       oldestLoaded = true;
       return;
     }
@@ -168,7 +168,7 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
    */
   async function reach(id, seq) {
     for (let pages = 0; !shown.has(id) && !oldestLoaded && pages < MAX_PAGES; pages += 1) {
-      const first = list.querySelector(":scope > li.message, :scope > li.system");
+      const first = list.querySelector(":scope > li.message:not(.pending), :scope > li.system");
       if (!first || (seq && Number(first.dataset.seq) <= seq)) break; // it would be drawn: gone
       const page = await loadPage({ before_seq: first.dataset.seq });
       if (draw(page) === 0) oldestLoaded = true;
@@ -207,12 +207,48 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     },
     /** My newest text message shown, for ↑ in an empty composer. */
     myLast() {
-      const mine = list.querySelectorAll(":scope > li.message.mine:not(.gif-message)");
+      const mine = list.querySelectorAll(":scope > li.message.mine:not(.gif-message, .pending)");
       return mine[mine.length - 1] || null;
     },
     /** The seq of the newest chat shown, or 0 before any. */
     newestSeq() {
-      return Number(list.lastElementChild?.dataset.seq) || 0;
+      let item = list.lastElementChild;
+      while (item && isPending(item)) item = item.previousElementSibling;
+      return Number(item?.dataset.seq) || 0;
     },
+    ...pendingMessages({ list, resized, add, scrollToBottom }),
+  };
+}
+
+// Messages on their way (outbox.js): drawn after every stored one, as their seq is not known
+// yet, until the server's copy takes their place.
+const PENDING_SEQ = "Infinity"; // place() puts every stored message before it
+
+function isPending(li) {
+  return li.classList.contains("pending");
+}
+
+function pendingMessages({ list, resized, add, scrollToBottom }) {
+  function dropPending(li) {
+    const next = li.nextElementSibling;
+    li.remove();
+    resized.unobserve(li);
+    regroup(next);
+  }
+  return {
+    /** A message typed just now: at the end of the list, in view. */
+    addPending(li) {
+      li.dataset.seq = PENDING_SEQ;
+      list.append(li);
+      resized.observe(li);
+      regroup(li);
+      scrollToBottom();
+    },
+    /** Its stored copy (the 201's Chat) drawn in its place by seq, unless shown already. */
+    settlePending(li, chat) {
+      add([chat], true);
+      dropPending(li);
+    },
+    dropPending,
   };
 }

@@ -8,11 +8,13 @@ import { rt } from "./room-strings.js";
 export function createReplying({ list, input, bar, whisper }) {
   const text = bar.querySelector(".mode-text");
   let replyTo = null; // the id of the message answered
+  let quote = null; // how it is quoted: {_id, handle, name, excerpt}, as the server will store it
 
   function start(li) {
     const chat = li && shownChat(li);
     if (!chat) return;
     replyTo = chat._id;
+    quote = { _id: chat._id, handle: chat.handle || null, name: chat.name || null, excerpt: chat.gif ? "GIF" : String(chat.chat ?? "").slice(0, 100) };
     const person = { handle: chat.handle, color: chat.user, name: chat.name };
     const words = chat.gif ? rt("gifMarker") : String(chat.chat ?? "").slice(0, 100);
     const line = (who) => rt("replyingTo", { who }) + ": " + words;
@@ -24,6 +26,7 @@ export function createReplying({ list, input, bar, whisper }) {
 
   function drop() {
     replyTo = null;
+    quote = null;
     bar.hidden = true;
     text.textContent = "";
   }
@@ -46,6 +49,8 @@ export function createReplying({ list, input, bar, whisper }) {
   return {
     /** What a post carries: {replyTo} while a reply is being written, else nothing. */
     extra: () => (replyTo ? { replyTo } : {}),
+    /** The quote a message being sent shows until the server's copy has its own. */
+    quoted: () => (quote ? { replyTo: quote } : {}),
     /** The message went: the reply is done. */
     sent: drop,
     /** A message went away: a reply to it has nothing to answer. */

@@ -1,8 +1,9 @@
 // Uploading a GIF: from the file button, a drop on the chat list, or a paste; with progress.
-import { failure, retryableStatus } from "./api.js";
+// One goes at a time, the others wait their turn (none is dropped); one that fails says why,
+// with Retry (retry.js), or counts down a rate limit's wait and goes by itself.
+import { NO_ANSWER, failure, retryableStatus, secondsOf } from "./api.js";
 import { csrfToken, limits, t } from "./page.js";
 import { offerRetry } from "./retry.js";
-
 
 /** Why this file will not be sent, or "" when it may go. */
 function refusal(file) {
@@ -34,10 +35,11 @@ function post(url, file, fields, onProgress, signal) {
       if (xhr.status >= 200 && xhr.status < 300) resolve(data);
       else {
         const message = data.error || (xhr.status === 413 ? t("tooLarge") : t("failed"));
-        reject(failure(message, retryableStatus(xhr.status), xhr.status, data.code));
+        const wait = secondsOf(xhr.getResponseHeader("Retry-After"));
+        reject(failure(message, retryableStatus(xhr.status), xhr.status, data.code, wait));
       }
     });
-    xhr.addEventListener("error", () => reject(failure(t("failed"), true)));
+    xhr.addEventListener("error", () => reject(failure(t("failed"), true, 0, NO_ANSWER)));
     // Cancelled on purpose: nothing to report and nothing to retry.
     xhr.addEventListener("abort", () => reject(Object.assign(failure("", false), { cancelled: true })));
     xhr.send(body);
@@ -50,6 +52,7 @@ function hasFiles(event) {
 
 export function setupUploads({ url, input, dropZone, status, extra = () => ({}), onSent, showError }) {
   let busy = false;
+  const waiting = []; // files chosen while another uploads: [file, fields], in order
   let upload = null; // the AbortController of the upload under way
   const progress = status.querySelector("progress");
   const fileName = status.querySelector(".upload-name");
@@ -63,28 +66,33 @@ export function setupUploads({ url, input, dropZone, status, extra = () => ({}),
     }
   }
 
-  async function send(file) {
+  /** Send a file the visitor chose, replying to what they reply to now; after any before it. */
+  function send(file) {
     if (!file) return;
     const why = refusal(file);
     if (why) return showError(why);
-    if (busy) return;
-    busy = true;
-    input.disabled = true;
     showError("");
+    go(file, extra());
+  }
+
+  async function go(file, fields) {
+    if (busy) return waiting.push([file, fields]);
+    busy = true;
     fileName.textContent = file.name;
     setProgress(0);
     upload = new AbortController();
     try {
-      onSent(await post(url, file, extra(), setProgress, upload.signal));
+      onSent(await post(url, file, fields, setProgress, upload.signal));
     } catch (error) {
-      if (!error.cancelled) showError(error.message);
-      if (error.retryable) offerRetry(() => send(file)); // the file waits for Retry
+      // The reason and Retry in one line; a rate limit's wait counted down, then it goes.
+      if (error.retryable) offerRetry(() => go(file, fields), error);
+      else if (!error.cancelled) showError(error.message);
     } finally {
       upload = null;
       busy = false;
-      input.disabled = false;
       setProgress(null);
     }
+    if (waiting.length) go(...waiting.shift());
   }
 
   input.addEventListener("change", () => {

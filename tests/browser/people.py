@@ -192,6 +192,8 @@ class Person:
         self.type_message(text)
         mine = self.message(text)
         expect(mine).to_have_class(re.compile(r"\bmine\b"), timeout=ACTION_MS)
+        # Shown at once while it is on its way; sent once the server's copy took its place.
+        expect(mine).not_to_have_class(re.compile(r"\bpending\b"), timeout=ACTION_MS)
         expect(self.page.locator("#chat")).to_have_value("")
         return mine
 

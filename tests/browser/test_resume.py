@@ -2,6 +2,7 @@
 one clear line when it cannot; the participants keep their order; the phone room fits."""
 
 import json
+import re
 
 import pytest
 
@@ -41,13 +42,14 @@ def test_a_message_typed_while_the_page_rejoins_after_a_restart_goes_once(person
     server.start()  # the same port, database and sessions; who was where is forgotten
     expect(b.page.locator("#participant-list > li")).to_have_count(1, timeout=BACK_MS)
 
-    # A is on the room's page and types: the message waits for the page to be back in.
+    # A is on the room's page and types: the message shows, and waits for the page to be back.
     a.type_message("다시 왔어요")
-    expect(a.page.locator("#chat")).to_have_value("다시 왔어요")
-    a.page.unroute(SOCKETS)
     mine = a.message("다시 왔어요")
-    expect(mine).to_have_count(1, timeout=BACK_MS)
+    expect(mine).to_have_class(re.compile(r"\bpending\b"))
     expect(a.page.locator("#chat")).to_have_value("")
+    a.page.unroute(SOCKETS)
+    expect(mine).not_to_have_class(re.compile(r"\bpending\b"), timeout=BACK_MS)
+    expect(mine).to_have_count(1)
     expect(a.page.locator("#chat-error")).to_be_hidden()
     expect(a.page.locator("#send-failed")).to_be_hidden()
     expect(b.message("다시 왔어요")).to_have_count(1)
@@ -79,21 +81,22 @@ def test_a_refusal_between_two_joins_rejoins_and_sends_again(person, server):
     expect(a.page.locator("#send-failed")).to_be_hidden()
 
 
-def test_a_send_that_fails_shows_only_not_sent_and_retry(person, server):
+def test_a_send_that_fails_says_why_beside_the_message_with_retry(person, server):
     a = person("A", viewport=PHONE)
     a.create_room("보내지 못한 말")
     a.page.route("**/chat", lambda route: route.abort())
     a.type_message("나중에 갈 말")
-    failed = a.page.locator("#send-failed")
-    expect(failed).to_be_visible()
+    mine = a.message("나중에 갈 말")
+    expect(mine.locator(".send-mark")).to_have_text("보내지 못함")
+    expect(mine.locator(".send-reason")).to_have_text(FAILED)  # said once, beside it
     expect(a.page.locator("#chat-error")).to_be_hidden()
-    expect(a.page.get_by_text(FAILED)).to_have_count(0)
+    expect(a.page.locator("#send-failed")).to_be_hidden()
     a.screenshot("resume-phone-not-sent.png", full_page=False)
 
     a.page.unroute("**/chat")
-    failed.get_by_role("button").click()
+    mine.get_by_role("button", name="다시 보내기").click()
+    expect(mine).not_to_have_class(re.compile(r"\bpending\b"))
     expect(a.message("나중에 갈 말")).to_have_count(1)
-    expect(failed).to_be_hidden()
     expect(a.page.locator("#chat-error")).to_be_hidden()
 
 
