@@ -63,6 +63,7 @@ def create_app(config=None) -> Flask:
 
         from . import wire
         from .chat import events as chat_events
+        from .chat import once
         from .chat.routes import bp as chat_bp
         from .me import routes as me
         from .protection import limits, socket_limits
@@ -77,6 +78,7 @@ def create_app(config=None) -> Flask:
         app.before_request(identity.ensure_color)
         app.register_blueprint(rooms_bp)
         app.register_blueprint(chat_bp)
+        once.init_app(app)  # after Redis: a post's key is known to every process
         app.register_blueprint(me.bp)
         i18n.init_app(app)
         pages.init_app(app)

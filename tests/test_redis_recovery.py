@@ -144,3 +144,11 @@ def test_a_sentinel_url_reaches_the_same_service_for_rate_limits():
     assert uri == "redis+sentinel://s1:26379,s2:26380/chat"
     assert options["db"] == 2 and options["socket_connect_timeout"] == 1
     assert limits_storage("redis://r:6379/0")[0] == "redis://r:6379/0"
+
+
+def test_a_posts_key_is_known_to_every_process(processes):
+    one, two = processes().extensions["posted_once"], processes().extensions["posted_once"]
+    assert one.add("k:room:key", "")
+    assert not two.add("k:room:key", "")  # a post sent again to the other process waits
+    one.set("k:room:key", "chat-id")
+    assert two.get("k:room:key") == "chat-id"

@@ -10,6 +10,7 @@ from ..web.errors import json_only
 from ..web.payload import fields
 from . import actions, downloads, editing, gifs, media, service
 from .cursors import history_cursor
+from .once import posted_once
 from .search import search, search_text
 
 bp = Blueprint("chat", __name__)
@@ -36,12 +37,16 @@ def post_chat(room_id):
     room = rooms.require_admitted(room_id)
     rooms.require_present(room)
     reply_to = payload.get("replyTo")
-    chat = service.post_chat(
-        room,
-        payload.get("chat"),
-        to=None if to == "" else to,
-        reply_to=None if reply_to == "" else reply_to,
-    )
+    with posted_once(room_id) as (earlier, remember):
+        if earlier is not None:  # sent again after its answer was lost: stored once
+            return earlier.to_json(), 201
+        chat = service.post_chat(
+            room,
+            payload.get("chat"),
+            to=None if to == "" else to,
+            reply_to=None if reply_to == "" else reply_to,
+        )
+        remember(chat)
     return chat.to_json(), 201
 
 

@@ -24,8 +24,8 @@ export function secondsOf(header) {
 }
 
 /** Send a state-changing request; resolves to the JSON answer, or throws with the reason. */
-export async function send(method, url, body) {
-  const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
+export async function send(method, url, body, extraHeaders = {}) {
+  const headers = { Accept: "application/json", "X-CSRFToken": csrfToken(), ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {

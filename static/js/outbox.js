@@ -23,6 +23,13 @@ function pendingItem(preview, gifBase) {
   return li;
 }
 
+/** A post's Idempotency-Key: sent again after a lost answer, the message is stored once. */
+function newKey() {
+  // getRandomValues, unlike randomUUID, works on plain http too
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 function button(className, text) {
   return Object.assign(document.createElement("button"), { type: "button", className, textContent: text });
 }
@@ -35,7 +42,7 @@ function button(className, text) {
  * message that was not sent back in the box.
  */
 export function createOutbox({ messages, gifBase, url, whenJoined, rejoined, onSent, onHeard, onEdit }) {
-  const items = []; // in the order typed: {body, li, state, error, stop}
+  const items = []; // in the order typed: {body, key, li, state, error, stop}
   let held = [];
 
   function set(item, state, error = null) {
@@ -67,10 +74,10 @@ export function createOutbox({ messages, gifBase, url, whenJoined, rejoined, onS
     messages.dropPending(item.li);
   }
 
-  async function attempt(body) {
+  async function attempt(body, key) {
     const once = async () => {
       await whenJoined();
-      return send("POST", url, body);
+      return send("POST", url, body, { "Idempotency-Key": key });
     };
     return once().catch(async (error) => {
       if (!rejoined(error)) throw error;
@@ -92,7 +99,7 @@ export function createOutbox({ messages, gifBase, url, whenJoined, rejoined, onS
   async function go(item) {
     set(item, "sending");
     try {
-      const chat = await attempt(item.body);
+      const chat = await attempt(item.body, item.key);
       items.splice(items.indexOf(item), 1);
       messages.settlePending(item.li, chat);
       onSent(chat);
@@ -135,7 +142,7 @@ export function createOutbox({ messages, gifBase, url, whenJoined, rejoined, onS
   return {
     /** A message to send (the POST's body), shown as `preview` (a Chat without _id) at once. */
     add(body, preview) {
-      const item = { body, li: pendingItem(preview, gifBase) };
+      const item = { body, key: newKey(), li: pendingItem(preview, gifBase) };
       // Sending again is asking again: what failed for want of a connection goes first.
       for (const each of items) if (each.state === "failed" && each.error.retryable) set(each, "queued");
       items.push(item);

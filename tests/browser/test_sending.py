@@ -176,6 +176,30 @@ def test_a_message_cut_off_by_a_dropped_line_is_sent_again_with_retry(person):
     expect(a.message("다시 갈 말")).to_have_count(1)
 
 
+def test_a_message_stored_whose_answer_was_lost_is_not_stored_twice_by_retry(person):
+    words = WORDS["en-US"]
+    a, b = pair(person, "lost answer", ENGLISH)
+    stored = []
+
+    def store_then_cut(route):
+        if stored:
+            return route.fallback()
+        stored.append(route.fetch().status)  # the server has it; the page never hears so
+        route.abort()
+
+    posts_of(a, "**/chat", store_then_cut)
+    a.type_message("only once")
+    mine = a.message("only once")
+    expect(mine.locator(".send-reason")).to_have_text(words["failed"])
+    assert stored == [201]
+    expect(b.message("only once")).to_have_count(1)
+    mine.get_by_role("button", name=words["retry"]).click()
+    expect(mine).not_to_have_class(PENDING)
+    a.page.reload()
+    expect(a.message("only once")).to_have_count(1)
+    assert texts(a).count("only once") == 1 and texts(b).count("only once") == 1
+
+
 def test_a_message_typed_while_the_connection_is_lost_shows_and_goes_when_it_is_back(person):
     words = WORDS["en-US"]
     a, b = pair(person, "offline", ENGLISH)

@@ -1,0 +1,103 @@
+"""A message sent again after its answer was lost is stored once (`Idempotency-Key`)."""
+
+import pytest
+
+from app.chat.once import PENDING
+
+pytestmark = pytest.mark.usefixtures("english_first")
+
+
+def post(person, room_id, text, key):
+    return person.client.post(
+        f"/room/{room_id}/chat",
+        json={"chat": text},
+        headers={"X-CSRFToken": person.csrf, "Idempotency-Key": key},
+    )
+
+
+def texts(person, room_id):
+    chats = person.client.get(f"/room/{room_id}/chats").json["chats"]
+    return [chat["chat"] for chat in chats if chat["user"] != "system"]
+
+
+def heard(sock):
+    return [e["args"][0]["chat"] for e in sock.get_received("/chat") if e["name"] == "chat"]
+
+
+def test_a_post_sent_again_with_its_key_is_stored_and_told_once(room, visitor):
+    owner, room_id = room
+    bob = visitor()
+    listening = bob.join(room_id)
+    listening.get_received("/chat")
+    first = post(owner, room_id, "hello once", "k" * 32)
+    again = post(owner, room_id, "hello once", "k" * 32)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json == first.json
+    assert texts(owner, room_id).count("hello once") == 1
+    assert heard(listening) == ["hello once"]
+
+
+def test_keys_are_each_visitors_own_and_each_rooms_own(room, visitor):
+    owner, room_id = room
+    bob = visitor()
+    bob.join(room_id)
+    other = owner.create_room("other")
+    owner.join(other)
+    key = "same-key-for-all"
+    ids = {
+        post(owner, room_id, "from the owner", key).json["_id"],
+        post(bob, room_id, "from bob", key).json["_id"],
+        post(owner, other, "in the other room", key).json["_id"],
+    }
+    assert len(ids) == 3
+
+
+def test_without_a_key_each_post_is_a_message(room):
+    owner, room_id = room
+    for _ in range(2):
+        assert owner.post_chat(room_id, "twice").status_code == 201
+    assert texts(owner, room_id).count("twice") == 2
+
+
+@pytest.mark.parametrize("key", ["", "short", "k" * 65, "has space in it", "ключ-ключ-ключ"])
+def test_a_malformed_key_is_refused_and_nothing_is_stored(room, key):
+    owner, room_id = room
+    response = post(owner, room_id, "keyed badly", key)
+    assert (response.status_code, response.json["code"]) == (400, "invalid")
+    assert "Idempotency-Key" in response.json["error"]
+    assert "keyed badly" not in texts(owner, room_id)
+
+
+def test_a_refused_post_frees_its_key(room, app):
+    owner, room_id = room
+    key = "refused-then-fine"
+    too_long = "x" * (app.config["CHAT_MAX_LENGTH"] + 1)
+    assert post(owner, room_id, too_long, key).json["code"] == "too-long"
+    assert post(owner, room_id, "shorter now", key).status_code == 201
+    assert texts(owner, room_id) == ["shorter now"]
+
+
+def test_a_message_deleted_since_is_not_brought_back(room):
+    owner, room_id = room
+    key = "sent-then-deleted"
+    chat = post(owner, room_id, "regretted", key).json
+    assert (
+        owner.client.delete(
+            f"/room/{room_id}/chat/{chat['_id']}", headers={"X-CSRFToken": owner.csrf}
+        ).status_code
+        == 204
+    )
+    again = post(owner, room_id, "regretted", key)
+    assert (again.status_code, again.json["code"]) == (409, "deleted")
+    assert texts(owner, room_id) == []
+
+
+def test_a_post_still_being_stored_is_answered_wait(room, app):
+    owner, room_id = room
+    with owner.client.session_transaction() as session:
+        mine = session["user_key"]
+    app.extensions["posted_once"].add(f"{mine}:{room_id}:in-flight-key", PENDING)
+    response = post(owner, room_id, "meanwhile", "in-flight-key")
+    assert (response.status_code, response.json["code"]) == (409, "in-progress")
+    assert response.headers["Retry-After"] == "1"
+    assert texts(owner, room_id) == []
