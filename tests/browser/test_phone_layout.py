@@ -242,6 +242,10 @@ def test_every_control_is_a_fingers_width_on_a_touch_screen(person, locale, sche
     assert_no_sideways_scroll(owner, "the lobby")
     assert_targets(owner, "the lobby")
     owner.screenshot(f"phone-lobby-{locale}-{scheme}.png", full_page=False)
+    owner.page.locator('a[href="/room"]').tap()
+    expect(owner.page.locator("#title")).to_be_visible()
+    assert_no_sideways_scroll(owner, "the create form")
+    assert_targets(owner, "the create form")
 
     owner.create_room({"ko-KR": "손가락 크기", "en-US": "Finger sized"}[locale])
     guest.enter(owner.room_id)
@@ -258,6 +262,22 @@ def test_every_control_is_a_fingers_width_on_a_touch_screen(person, locale, sche
     owner.screenshot(f"phone-targets-{locale}-{scheme}.png", full_page=False)
     assert_targets(owner, "the room")
     assert_no_sideways_scroll(owner, "the room")
+
+    # The composer's modes and panels: a whisper, a reply, the recent GIFs, search results.
+    owner.page.locator("#name-edit > summary").tap()
+    owner.page.locator(f'button.whisper[data-handle="{guest.handle}"]').tap()
+    expect(owner.page.locator("#whisper-banner")).to_be_visible()
+    message.locator(".bubble .text").tap()
+    message.locator(".reply-message").tap()
+    expect(owner.page.locator("#reply-bar")).to_be_visible()
+    owner.page.locator("#gif-picker-toggle").tap()
+    expect(owner.page.locator("#gif-picker")).to_be_visible()
+    owner.page.locator("#search-input").fill(FIRST)
+    owner.page.locator("#search-input").press("Enter")
+    expect(owner.page.locator("#search-results ol button").first).to_be_visible()
+    owner.screenshot(f"phone-modes-{locale}-{scheme}.png", full_page=False)
+    assert_targets(owner, "the room in its modes")
+    assert_no_sideways_scroll(owner, "the room in its modes")
 
 
 def test_the_open_participants_panel_shows_whole_rows(person):
