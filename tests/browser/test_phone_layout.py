@@ -244,6 +244,7 @@ def test_every_control_is_a_fingers_width_on_a_touch_screen(person, locale, sche
     owner.screenshot(f"phone-lobby-{locale}-{scheme}.png", full_page=False)
     owner.page.locator('a[href="/room"]').tap()
     expect(owner.page.locator("#title")).to_be_visible()
+    owner.page.wait_for_load_state("load")  # its style sheets too, before measuring
     assert_no_sideways_scroll(owner, "the create form")
     assert_targets(owner, "the create form")
 
