@@ -107,13 +107,14 @@ GEOMETRY = """(li) => {
   const bubble = box(li.querySelector(".bubble"));
   const time = box(li.querySelector("time"));
   const tools = box(li.querySelector(".tools"));
+  const reactions = box(li.querySelector(".reactions"));
   const mine = li.classList.contains("mine");
   return {
     timeGap: mine ? bubble.left - time.right : time.left - bubble.right,
     toolsFromCorner: Math.abs(mine ? tools.right - bubble.right : tools.left - bubble.left),
     toolsOnScreen: tools.left >= 0 && tools.right <= document.documentElement.clientWidth,
-    toolsAboveTop: Math.abs(tools.bottom - bubble.top),
-    toolsHeight: tools.height,
+    // Under the bubble and its reactions (a hidden bar measures 0): never over a name line.
+    toolsUnder: tools.top - Math.max(bubble.bottom, reactions.bottom),
   };
 }"""
 NEAR_PX = 16  # "next to the bubble": about one gap, not across the screen
@@ -163,8 +164,8 @@ def test_the_phone_room_keeps_times_and_tools_by_their_bubbles(person):
     # A whisper's time sits by its bubble.
     assert whisper.evaluate(GEOMETRY)["timeGap"] <= NEAR_PX
 
-    # Tapped, a message shows its tools on its bubble's corner; with the picker open, the time
-    # stays by the bubble.
+    # Tapped, a message shows its tools in a row under its bubble, on the bubble's side; with
+    # the picker open, the time stays by the bubble.
     hello = a.message("모두 안녕")
     hello.locator(".bubble .text").click()
     expect(hello.locator(".tools")).to_have_css("opacity", "1")
@@ -174,7 +175,7 @@ def test_the_phone_room_keeps_times_and_tools_by_their_bubbles(person):
     shape = hello.evaluate(GEOMETRY)
     assert shape["timeGap"] <= NEAR_PX, shape
     assert shape["toolsFromCorner"] <= NEAR_PX, shape
-    assert shape["toolsAboveTop"] <= shape["toolsHeight"] and shape["toolsOnScreen"], shape
+    assert 0 <= shape["toolsUnder"] <= NEAR_PX and shape["toolsOnScreen"], shape
     mine = a.message("네")
     mine.locator(".bubble .text").click()
     shape = mine.evaluate(GEOMETRY)
