@@ -29,8 +29,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # ROOM_EMPTY_GRACE_SECONDS of the server under test: how long an emptied room lives, and how
-# long an owner may be away before the room passes on. Short, so those journeys are quick.
-GRACE = 2
+# long an owner may be away before the room passes on. Short, so those journeys are quick,
+# yet longer than a busy machine takes from creating a room to its page joining it.
+GRACE = 5
 ACTION_MS = 10_000  # bound on every click, fill and navigation
 EXPECT_MS = 5_000  # bound on every expect(...) unless a test says otherwise
 DESKTOP = {"width": 1280, "height": 800}
