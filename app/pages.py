@@ -161,6 +161,10 @@ def room_config() -> dict:
             "searchFound": _("%(count)s found", count="%(count)s"),
             "searchNone": _("No messages contain “%(q)s”.", q="%(q)s"),
             "searchFailed": _("Search did not work. Please try again."),
+            # Reading: the pill's count, and the line over the first message missed.
+            "newMessageOne": _("1 new message"),
+            "newMessagesMany": _("%(count)s new messages", count="%(count)s"),
+            "unreadLine": _("New messages"),
         },
     }
 
