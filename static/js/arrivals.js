@@ -1,11 +1,22 @@
 // Telling a reader what came: the "New messages" pill counts what arrived while they read
 // further up, and a polite live region says each new chat as "name: text", nothing more
 // (the list itself is not live: it would read every message's tools and reactions too).
-import { myHandle } from "./people.js";
-import { heardLine } from "./render.js";
+import { notice } from "./page.js";
+import { myHandle, spoken } from "./people.js";
 import { rt } from "./room-strings.js";
 
 const KEPT = 5; // lines the live region keeps: enough for a burst, not a transcript
+
+/** What a screen reader hears of a new chat: "name: text", or a notice's words. */
+function heardLine(chat) {
+  if (!chat) return "";
+  if (chat.user === "system") {
+    const who = chat.kind && chat.who && spoken({ handle: chat.handle, name: chat.name, color: chat.who });
+    return (who && notice(chat.kind, who)) || "";
+  }
+  const words = chat.gif ? rt("gifMarker") : String(chat.chat ?? "");
+  return spoken({ handle: chat.handle, color: chat.user, name: chat.name }) + ": " + words;
+}
 
 export function createArrivals({ pill, announcer }) {
   const label = pill.querySelector(".pill-label");

@@ -3,37 +3,16 @@
 // One person's consecutive messages form a run, named once (the rest are "grouped").
 // A message can be shown on request (a quote, a search result): older pages load until it is.
 // The keyboard moves through it as one tab stop (roving.js); days and run times are marked in
-// the items (days.js); what arrives is counted on the pill and said (arrivals.js).
+// the items (marks.js); what arrives is counted on the pill and said (arrivals.js).
 import { createArrivals } from "./arrivals.js";
-import { dayLabels, dayOf, markDays } from "./days.js";
+import { dayLabels, markDays, regroup } from "./marks.js";
 import { lang } from "./page.js";
 import { showReactions } from "./reactions.js";
 import { refreshNames, renderChat, showEdit } from "./render.js";
 import { createRoving } from "./roving.js";
 
-const RUN_GAP_MS = 5 * 60 * 1000; // a longer pause starts a new run
 const HIGHLIGHT_MS = 2500; // how long a message shown on request stays marked
 const MAX_PAGES = 200; // how far back a jump pages before it gives up
-
-/** Whether `li` continues the run of `prev`: same run key, no pause, nothing deleted between. */
-function continues(prev, li) {
-  if (!prev || !li || !li.dataset.run || prev.dataset.run !== li.dataset.run) return false;
-  if (prev.dataset.breakAfter || li.dataset.breakBefore || dayOf(prev) !== dayOf(li)) return false;
-  const pause = Number(li.dataset.time) - Number(prev.dataset.time);
-  return pause >= 0 && pause <= RUN_GAP_MS;
-}
-
-/**
- * Show or hide (visually) the name line of `li` by its neighbour above, and that neighbour's
- * time: a run shows its time once, on its last message.
- */
-function regroup(li) {
-  if (!li) return;
-  const prev = li.previousElementSibling;
-  const together = continues(prev, li);
-  li.classList.toggle("grouped", together);
-  prev?.classList.toggle("continued", together);
-}
 
 export function createMessageList({ list, pill, olderStatus, gifBase, loadPage, announcer, loading }) {
   const roving = createRoving({ list });

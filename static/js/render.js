@@ -23,7 +23,7 @@ function systemText(chat) {
 
 /** A notice's words: seen with the color's code, heard with a name or a color word. */
 function showNotice(li, chat) {
-  const day = li.querySelector(":scope > .day"); // the day mark (days.js) stays on top
+  const day = li.querySelector(":scope > .day"); // the day mark (marks.js) stays on top
   const heardText = chat.kind && chat.who && notice(chat.kind, spoken({ handle: chat.handle, name: chat.name, color: chat.who }));
   if (!heardText) return li.replaceChildren(...(day ? [day] : []), systemText(chat));
   const seen = document.createElement("span");
@@ -71,17 +71,6 @@ function whisperLabel(chat) {
   heard.textContent = t("whisperTo", { color: spoken(to) });
   span.append(seen, heard);
   return span;
-}
-
-/** What a screen reader hears of a new chat: "name: text", or a notice's words. */
-export function heardLine(chat) {
-  if (!chat) return "";
-  if (chat.user === "system") {
-    const who = chat.kind && chat.who && spoken({ handle: chat.handle, name: chat.name, color: chat.who });
-    return (who && notice(chat.kind, who)) || "";
-  }
-  const words = chat.gif ? rt("gifMarker") : String(chat.chat ?? "");
-  return spoken({ handle: chat.handle, color: chat.user, name: chat.name }) + ": " + words;
 }
 
 /** "(edited)" beside the time, the time of the edit on hover. */
@@ -181,7 +170,7 @@ export function renderChat(chat, gifBase) {
     if (chat.user !== "system") heardName(chat.handle, chat.name, chat.user, chat._id);
   }
   const said = Date.parse(chat.createdAt);
-  if (said) li.dataset.time = String(said); // its day, for the day marks (days.js)
+  if (said) li.dataset.time = String(said); // its day, for the day marks (marks.js)
   if (chat.user === "system") {
     li.className = "system";
     if (chat.kind) li.dataset.kind = chat.kind;

@@ -1,9 +1,11 @@
-// Reading marks inside the list: the day over the first item of each day ("Today", "Yesterday",
-// a date), and each run's time said once, on its last message (every time on hover or focus,
-// by reading.css). The marks live inside the items, so the list holds only chats and every
-// item stays one stop for the keyboard.
+// Marks that help read the list: the day over the first item of each day ("Today",
+// "Yesterday", a date), and runs, one person's consecutive messages, whose name is shown once
+// (on the first) and time once (on the last; every time on hover or focus, by reading.css).
+// The marks live inside the items, so the list holds only chats and every item stays one stop
+// for the keyboard.
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const RUN_GAP_MS = 5 * 60 * 1000; // a longer pause starts a new run
 
 /** Labels for days in the viewer's language and time zone. */
 export function dayLabels(lang) {
@@ -47,4 +49,24 @@ export function markDays(list, label) {
     const text = label(day);
     if (mark.textContent !== text) mark.textContent = text;
   }
+}
+
+/** Whether `li` continues the run of `prev`: same run key, no pause, nothing deleted between. */
+function continues(prev, li) {
+  if (!prev || !li || !li.dataset.run || prev.dataset.run !== li.dataset.run) return false;
+  if (prev.dataset.breakAfter || li.dataset.breakBefore || dayOf(prev) !== dayOf(li)) return false;
+  const pause = Number(li.dataset.time) - Number(prev.dataset.time);
+  return pause >= 0 && pause <= RUN_GAP_MS;
+}
+
+/**
+ * Show or hide (visually) the name line of `li` by its neighbour above, and that neighbour's
+ * time: a run shows its time once, on its last message.
+ */
+export function regroup(li) {
+  if (!li) return;
+  const prev = li.previousElementSibling;
+  const together = continues(prev, li);
+  li.classList.toggle("grouped", together);
+  prev?.classList.toggle("continued", together);
 }
