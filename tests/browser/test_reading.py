@@ -178,3 +178,37 @@ def test_a_slow_first_load_says_it_is_loading(person, options, words):
     expect(loading).to_be_hidden()
     expect(b.message("hello")).to_be_visible()
     assert a.errors == b.errors == []
+
+
+# The tab hidden, or shown again, as a browser does when its visitor switches tabs.
+TAB = """hidden => {
+  const state = hidden ? "hidden" : "visible";
+  Object.defineProperty(document, "visibilityState", {configurable: true, get: () => state});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+@pytest.mark.parametrize(("options", "words"), READERS)
+def test_back_in_the_tab_a_line_marks_the_first_message_missed(person, options, words):
+    _room_id, a, b = room_of_two(person, "다른 탭", **options)
+    a.say("while here")
+    expect(b.message("while here")).to_be_visible()
+    title = b.page.title()
+
+    b.page.evaluate(TAB, True)  # B looks at another tab
+    a.say("while away")
+    a.say("still away")
+    expect(b.page).to_have_title(f"(2) {title}")
+    b.page.evaluate(TAB, False)
+    expect(b.page).to_have_title(title)
+    line = b.page.locator("#chat-list .unread-mark")
+    expect(line).to_have_count(1)
+    expect(b.message("while away").locator(".unread-mark")).to_have_text(words["new"])
+
+    # Away again: the line moves to the first message of this absence.
+    b.page.evaluate(TAB, True)
+    a.say("third time")
+    b.page.evaluate(TAB, False)
+    expect(b.message("third time").locator(".unread-mark")).to_have_count(1)
+    expect(line).to_have_count(1)
+    assert a.errors == b.errors == []
