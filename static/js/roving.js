@@ -39,15 +39,21 @@ export function createRoving({ list }) {
     if (li) li.tabIndex = 0;
   }
 
-  /** Newly drawn items start out of the tab order; the newest leads while focus is elsewhere. */
+  /**
+   * Newly drawn items start out of the tab order. A reader on the newest item, with the focus
+   * elsewhere, stays on the newest as more come; one who moved up keeps their place.
+   */
   function drawn(added) {
+    const fresh = new Set(added);
     for (const li of added) {
       if (!isItem(li) || li === current) continue;
       li.tabIndex = -1;
       reach(li, false);
     }
-    if (!current || !current.isConnected || !list.contains(document.activeElement)) {
-      const all = items();
+    const all = [...items()];
+    const after = current?.isConnected ? all.slice(all.indexOf(current) + 1) : [];
+    const wasNewest = after.every((li) => fresh.has(li));
+    if (!current?.isConnected || (wasNewest && !list.contains(document.activeElement))) {
       setCurrent(all[all.length - 1] || null);
     }
   }

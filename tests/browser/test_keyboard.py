@@ -110,10 +110,15 @@ def test_the_messages_are_one_tab_stop_with_arrows_inside(person, options, words
         spoken = heard(a.message(text))
         assert words["react"] not in spoken and words["delete"] not in spoken, spoken
 
-    # Where the reader left off is where Tab brings them back: the list remembers.
+    # Where the reader left off is where Tab brings them back, whatever came since; a reader
+    # who was on the newest comes back to the newest.
     a.page.keyboard.press("ArrowUp")
-    a.page.locator("#chat").focus()
+    a.say("five")
     assert into_the_list(a)["item"] == ids[-2]
+    a.page.keyboard.press("End")
+    a.say("six")
+    expect(a.message("six")).to_have_attribute("tabindex", "0")
+    assert into_the_list(a)["item"] == a.message("six").get_attribute("data-id")
     assert a.errors == []
 
 
