@@ -178,6 +178,10 @@ def room_config() -> dict:
             "sendWait": _(
                 "Too many at once: trying again in %(seconds)s s.", seconds="%(seconds)s"
             ),
+            # Reading: the pill's count, and the line over the first message missed.
+            "newMessageOne": _("1 new message"),
+            "newMessagesMany": _("%(count)s new messages", count="%(count)s"),
+            "unreadLine": _("New messages"),
         },
     }
 

@@ -54,10 +54,12 @@ const messages = createMessageList({
   olderStatus: document.getElementById("history-status"),
   gifBase: root.dataset.gifBase,
   loadPage: async (params) => start.seen(await loadPage(historyUrl, params)),
+  announcer: document.getElementById("chat-announce"),
+  loading: document.getElementById("chat-loading"),
 });
 messages.add(start.seen(pageData("chats-data")));
 // Announced from now on: new messages, not the history the page opened with.
-document.getElementById("chat-list").setAttribute("aria-live", "polite");
+messages.speak();
 
 const whisper = createWhisper({ input });
 let present = [];
@@ -195,7 +197,13 @@ list.addEventListener("click", async (event) => {
 });
 setupViewer({ list, dialog: document.getElementById("gif-viewer") });
 const typing = setupTyping({ socket, input, indicator: document.getElementById("typing") });
-const unread = setupUnread({ toggle: document.getElementById("notify-toggle"), showError });
+const unread = setupUnread({
+  toggle: document.getElementById("notify-toggle"),
+  showError,
+  list,
+  roomId: root.dataset.id,
+  messages,
+});
 
 /** Leave for the lobby after saying why (kicked, or the room is gone). */
 function leave(message) {

@@ -28,6 +28,7 @@ function nextMessage(li, direction) {
 
 /** A keyboard user's focus goes on from a deleted message: its neighbour's tools, or the list. */
 function focusNear(neighbour, list) {
+  neighbour?.focus(); // the message first: its tools are shown (and focusable) once it has focus
   for (const button of neighbour ? neighbour.querySelectorAll(".tools button") : []) {
     button.focus();
     if (document.activeElement === button) return; // a tool this visitor is not shown takes none

@@ -2,27 +2,22 @@
 // message unless the reader scrolled up to read; older pages as they scroll to the top.
 // One person's consecutive messages form a run, named once (the rest are "grouped").
 // A message can be shown on request (a quote, a search result): older pages load until it is.
+// The keyboard moves through it as one tab stop (roving.js); days and run times are marked in
+// the items (marks.js); what arrives is counted on the pill and said (arrivals.js).
+import { createArrivals } from "./arrivals.js";
+import { dayLabels, markDays, regroup } from "./marks.js";
+import { lang } from "./page.js";
 import { showReactions } from "./reactions.js";
 import { refreshNames, renderChat, showEdit } from "./render.js";
+import { createRoving } from "./roving.js";
 
-const RUN_GAP_MS = 5 * 60 * 1000; // a longer pause starts a new run
 const HIGHLIGHT_MS = 2500; // how long a message shown on request stays marked
 const MAX_PAGES = 200; // how far back a jump pages before it gives up
 
-/** Whether `li` continues the run of `prev`: same run key, no pause, nothing deleted between. */
-function continues(prev, li) {
-  if (!prev || !li.dataset.run || prev.dataset.run !== li.dataset.run) return false;
-  if (prev.dataset.breakAfter || li.dataset.breakBefore) return false;
-  const pause = Number(li.dataset.time) - Number(prev.dataset.time);
-  return pause >= 0 && pause <= RUN_GAP_MS;
-}
-
-/** Show or hide (visually) the name line of `li` by its neighbour above. */
-function regroup(li) {
-  if (li) li.classList.toggle("grouped", continues(li.previousElementSibling, li));
-}
-
-export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }) {
+export function createMessageList({ list, pill, olderStatus, gifBase, loadPage, announcer, loading }) {
+  const roving = createRoving({ list });
+  const arrivals = createArrivals({ pill, announcer });
+  const dayLabel = dayLabels(lang);
   const shown = new Map(); // chat id → its list item: nothing is drawn twice
   let stuck = true; // following the newest message; false once the reader scrolls up
   let lastTop = 0; // where the list was at the last scroll event: up from there is the reader
@@ -37,7 +32,7 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     list.scrollTop = list.scrollHeight;
     lastTop = list.scrollTop;
     stuck = true;
-    pill.hidden = true;
+    arrivals.seen();
   }
 
   // Anything that changes size (a GIF loading, a message drawn, the composer growing) keeps
@@ -70,14 +65,18 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
       regroup(li.nextElementSibling);
       added += 1;
     }
+    if (added) markDays(list, dayLabel);
+    if (loading) loading.hidden = true; // the first draw, even of nothing, ends the wait
     return added;
   }
 
-  /** New chats (events, the replay, my own): follow them, or offer the pill. */
+  /** New chats (events, the replay, my own): follow them, or offer the pill; say others'. */
   function add(chats, own = false) {
+    const fresh = chats.filter((chat) => chat && chat._id && !shown.has(chat._id));
     const added = draw(chats);
+    if (added && !own) arrivals.say(fresh);
     if (added && (own || stuck)) scrollToBottom();
-    else if (added) pill.hidden = false;
+    else if (added) arrivals.waiting(fresh.filter((chat) => chat.user !== "system").length || 0);
     return added;
   }
 
@@ -116,7 +115,7 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
       if (atBottom()) stuck = true;
       else if (list.scrollTop < lastTop - 1) stuck = false;
       lastTop = list.scrollTop;
-      if (stuck) pill.hidden = true;
+      if (stuck) arrivals.seen();
       if (list.scrollTop < 120) loadOlder();
     },
     { passive: true },
@@ -140,7 +139,11 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     li.remove();
     resized.unobserve(li);
     regroup(next);
-    if (hadFocus) list.focus();
+    if (!next) prev?.classList.remove("continued"); // the run's last message is its new end
+    markDays(list, dayLabel);
+    // A keyboard reader stays in the list: on the message that took its place.
+    const near = [next, prev].find((item) => item?.matches("li.message, li.system"));
+    if (hadFocus) (near ? roving.focus(near) : list.focus());
   }
 
   /**
@@ -205,6 +208,8 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
     renamed() {
       refreshNames(list);
     },
+    /** From now on new chats are said in the live region (the page's first ones were not). */
+    speak: arrivals.speak,
     /** My newest text message shown, for ↑ in an empty composer. */
     myLast() {
       const mine = list.querySelectorAll(":scope > li.message.mine:not(.gif-message, .pending)");
@@ -216,6 +221,10 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage }
       while (item && isPending(item)) item = item.previousElementSibling;
       return Number(item?.dataset.seq) || 0;
     },
+    /** The list item of a chat shown, by its id. */
+    item: (id) => (shown.get(id)?.isConnected ? shown.get(id) : null),
+    /** Whether the reader follows the newest message (is at the bottom). */
+    following: () => stuck,
     ...pendingMessages({ list, resized, add, scrollToBottom }),
   };
 }

@@ -23,8 +23,9 @@ function systemText(chat) {
 
 /** A notice's words: seen with the color's code, heard with a name or a color word. */
 function showNotice(li, chat) {
+  const day = li.querySelector(":scope > .day"); // the day mark (marks.js) stays on top
   const heardText = chat.kind && chat.who && notice(chat.kind, spoken({ handle: chat.handle, name: chat.name, color: chat.who }));
-  if (!heardText) return (li.textContent = systemText(chat));
+  if (!heardText) return li.replaceChildren(...(day ? [day] : []), systemText(chat));
   const seen = document.createElement("span");
   seen.className = "seen";
   seen.setAttribute("aria-hidden", "true");
@@ -32,16 +33,25 @@ function showNotice(li, chat) {
   const heard = document.createElement("span");
   heard.className = "visually-hidden";
   heard.textContent = heardText;
-  li.replaceChildren(seen, heard);
+  li.replaceChildren(...(day ? [day] : []), seen, heard);
 }
 
-/** Show a <time datetime> in the viewer's time zone: the time today, the date otherwise. */
-function formatTime(time) {
-  const moment = new Date(time.dateTime);
-  if (Number.isNaN(moment.getTime())) return;
+/**
+ * A <time datetime> in the viewer's time zone: the time today, the date otherwise. Its clock
+ * has a span of its own, so a run can show it once and still show every "(edited)".
+ */
+function timeOf(createdAt) {
+  const time = document.createElement("time");
+  time.dateTime = createdAt;
+  const clock = document.createElement("span");
+  clock.className = "clock";
+  time.append(clock);
+  const moment = new Date(createdAt);
+  if (Number.isNaN(moment.getTime())) return time;
   const today = new Date().toDateString() === moment.toDateString();
-  time.textContent = (today ? timeOnly : dateAndTime).format(moment);
+  clock.textContent = (today ? timeOnly : dateAndTime).format(moment);
   time.title = full.format(moment);
+  return time;
 }
 
 function whisperLabel(chat) {
@@ -159,6 +169,8 @@ export function renderChat(chat, gifBase) {
     li.dataset.handle = chat.handle;
     if (chat.user !== "system") heardName(chat.handle, chat.name, chat.user, chat._id);
   }
+  const said = Date.parse(chat.createdAt);
+  if (said) li.dataset.time = String(said); // its day, for the day marks (marks.js)
   if (chat.user === "system") {
     li.className = "system";
     if (chat.kind) li.dataset.kind = chat.kind;
@@ -173,7 +185,6 @@ export function renderChat(chat, gifBase) {
   // A run (messages.js) is one person's messages under one name line: the same sender (the
   // key that decides "mine") showing the same name line (name, owner mark, whisper or not).
   li.dataset.run = JSON.stringify([chat.handle || chat.user, chat.name || "", !!chat.owner, chat.toHandle || chat.to || ""]);
-  li.dataset.time = String(Date.parse(chat.createdAt));
   const meta = document.createElement("div");
   meta.className = "meta";
   meta.append(sender(chat));
@@ -196,16 +207,16 @@ export function renderChat(chat, gifBase) {
   } else {
     bubble.append(textParagraph(li, chat.chat));
   }
-  const time = document.createElement("time");
-  time.dateTime = chat.createdAt;
-  formatTime(time);
+  const time = timeOf(chat.createdAt);
   // A small toolbar over the message's corner: it never moves the messages around it.
   const tools = document.createElement("div");
   tools.className = "tools";
-  tools.append(moreButton(), toolButton("reply-message", "reply"));
+  tools.append(moreButton(chat), toolButton("reply-message", "reply"));
   if (!chat.gif) tools.append(toolButton("edit-message", "editMessage")); // shown to its author
   tools.append(deleteButton());
-  li.append(meta, bubble, time, reactionBar(chat), tools);
+  // The tools before the reactions: ☺+ opens them as its menu (reactions.js), and Tab from it
+  // goes on to Reply, never into the menu's choices.
+  li.append(meta, bubble, time, tools, reactionBar(chat));
   if (chat.editedAt) editedMark(li, chat.editedAt);
   return li;
 }

@@ -111,6 +111,7 @@ def test_deleting_with_the_keyboard_keeps_focus_in_the_messages(person):
 
     def delete(text):
         button = a.message(text).locator("button.delete-message")
+        a.message(text).focus()  # a message's tools are focusable once it has the focus
         button.focus()
         a.page.keyboard.press("Enter")
         expect(button).to_have_text("삭제할까요? 한 번 더 누르세요")
