@@ -132,10 +132,16 @@ function onKey(event) {
 
 /** Presses on any message's reactions, and the live counts of everyone's. */
 export function setupReactions({ list, url, socket, onError }) {
+  // A tap focuses its message, which may scroll the list before the click comes; the click then
+  // lands beside the bubble, on the message. What was pressed decides.
+  let pressed = null;
+  list.addEventListener("pointerdown", (event) => (pressed = event.target));
   list.addEventListener("click", async (event) => {
+    const target = pressed && event.target.contains(pressed) ? pressed : event.target;
+    pressed = null;
     // A tap on a message's bubble (not on its link or GIF) shows its tools where nothing hovers.
-    const bubble = event.target.closest(".bubble");
-    if (bubble && !event.target.closest("a, img, canvas, button")) {
+    const bubble = target.closest(".bubble");
+    if (bubble && !target.closest("a, img, canvas, button")) {
       bubble.closest("li.message")?.classList.toggle("tools-open");
       return;
     }
