@@ -210,7 +210,9 @@ def _serve_with_eventlet(host: str, port: int, most: int) -> None:
 def _serve_with_gevent(host: str, port: int, most: int) -> None:
     from app.ops.gevent_server import server
 
-    serving = server(app, host, port, most, timeout=app.config["BODY_TIMEOUT"])
+    # Per-address caps from accept, and the header phase timed, as on eventlet.
+    counter = connections.counter(app)
+    serving = server(app, host, port, most, timeout=app.config["BODY_TIMEOUT"], counter=counter)
     close_on_sigterm(app, socketio, stop_serving=serving.close)
     with suppress(KeyboardInterrupt):
         serving.serve_forever(stop_timeout=STOP_SECONDS)

@@ -2,7 +2,9 @@
 
 What one client sends must not cost the server more than it is worth before it is refused:
 a body is refused by its declared size and its CSRF token before anything parses it, no read
-of a body waits longer than BODY_TIMEOUT for data, no answer waits longer than
+of a body waits longer than BODY_TIMEOUT for data, a whole body has BODY_DEADLINE seconds
+(and one more for every BODY_MIN_RATE bytes it brought, as Apache's mod_reqtimeout gives),
+however its bytes trickle in, no answer waits longer than
 SEND_TIMEOUT_SECONDS for the client to take more of it, and no address may hold more than
 MAX_CONNECTIONS_PER_ADDRESS requests (websockets and long-polls included) at once.
 """
@@ -10,6 +12,7 @@ MAX_CONNECTIONS_PER_ADDRESS requests (websockets and long-polls included) at onc
 import json
 import socket
 import threading
+import time
 from contextlib import suppress
 from functools import partial
 
@@ -77,6 +80,9 @@ class Guard:
         self.per_address = per_address
         self.body_timeout = body_timeout
         self.send_timeout = send_timeout
+        config = flask_app.config
+        self.body_allowance = (config["BODY_DEADLINE"], config["BODY_MIN_RATE"])
+        self.timer = _timer(config["ASYNC_MODE"])
         self._lock = threading.Lock()
         self._open: dict[str, int] = {}  # address -> requests in progress
 
@@ -122,7 +128,10 @@ class Guard:
             # socket_timeout says.
             sock.settimeout(None)
         else:
-            environ["wsgi.input"] = _TimedInput(environ["wsgi.input"], sock, self.body_timeout)
+            environ["wsgi.input"] = _TimedInput(
+                environ["wsgi.input"], sock, self.body_timeout, _Allowance(*self.body_allowance),
+                self.timer,
+            )  # fmt: skip
 
     def _refuse(self, environ, start_response):
         on_refusal("connections", self.flask_app)
@@ -144,31 +153,75 @@ class Guard:
         return response(environ, start_response)
 
 
-class _TimedInput:
-    """wsgi.input whose reads give up, as at a dropped connection, after a wait too long."""
+def _timer(mode: str):
+    """The event loop's timer: timer(seconds) raises itself in this green thread when due."""
+    if mode == "gevent":
+        import gevent
 
-    def __init__(self, stream, sock, timeout: float):
+        return gevent.Timeout.start_new
+    import eventlet
+
+    return eventlet.Timeout
+
+
+class _Allowance:
+    """The time a whole body has: `seconds`, and one more for every `rate` bytes received."""
+
+    def __init__(self, seconds: float, rate: float):
+        self.ends = time.monotonic() + seconds
+        self.rate = rate
+
+    def remaining(self) -> float:
+        return self.ends - time.monotonic()
+
+    def received(self, size: int) -> None:
+        self.ends += size / self.rate
+
+
+class _TimedInput:
+    """wsgi.input whose reads give up, as at a dropped connection, after a wait too long or
+    once the whole body has had its time."""
+
+    def __init__(self, stream, sock, timeout: float, allowance: _Allowance, timer):
         self._stream = stream
         self._sock = sock
         self._timeout = timeout
+        self._allowance = allowance
+        self._timer = timer
         self._given_up = False
 
     def _bounded(self, read, *args):
         if self._given_up:
             return b""
+        remaining = self._allowance.remaining()
+        if remaining <= 0:
+            return self._give_up()
         before = self._sock.gettimeout()
         self._sock.settimeout(self._timeout)  # for reading the body only, not for answering
+        # One read may wait on many recv()s, each within the socket's timeout: a byte a second
+        # would hold it for ever. The loop's timer bounds the read as a whole.
+        deadline = self._timer(remaining)
         try:
-            return read(*args)
+            data = read(*args)
         except TimeoutError:
-            # The app sees the body end early (a 400); the server, the connection's end.
-            self._given_up = True
-            with suppress(OSError):
-                self._sock.shutdown(socket.SHUT_RD)
-            return b""
+            return self._give_up()
+        except BaseException as fired:
+            if fired is not deadline:
+                raise
+            return self._give_up()
         finally:
+            deadline.cancel()
             with suppress(OSError):
                 self._sock.settimeout(before)
+        self._allowance.received(len(data))
+        return data
+
+    def _give_up(self) -> bytes:
+        # The app sees the body end early (a 400); the server, the connection's end.
+        self._given_up = True
+        with suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RD)
+        return b""
 
     def read(self, *args):
         return self._bounded(self._stream.read, *args)
