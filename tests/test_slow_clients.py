@@ -117,10 +117,30 @@ def test_a_body_trickle_is_cut_at_the_body_deadline(server, people):
     with closing(connect(server, TRICKLE)) as sock:
         sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body[:10])
         answer = trickle_until_answered(sock)
-    assert answer.startswith(b"HTTP/1.1 400"), answer  # the body ended early, as if dropped
+    assert answer.startswith(b"HTTP/1.1 400"), answer
+    assert b'"code": "too-slow"' in answer
     history = alice.get(f"/room/{room_id}/chats").json()["chats"]
     assert "dribbled" not in json.dumps(history)
     assert alice.post_chat(room_id, "after").status_code == 201
+
+
+def test_a_form_cut_at_its_deadline_is_not_taken_for_a_shorter_one(server, people):
+    alice = people()
+    head = [
+        "POST /room HTTP/1.1",
+        "Host: 127.0.0.1",
+        f"Cookie: {alice.cookie}",
+        f"X-CSRFToken: {alice.csrf}",
+        "Content-Type: application/x-www-form-urlencoded",
+        "Content-Length: 1000",  # never all sent: what came would be a valid form by itself
+    ]
+    with closing(connect(server, TRICKLE)) as sock:
+        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + b"max=5&title=Cut")
+        answer = trickle_until_answered(sock)
+    assert answer.startswith(b"HTTP/1.1 400"), answer
+    assert b"The request came too slowly" in answer or "요청이".encode() in answer
+    titles = [room["title"] for room in alice.get("/rooms").json()["rooms"]]
+    assert not [title for title in titles if title.startswith("Cut")]
 
 
 def test_an_address_over_its_cap_is_refused_at_accept_while_another_is_served(server):

@@ -46,6 +46,10 @@ class _Counted:
 
 
 def _eventlet_worker():
+    import warnings
+
+    # Eventlet is chosen knowingly (docs/deploy.md), as wsgi.py says; gunicorn says it again.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     import eventlet
     from eventlet.greenio import GreenSocket
     from gunicorn.workers.geventlet import EventletWorker
