@@ -51,11 +51,14 @@ def _async_mode() -> str:
 worker_class = _load("app/ops/gunicorn_workers.py").worker_class(_async_mode())
 workers = 1
 # Each worker holds one green thread per open connection; the default of 1000 is far
-# too few for a chat server where every visitor keeps a socket open. Each is also a file
-# descriptor: the worker inherits the raised limit, less some for its database, files and logs.
+# too few for a chat server where every visitor keeps a socket open. 20,000: room for 10,000
+# visitors' sockets and as many slow connections as many addresses can hold under their caps
+# (250 addresses x 42 slow bodies, bench/slow_clients.py) until their deadlines cut them. A
+# place costs memory only while a connection holds it. Each is also a file descriptor: the
+# worker inherits the raised limit, less some for its database, files and logs.
 _files = _open_files_limit()
 worker_connections = min(
-    int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")), max(_files - 100, _files // 2)
+    int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "20000")), max(_files - 100, _files // 2)
 )
 bind = os.environ.get("GIFCHAT_BIND", "127.0.0.1:8005")
 timeout = 60

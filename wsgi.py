@@ -230,5 +230,6 @@ if __name__ == "__main__":
     serve(
         os.environ.get("GIFCHAT_HOST", "127.0.0.1"),
         int(os.environ.get("GIFCHAT_PORT", "8005")),
-        min(int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")), max(files - 100, files // 2)),
+        # As many as gunicorn.conf.py's worker_connections, for the same reasons.
+        min(int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "20000")), max(files - 100, files // 2)),
     )

@@ -82,6 +82,7 @@ class Guard:
         self.body_allowance = (config["BODY_DEADLINE"], config["BODY_MIN_RATE"])
         self.body_max = config["BODY_MAX_BYTES"]
         self.timer = timer(config["ASYNC_MODE"])
+        self._said: dict[tuple[str, str], str] = {}  # (language, code) -> the answer's text
         self._lock = threading.Lock()
         self._open: dict[str, int] = {}  # address -> requests in progress
 
@@ -149,8 +150,10 @@ class Guard:
         languages = self.flask_app.config["LANGUAGES"]
         language = incoming.accept_languages.best_match(languages) or languages[0]
         code, text = what
-        with self.flask_app.app_context(), force_locale(language):
-            message = str(text)
+        message = self._said.get((language, code))
+        if message is None:  # translated once per language: a flood is answered at no cost
+            with self.flask_app.app_context(), force_locale(language):
+                message = self._said[language, code] = str(text)
         best = incoming.accept_mimetypes.best_match(["text/html", "application/json"])
         if incoming.is_json or best == "application/json":
             response = Response(
