@@ -81,7 +81,8 @@ class Guard:
         config = flask_app.config
         self.body_allowance = (config["BODY_DEADLINE"], config["BODY_MIN_RATE"])
         self.body_max = config["BODY_MAX_BYTES"]
-        self.timer = timer(config["ASYNC_MODE"])
+        self.async_mode = config["ASYNC_MODE"]
+        self.timer = None  # the loop's, found on the first request a real server brings
         self._said: dict[tuple[str, str], str] = {}  # (language, code) -> the answer's text
         self._lock = threading.Lock()
         self._open: dict[str, int] = {}  # address -> requests in progress
@@ -133,6 +134,8 @@ class Guard:
             # socket_timeout says.
             sock.settimeout(None)
             return
+        if self.timer is None:
+            self.timer = timer(self.async_mode)
         timed = TimedInput(
             environ["wsgi.input"], sock, self.body_timeout, Allowance(*self.body_allowance),
             self.timer,
