@@ -45,20 +45,25 @@ def _async_mode() -> str:
 
 # One worker per process, of the event loop ASYNC_MODE names (wsgi.py patches for the same):
 # Socket.IO needs sticky sessions across processes, so scale out with more processes behind a
-# sticky balancer and a message queue.
-worker_class = _async_mode()
+# sticky balancer and a message queue. gunicorn's own worker for that loop, counting each
+# address's connections from accept and giving the header phase one deadline, as
+# `python wsgi.py` does (app/ops/gunicorn_workers.py).
+worker_class = _load("app/ops/gunicorn_workers.py").worker_class(_async_mode())
 workers = 1
 # Each worker holds one green thread per open connection; the default of 1000 is far
-# too few for a chat server where every visitor keeps a socket open. Each is also a file
-# descriptor: the worker inherits the raised limit, less some for its database, files and logs.
+# too few for a chat server where every visitor keeps a socket open. 20,000: room for 10,000
+# visitors' sockets and as many slow connections as many addresses can hold under their caps
+# (250 addresses x 42 slow bodies, bench/slow_clients.py) until their deadlines cut them. A
+# place costs memory only while a connection holds it. Each is also a file descriptor: the
+# worker inherits the raised limit, less some for its database, files and logs.
 _files = _open_files_limit()
 worker_connections = min(
-    int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")), max(_files - 100, _files // 2)
+    int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "20000")), max(_files - 100, _files // 2)
 )
 bind = os.environ.get("GIFCHAT_BIND", "127.0.0.1:8005")
 timeout = 60
-# With either worker this also bounds the wait for each request's headers; each wait
-# for its body's data is bounded by BODY_TIMEOUT, in app.protection.guards.
+# Keep-alive on; the wait for each next request and its headers is HEADER_TIMEOUT as a whole
+# (the worker's timeout_ctx), its body's by BODY_TIMEOUT and BODY_DEADLINE (app.protection.guards).
 keepalive = 2
 # On SIGTERM the worker closes every socket at once (post_worker_init), so in-flight
 # requests are all that is left to finish: past this, they are cut, and the process exits.

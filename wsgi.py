@@ -210,7 +210,9 @@ def _serve_with_eventlet(host: str, port: int, most: int) -> None:
 def _serve_with_gevent(host: str, port: int, most: int) -> None:
     from app.ops.gevent_server import server
 
-    serving = server(app, host, port, most, timeout=app.config["BODY_TIMEOUT"])
+    # Per-address caps from accept, and the header phase timed, as on eventlet.
+    counter = connections.counter(app)
+    serving = server(app, host, port, most, timeout=app.config["BODY_TIMEOUT"], counter=counter)
     close_on_sigterm(app, socketio, stop_serving=serving.close)
     with suppress(KeyboardInterrupt):
         serving.serve_forever(stop_timeout=STOP_SECONDS)
@@ -228,5 +230,6 @@ if __name__ == "__main__":
     serve(
         os.environ.get("GIFCHAT_HOST", "127.0.0.1"),
         int(os.environ.get("GIFCHAT_PORT", "8005")),
-        min(int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "10000")), max(files - 100, files // 2)),
+        # As many as gunicorn.conf.py's worker_connections, for the same reasons.
+        min(int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "20000")), max(files - 100, files // 2)),
     )

@@ -68,6 +68,12 @@ MAX_CONTENT_LENGTH = GIF_MAX_BYTES + 64 * 1024
 BODY_MAX_BYTES = 64 * 1024
 MAX_FORM_PARTS = 20  # our forms have a handful of fields (Werkzeug's default: 1,000)
 BODY_TIMEOUT = 10  # seconds a read of a body may wait for data, under gunicorn or eventlet
+# The whole body, however its bytes trickle in (each within BODY_TIMEOUT of the last): this
+# many seconds, and one more for every BODY_MIN_RATE bytes received, as Apache's mod_reqtimeout
+# ("body=20,MinRate=500"). A chat arrives in one packet; a 5 MiB GIF at 500 bytes a second
+# still goes through, a body dribbled to hold a connection is cut after 20 s.
+BODY_DEADLINE = 20
+BODY_MIN_RATE = 500
 # Requests in progress from one address, websockets and long-polls included: a browser holds
 # about 6 per site plus a socket per tab; beyond this, 429.
 MAX_CONNECTIONS_PER_ADDRESS = 50

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.server
 BODY_TIMEOUT = 1  # GIFCHAT_BODY_TIMEOUT of the servers under test
 PER_ADDRESS = 3  # GIFCHAT_MAX_CONNECTIONS_PER_ADDRESS
 PAUSE = BODY_TIMEOUT * 0.4  # between pieces of a slow body: well within one wait
-# The raw requests come from another address than their visitor's: `python wsgi.py` counts
-# every open connection of an address (her idle keep-alive ones too), not only requests.
+# The raw requests come from another address than their visitor's: every server counts every
+# open connection of an address (her idle keep-alive ones too), not only requests.
 RAW = "127.0.0.3"
 
 
@@ -163,7 +163,7 @@ def test_a_slow_but_steady_body_goes_through(server, people):
     pieces = [body[i : i + 8] for i in range(0, len(body), 8)]
     assert len(pieces) * PAUSE > BODY_TIMEOUT  # the whole body takes longer than any one wait
     path = f"/room/{room_id}/chat"
-    with closing(start_post(server, path, len(body), visitor_headers(alice))) as sock:
+    with closing(start_post(server, path, len(body), visitor_headers(alice), source=RAW)) as sock:
         for piece in pieces:
             time.sleep(PAUSE)
             sock.sendall(piece)

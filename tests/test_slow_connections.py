@@ -8,7 +8,9 @@ from contextlib import ExitStack, closing, suppress
 
 import pytest
 
+from app.protection import bodies
 from app.protection.connections import ConnectionCounter, address_key
+from app.protection.proxies import networks
 from harness.live_server import WAIT, WsgiServer, running
 
 HEADER_TIMEOUT = 2  # GIFCHAT_HEADER_TIMEOUT of the server under test
@@ -158,3 +160,26 @@ def test_the_change_to_eventlets_server_is_one_layer_and_can_be_undone():
     finally:
         eventlet_accept.uninstall()
     assert eventlet.wsgi.server is original
+
+
+def test_connections_from_a_trusted_proxy_are_not_counted():
+    # Behind nginx every connection comes from it; nginx counts each client's (limit_conn).
+    counter = ConnectionCounter(per_address=1, exempt=networks("127.0.0.0/8,::1"))
+    assert all(counter.admit("127.0.0.1") for _ in range(5))
+    assert counter.open("127.0.0.1") == 0
+    counter.release("127.0.0.1")  # nothing was counted, nothing goes negative
+    assert counter.admit("203.0.113.9") and not counter.admit("203.0.113.9")
+
+
+def test_a_bodys_time_grows_with_what_it_brought(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(bodies.time, "monotonic", lambda: now[0])
+    allowance = bodies.Allowance(seconds=20, rate=500)
+    now[0] += 19
+    assert allowance.remaining() == pytest.approx(1)
+    allowance.received(1000)  # two more seconds for a thousand bytes
+    now[0] += 2.5
+    assert allowance.remaining() == pytest.approx(0.5)
+    allowance.received(1)  # a byte at a time buys nearly nothing
+    now[0] += 1
+    assert allowance.remaining() < 0

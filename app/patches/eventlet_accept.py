@@ -53,11 +53,11 @@ def _host(address) -> str:
 class CountingListener:
     """The listening socket, whose accept() refuses an address over its cap on the spot."""
 
-    def __init__(self, sock, counter):
+    def __init__(self, sock, counter, backlog: int = BACKLOG):
         self.sock = sock
         self.counter = counter
         self.family = sock.family  # what eventlet reads, besides the methods below
-        sock.listen(BACKLOG)  # listen() again only sets the queue's length
+        sock.listen(backlog)  # listen() again only sets the queue's length
 
     def getsockname(self):
         return self.sock.getsockname()

@@ -2,18 +2,27 @@
 
 Counting in the app counts only requests that got there: 10,500 connections from one address
 each sending a header byte every 2 s never reach it, yet each holds one of the server's
-places, so new visitors wait for as long as the attack lasts. Here (for `python wsgi.py`,
-eventlet's server) a connection is counted when it is accepted, one past the address's cap is
-closed there with a short 429, and the whole header phase (the wait for a request, its line
-and its headers) has HEADER_TIMEOUT seconds, however the bytes trickle in. The change to
-eventlet's server lives in app/patches/eventlet_accept.py.
+places, so new visitors wait for as long as the attack lasts. Here a connection is counted
+when it is accepted, one past the address's cap is closed there with a short 429, and the
+whole header phase (the wait for a request, its line and its headers) has HEADER_TIMEOUT
+seconds, however the bytes trickle in. Every server does it: `python wsgi.py` on eventlet
+(app/patches/eventlet_accept.py) or gevent (app/ops/gevent_server.py), and gunicorn's
+eventlet and gevent workers (app/ops/gunicorn_workers.py).
+
+Behind a proxy (PROXY_COUNT), connections from TRUSTED_PROXIES are not counted: they carry
+everybody's requests, and the proxy counts each client's connections itself (nginx's
+limit_conn, deploy/nginx.conf.template); the app still caps each client's requests.
 
 IPv6 addresses are grouped by IPV6_PREFIX_LENGTH (64): one subscriber gets a whole /64,
 that is 2^64 addresses to rotate through.
 """
 
 import ipaddress
+import socket
 import threading
+from contextlib import suppress
+
+from .proxies import is_trusted, networks
 
 # What an address over its cap is told before the connection closes: a browser shows it.
 _TOO_MANY = b"Too many connections from your address. Close some tabs and try again.\n"
@@ -42,10 +51,11 @@ class ConnectionCounter:
 
     refusal = REFUSAL  # what the server says to a connection over the cap, as it closes it
 
-    def __init__(self, per_address: int, ipv6_prefix: int = 64, on_refusal=None):
+    def __init__(self, per_address: int, ipv6_prefix: int = 64, on_refusal=None, exempt=()):
         self.per_address = per_address
         self.ipv6_prefix = ipv6_prefix
         self.on_refusal = on_refusal  # told of each connection refused, to be counted
+        self.exempt = tuple(exempt)  # networks whose connections are not counted (proxies)
         self._lock = threading.Lock()
         self._open: dict[str, int] = {}
 
@@ -54,6 +64,8 @@ class ConnectionCounter:
 
     def admit(self, address: str | None) -> bool:
         """Count one more connection from address, unless it already has its cap."""
+        if self.exempt and is_trusted(address, self.exempt):
+            return True
         key = self.key(address)
         with self._lock:
             held = self._open.get(key, 0)
@@ -65,6 +77,8 @@ class ConnectionCounter:
         return not refused
 
     def release(self, address: str | None) -> None:
+        if self.exempt and is_trusted(address, self.exempt):
+            return
         key = self.key(address)
         with self._lock:
             held = self._open.pop(key, 0) - 1
@@ -76,19 +90,41 @@ class ConnectionCounter:
             return self._open.get(self.key(address), 0)
 
 
-def install(app) -> ConnectionCounter:
-    """Count and time the connections of `python wsgi.py` (eventlet's server) for this app."""
-    from ..patches import eventlet_accept
+def counter(app) -> ConnectionCounter:
+    """The connection counter of a server of this app, under its settings."""
     from .limits import on_refusal
 
     config = app.config
-    counter = ConnectionCounter(
+    proxies = networks(config["TRUSTED_PROXIES"]) if config["PROXY_COUNT"] else ()
+    return ConnectionCounter(
         config["MAX_CONNECTIONS_PER_ADDRESS"],
         config["IPV6_PREFIX_LENGTH"],
         on_refusal=lambda: on_refusal("connections", app),  # counted as the app's own refusals
+        exempt=proxies,
     )
-    eventlet_accept.install(counter, config["HEADER_TIMEOUT"])
-    return counter
+
+
+def install(app) -> ConnectionCounter:
+    """Count and time the connections of `python wsgi.py` (eventlet's server) for this app."""
+    from ..patches import eventlet_accept
+
+    counted = counter(app)
+    eventlet_accept.install(counted, app.config["HEADER_TIMEOUT"])
+    return counted
+
+
+def host(address) -> str:
+    """The client's address of an accepted connection's peer (a Unix socket's has none)."""
+    return address[0] if isinstance(address, tuple) else ""
+
+
+def refuse(conn, refusal: bytes) -> None:
+    """Say refusal on a just-accepted connection, if its send buffer takes it, and close it."""
+    with suppress(OSError):
+        conn.setblocking(False)  # the answer fits the send buffer, or it is not sent
+        conn.send(refusal)
+        conn.shutdown(socket.SHUT_WR)
+    conn.close()
 
 
 def key_of(address: str | None, config) -> str:

@@ -1,14 +1,13 @@
 """Bounded work before any check: body sizes, body read time, and connections per address.
 
 What one client sends must not cost the server more than it is worth before it is refused:
-a body is refused by its declared size and its CSRF token before anything parses it, no read
-of a body waits longer than BODY_TIMEOUT for data, no answer waits longer than
+a body is refused by its declared size and its CSRF token before anything parses it, its reads
+are timed (app.protection.bodies: each wait, and the whole body), no answer waits longer than
 SEND_TIMEOUT_SECONDS for the client to take more of it, and no address may hold more than
 MAX_CONNECTIONS_PER_ADDRESS requests (websockets and long-polls included) at once.
 """
 
 import json
-import socket
 import threading
 from contextlib import suppress
 from functools import partial
@@ -16,6 +15,7 @@ from functools import partial
 from flask import current_app, request, session
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
@@ -23,6 +23,7 @@ from werkzeug.wsgi import ClosingIterator
 
 from ..extensions import csrf
 from ..web.errors import error_response
+from .bodies import Allowance, BodyCut, TimedInput, content_length, read_whole, timer
 from .connections import key_of
 from .limits import on_refusal
 from .proxies import proxy_fix
@@ -77,6 +78,12 @@ class Guard:
         self.per_address = per_address
         self.body_timeout = body_timeout
         self.send_timeout = send_timeout
+        config = flask_app.config
+        self.body_allowance = (config["BODY_DEADLINE"], config["BODY_MIN_RATE"])
+        self.body_max = config["BODY_MAX_BYTES"]
+        self.async_mode = config["ASYNC_MODE"]
+        self.timer = None  # the loop's, found on the first request a real server brings
+        self._said: dict[tuple[str, str], str] = {}  # (language, code) -> the answer's text
         self._lock = threading.Lock()
         self._open: dict[str, int] = {}  # address -> requests in progress
 
@@ -88,11 +95,16 @@ class Guard:
         with self._lock:
             held = self._open.get(address, 0)
             if held >= self.per_address:
-                return self._refuse(environ, start_response)
+                on_refusal("connections", self.flask_app)
+                return self._answer(environ, start_response, 429, _TOO_MANY)
             self._open[address] = held + 1
         websocket = environ.get("HTTP_UPGRADE", "").lower() == "websocket"
         before = sock.gettimeout()
-        self._bound_reads(environ, sock, websocket)
+        try:
+            self._bound_reads(environ, sock, websocket)
+        except BodyCut:
+            self._release(address)
+            return self._answer(environ, start_response, 400, _TOO_SLOW)
         try:
             result = self.wsgi_app(environ, start_response)
         except BaseException:
@@ -121,63 +133,51 @@ class Guard:
             # A websocket waits for its next message as long as it lives, whatever the server's
             # socket_timeout says.
             sock.settimeout(None)
+            return
+        if self.timer is None:
+            self.timer = timer(self.async_mode)
+        timed = TimedInput(
+            environ["wsgi.input"], sock, self.body_timeout, Allowance(*self.body_allowance),
+            self.timer,
+        )  # fmt: skip
+        length = content_length(environ)
+        if length is not None and 0 < length <= self.body_max:
+            # Read whole before the app: waiting, a slow body holds its socket and no more.
+            environ["wsgi.input"] = read_whole(timed, length)
         else:
-            environ["wsgi.input"] = _TimedInput(environ["wsgi.input"], sock, self.body_timeout)
+            environ["wsgi.input"] = timed  # an upload, or a body the app refuses unread
 
-    def _refuse(self, environ, start_response):
-        on_refusal("connections", self.flask_app)
+    def _answer(self, environ, start_response, status: int, what: tuple):
+        """A short answer, given before the app (no session, no page): text, or JSON."""
         incoming = Request(environ)
         languages = self.flask_app.config["LANGUAGES"]
         language = incoming.accept_languages.best_match(languages) or languages[0]
-        with self.flask_app.app_context(), force_locale(language):
-            message = _("Too many connections from your address. Close some tabs and try again.")
+        code, text = what
+        message = self._said.get((language, code))
+        if message is None:  # translated once per language: a flood is answered at no cost
+            with self.flask_app.app_context(), force_locale(language):
+                message = self._said[language, code] = str(text)
         best = incoming.accept_mimetypes.best_match(["text/html", "application/json"])
         if incoming.is_json or best == "application/json":
             response = Response(
-                json.dumps({"error": message, "code": "too-many-connections"}),
-                mimetype="application/json",
+                json.dumps({"error": message, "code": code}), mimetype="application/json"
             )
         else:
             response = Response(message, mimetype="text/plain")
-        response.status_code = 429
-        response.headers["Retry-After"] = "5"
+        response.status_code = status
+        if status == 429:
+            response.headers["Retry-After"] = "5"
+        else:
+            response.headers["Connection"] = "close"  # the rest of the body is not read
         return response(environ, start_response)
 
 
-class _TimedInput:
-    """wsgi.input whose reads give up, as at a dropped connection, after a wait too long."""
-
-    def __init__(self, stream, sock, timeout: float):
-        self._stream = stream
-        self._sock = sock
-        self._timeout = timeout
-        self._given_up = False
-
-    def _bounded(self, read, *args):
-        if self._given_up:
-            return b""
-        before = self._sock.gettimeout()
-        self._sock.settimeout(self._timeout)  # for reading the body only, not for answering
-        try:
-            return read(*args)
-        except TimeoutError:
-            # The app sees the body end early (a 400); the server, the connection's end.
-            self._given_up = True
-            with suppress(OSError):
-                self._sock.shutdown(socket.SHUT_RD)
-            return b""
-        finally:
-            with suppress(OSError):
-                self._sock.settimeout(before)
-
-    def read(self, *args):
-        return self._bounded(self._stream.read, *args)
-
-    def readline(self, *args):
-        return self._bounded(self._stream.readline, *args)
-
-    def __iter__(self):
-        return iter(self.readline, b"")
+# (code, message) of the guard's own answers, each translated when it is given.
+_TOO_MANY = (
+    "too-many-connections",
+    _l("Too many connections from your address. Close some tabs and try again."),
+)
+_TOO_SLOW = ("too-slow", _l("The request came too slowly. Try again."))
 
 
 def raw_socket(environ):
