@@ -1,7 +1,6 @@
 """Bounded work before checks, on the real servers: bodies refused unread, cut off, and capped."""
 
 import json
-import socket
 import time
 from contextlib import closing
 
@@ -10,6 +9,7 @@ import socketio
 
 from harness.live_server import WAIT, LiveServer, WsgiServer, running
 
+from .raw_http import connect, get_status, status_of
 from .required import require
 from .waiting import wait_for
 
@@ -43,14 +43,6 @@ def server(request, tmp_path_factory, async_mode):
         yield live
 
 
-def connect(server, source="127.0.0.1") -> socket.socket:
-    sock = socket.socket()
-    sock.settimeout(WAIT)
-    sock.bind((source, 0))
-    sock.connect(("127.0.0.1", server.port))
-    return sock
-
-
 def start_post(server, path, length, headers=(), sent=b"", source="127.0.0.1"):
     """Send a POST's headers announcing `length` bytes of body, and only `sent` of them."""
     sock = connect(server, source)
@@ -58,23 +50,6 @@ def start_post(server, path, length, headers=(), sent=b"", source="127.0.0.1"):
     lines.append(f"Content-Length: {length}")
     sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + sent)
     return sock
-
-
-def status_of(sock) -> int:
-    """The status of the answer on sock; AssertionError if none comes within WAIT."""
-    try:
-        head = sock.recv(4096)
-    except TimeoutError:
-        raise AssertionError(f"no answer within {WAIT}s") from None
-    assert head.startswith(b"HTTP/1."), head
-    return int(head.split(b" ", 2)[1])
-
-
-def get_status(server, path="/rooms", source="127.0.0.1") -> int:
-    with closing(connect(server, source)) as sock:
-        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        sock.sendall(request.encode())
-        return status_of(sock)
 
 
 def room_for(server, connections: int, source="127.0.0.1") -> bool:
@@ -90,8 +65,9 @@ def room_for(server, connections: int, source="127.0.0.1") -> bool:
 @pytest.fixture(autouse=True)
 def address_free(server):
     """Each test starts with its address's whole share: the connections of the test before
-    are closed, but a busy server lets go of them in its own time."""
-    assert wait_for(lambda: room_for(server, PER_ADDRESS), WAIT)
+    are closed, but a busy server lets go of them in its own time, and one it never saw close
+    (the server's start-up checks) holds its place until HEADER_TIMEOUT (10 s by default)."""
+    assert wait_for(lambda: room_for(server, PER_ADDRESS), 10 + WAIT)
 
 
 def visitor_headers(person, content_type="application/json"):

@@ -11,6 +11,8 @@ import pytest
 
 from harness.live_server import WAIT, LiveServer, WsgiServer, running
 
+from .raw_http import connect, get_status
+
 pytestmark = pytest.mark.server
 
 HEADER_TIMEOUT = 2  # GIFCHAT_HEADER_TIMEOUT of the servers under test
@@ -40,29 +42,6 @@ def server(request, tmp_path_factory, async_mode):
     server_class = bounded(request.param)
     with running(tmp_path_factory.mktemp("slow"), 3600, server_class, mode=async_mode) as live:
         yield live
-
-
-def connect(server, source: str) -> socket.socket:
-    sock = socket.socket()
-    sock.settimeout(WAIT)
-    sock.bind((source, 0))
-    sock.connect(("127.0.0.1", server.port))
-    return sock
-
-
-def status_of(sock) -> int:
-    try:
-        head = sock.recv(4096)
-    except TimeoutError:
-        raise AssertionError(f"no answer within {WAIT}s") from None
-    assert head.startswith(b"HTTP/1."), head
-    return int(head.split(b" ", 2)[1])
-
-
-def get_status(server, source: str, path="/healthz") -> int:
-    with closing(connect(server, source)) as sock:
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-        return status_of(sock)
 
 
 def trickle_until_answered(sock) -> bytes:
@@ -172,4 +151,4 @@ def test_slow_headers_beyond_the_pool_from_one_address_leave_new_visitors_served
             sock.setblocking(False)
             sock.connect_ex(("127.0.0.1", server.port))
         assert get_status(server, OTHER) == 200
-        assert get_status(server, OTHER, "/rooms") == 200
+        assert get_status(server, OTHER, path="/rooms") == 200

@@ -1,7 +1,6 @@
 """Slow connections bounded before they cost anything, on `python wsgi.py`: counted per address
 from accept, the header phase timed as a whole, IPv6 counted by its /64."""
 
-import socket
 import time
 import warnings
 from contextlib import ExitStack, closing, suppress
@@ -12,6 +11,8 @@ from app.protection import bodies
 from app.protection.connections import ConnectionCounter, address_key
 from app.protection.proxies import networks
 from harness.live_server import WAIT, WsgiServer, running
+
+from .raw_http import connect, get_status
 
 HEADER_TIMEOUT = 2  # GIFCHAT_HEADER_TIMEOUT of the server under test
 PER_ADDRESS = 20  # GIFCHAT_MAX_CONNECTIONS_PER_ADDRESS
@@ -32,23 +33,6 @@ class SlowServer(WsgiServer):
 def server(tmp_path_factory):
     with running(tmp_path_factory.mktemp("slow"), 3600, SlowServer) as live:
         yield live
-
-
-def connect(server, source: str) -> socket.socket:
-    sock = socket.socket()
-    sock.settimeout(WAIT)
-    sock.bind((source, 0))
-    sock.connect(("127.0.0.1", server.port))
-    return sock
-
-
-def served(server, source="127.0.0.1", path="/healthz") -> int:
-    """The status a new visitor from source gets for one request."""
-    with closing(connect(server, source)) as sock:
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-        head = sock.recv(4096)
-    assert head.startswith(b"HTTP/1."), head
-    return int(head.split(b" ", 2)[1])
 
 
 def drip(sock) -> bool:
@@ -72,13 +56,13 @@ def test_slow_headers_from_one_address_leave_new_visitors_served(server):
         for sock in attack:
             drip(sock)
         # Served while every one of them is still open and dripping.
-        assert served(server) == 200
-        assert served(server, path="/rooms") == 200
+        assert get_status(server) == 200
+        assert get_status(server, path="/rooms") == 200
         for sock in attack:
             drip(sock)
-        assert served(server, "127.0.0.3") == 200
+        assert get_status(server, "127.0.0.3") == 200
         # The address itself has no more than its share: one more is told so.
-        assert served(server, "127.0.0.2") == 429
+        assert get_status(server, "127.0.0.2") == 429
     server.assert_healthy()
 
 
@@ -95,7 +79,7 @@ def test_the_header_phase_has_one_deadline_however_the_bytes_dribble(server):
                 break
             time.sleep(0.25)
         assert closed, "the server kept a connection whose headers never ended"
-    assert served(server, "127.0.0.4") == 200
+    assert get_status(server, "127.0.0.4") == 200
 
 
 @pytest.mark.server
