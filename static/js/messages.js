@@ -210,10 +210,12 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage, 
     },
     /** From now on new chats are said in the live region (the page's first ones were not). */
     speak: arrivals.speak,
-    /** My newest text message shown, for ↑ in an empty composer. */
+    /** My newest text message, for ↑ in an empty composer; none while it is still on its way
+     * (an older one would be edited by mistake). */
     myLast() {
-      const mine = list.querySelectorAll(":scope > li.message.mine:not(.gif-message, .pending)");
-      return mine[mine.length - 1] || null;
+      const mine = list.querySelectorAll(":scope > li.message.mine:not(.gif-message)");
+      const last = mine[mine.length - 1];
+      return last && !isPending(last) ? last : null;
     },
     /** The seq of the newest chat shown, or 0 before any. */
     newestSeq() {

@@ -179,7 +179,9 @@ def test_the_reaction_picker_is_a_menu(person, options, words):
     a.page.keyboard.press("Enter")
     expect(a.message("answered").locator(".reply-quote")).to_be_visible()
 
-    # Edit by ↑ in the empty box, still.
+    # Edit by ↑ in the empty box, still, once the answer is sent (not before: ↑ would edit
+    # nothing while it is on its way).
+    expect(a.message("answered")).not_to_have_class(re.compile(r"\bpending\b"))
     a.page.keyboard.press("ArrowUp")
     expect(a.page.locator("#chat")).to_have_value("answered")
     a.page.keyboard.press("Control+A")
