@@ -63,6 +63,8 @@ class Handler(pywsgi.WSGIHandler):
             self.socket.settimeout(self.timeout)  # a client silent between requests is cut off
         try:
             super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the client went while being answered: gevent would log it as a failure
         finally:
             self.server.counter.release(host(self.client_address))
 
