@@ -14,7 +14,7 @@ from gevent import pywsgi
 from gevent.pool import Pool
 from gevent.server import StreamServer
 
-from ..protection.connections import host, refuse
+from ..protection.connections import host
 
 # Where the client's socket waits in the environ (app.protection.guards reads it).
 SOCKET = "gifchat.socket"
@@ -40,7 +40,7 @@ class Counting:
             conn, address = accepted
             if self.counter.admit(host(address)):
                 return accepted
-            refuse(conn, self.counter.refusal)
+            self.counter.refuse(conn)
         return None  # the loop comes back to the listener once others have run
 
 

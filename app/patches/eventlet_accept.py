@@ -9,8 +9,6 @@ once the headers are in; the count is given back when the connection ends).
 """
 
 import functools
-import socket
-from contextlib import suppress
 
 import eventlet
 import eventlet.wsgi
@@ -71,18 +69,10 @@ class CountingListener:
             conn, address = self.sock.accept()
             if self.counter.admit(_host(address)):
                 return conn, address
-            _refuse(conn, self.counter.refusal)
+            self.counter.refuse(conn)
             refused += 1
             if refused % YIELD_EVERY == 0:
                 eventlet.sleep(0)  # a flood of connections must not starve the ones admitted
-
-
-def _refuse(conn, refusal: bytes) -> None:
-    with suppress(OSError):
-        conn.setblocking(False)  # the answer fits the send buffer, or it is not sent
-        conn.send(refusal)
-        conn.shutdown(socket.SHUT_WR)
-    conn.close()
 
 
 def _timed(protocol, counter, header_seconds):

@@ -76,6 +76,14 @@ class ConnectionCounter:
             self.on_refusal()
         return not refused
 
+    def refuse(self, conn) -> None:
+        """Say `refusal` on a just-accepted connection, if its send buffer takes it; close it."""
+        with suppress(OSError):
+            conn.setblocking(False)  # the answer fits the send buffer, or it is not sent
+            conn.send(self.refusal)
+            conn.shutdown(socket.SHUT_WR)
+        conn.close()
+
     def release(self, address: str | None) -> None:
         if self.exempt and is_trusted(address, self.exempt):
             return
@@ -116,15 +124,6 @@ def install(app) -> ConnectionCounter:
 def host(address) -> str:
     """The client's address of an accepted connection's peer (a Unix socket's has none)."""
     return address[0] if isinstance(address, tuple) else ""
-
-
-def refuse(conn, refusal: bytes) -> None:
-    """Say refusal on a just-accepted connection, if its send buffer takes it, and close it."""
-    with suppress(OSError):
-        conn.setblocking(False)  # the answer fits the send buffer, or it is not sent
-        conn.send(refusal)
-        conn.shutdown(socket.SHUT_WR)
-    conn.close()
 
 
 def key_of(address: str | None, config) -> str:
