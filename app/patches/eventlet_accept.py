@@ -21,6 +21,12 @@ YIELD_EVERY = 64  # refusals in a row before the accept loop lets other green th
 # burst of refused connections would fill that, making a new visitor's SYN wait for its 1 s
 # retry. gunicorn's default.
 BACKLOG = 2048
+# eventlet's hub takes up to 1,023 ready sockets from each poll and runs them all before it
+# polls again, and the listening socket, once ready, waits behind every other ready one: ten
+# thousand slow clients each sending a byte made a new visitor's connection wait ten rounds of
+# the loop (2.5 s). Accept also looks at its queue this often, from the hub's timers, which run
+# between two rounds.
+ACCEPT_CHECK = 0.05
 
 
 def install(counter, header_seconds: float) -> None:
@@ -56,6 +62,7 @@ class CountingListener:
         self.counter = counter
         self.family = sock.family  # what eventlet reads, besides the methods below
         sock.listen(backlog)  # listen() again only sets the queue's length
+        sock.settimeout(ACCEPT_CHECK)  # the listening socket's own: accepted ones wait as before
 
     def getsockname(self):
         return self.sock.getsockname()
@@ -66,7 +73,12 @@ class CountingListener:
     def accept(self):
         refused = 0
         while True:
-            conn, address = self.sock.accept()
+            try:
+                conn, address = self.sock.accept()
+            except TimeoutError as nobody:
+                # eventlet's accept() holds the exception it raises: its frames make a cycle.
+                nobody.__traceback__ = None
+                continue  # nobody in the queue, or its turn came round before the poll's
             if self.counter.admit(_host(address)):
                 return conn, address
             self.counter.refuse(conn)
