@@ -84,6 +84,7 @@ from contextlib import suppress  # noqa: E402
 from app import create_app, start_background_tasks  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 from app.offload import thread_pool  # noqa: E402
+from app.ops import collector  # noqa: E402
 from app.ops.shutdown import close_on_sigterm  # noqa: E402
 from app.protection import connections  # noqa: E402
 from app.store import StoreUnavailable  # noqa: E402
@@ -174,6 +175,8 @@ if FLASK_COMMAND is None or _flask_serves(FLASK_COMMAND):
         file=sys.stderr,
         flush=True,
     )
+if FLASK_COMMAND is None:
+    collector.settle()  # tens of thousands of parked connections, walked only when it pays
 
 
 def _open_files_limit() -> int:

@@ -141,6 +141,29 @@ def test_a_form_cut_at_its_deadline_is_not_taken_for_a_shorter_one(server, peopl
     assert not [title for title in titles if title.startswith("Cut")]
 
 
+def test_a_client_gone_in_the_middle_of_its_body_is_let_go_quietly(server, people):
+    # gevent's server says "unexpected end of file" with an OSError where eventlet's reads an
+    # empty string: ten thousand attackers closing at once were ten thousand tracebacks
+    # (0.6 ms each, and 40 lines of log) before a new visitor was answered.
+    alice = people()
+    start = server.stderr_size()
+    head = [
+        "POST /room HTTP/1.1",
+        "Host: 127.0.0.1",
+        f"Cookie: {alice.cookie}",
+        f"X-CSRFToken: {alice.csrf}",
+        "Content-Type: application/x-www-form-urlencoded",
+        "Content-Length: 1000",
+    ]
+    for _ in range(3):
+        with closing(connect(server, TRICKLE)) as sock:
+            sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + b"title=Gone")
+            time.sleep(DRIP)  # in the middle of its body when it goes
+    time.sleep(2 * DRIP)  # the server's side sees each end
+    assert get_status(server, TRICKLE) == 200
+    server.assert_healthy(since=start)
+
+
 def test_an_address_over_its_cap_is_refused_at_accept_while_another_is_served(server):
     with ExitStack() as stack:
         for _ in range(PER_ADDRESS):  # idle: not one byte sent, so no request reached the app

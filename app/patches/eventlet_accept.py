@@ -102,6 +102,10 @@ def _timed(protocol, counter, header_seconds):
                 super().finish()
             finally:
                 counter.release(_host(self.client_address))
+                # The last request's environ holds eventlet's set_idle, which holds this
+                # protocol: a cycle that kept every ended connection's buffers, sockets and
+                # request until a full collection.
+                self.environ = None
 
         def handle_one_request(self):
             deadline = self._header_deadline = eventlet.Timeout(header_seconds)
@@ -110,6 +114,7 @@ def _timed(protocol, counter, header_seconds):
             except eventlet.Timeout as fired:
                 if fired is not deadline:
                     raise
+                fired.__traceback__ = None  # its frames hold it (`deadline`): no cycle
                 self.close_connection = 1  # too slow with its headers: closed, nothing sent
             finally:
                 deadline.cancel()

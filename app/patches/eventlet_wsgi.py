@@ -27,7 +27,8 @@ def _freeing_buffers(get_environ):
     def wrapper(self):
         environ = get_environ(self)
         set_idle = environ.get("eventlet.set_idle")
-        if set_idle is None or "eventlet.input" not in environ:
+        body = environ.get("eventlet.input")
+        if set_idle is None or body is None:
             raise PATCH.outdated("its environ has no eventlet.set_idle or eventlet.input")
 
         def now_a_websocket():
@@ -38,8 +39,10 @@ def _freeing_buffers(get_environ):
                 buffered = getattr(self, name)
                 setattr(self, name, self.connection.makefile(mode, 0))
                 buffered.close()  # frees its buffer; the handshake went out unbuffered
-            environ["eventlet.input"].rfile = self.rfile
+            body.rfile = self.rfile
 
+        # Not the environ itself: kept in it, that would be a cycle (the protocol's own is
+        # broken when its connection ends, in app.patches.eventlet_accept).
         environ["eventlet.set_idle"] = now_a_websocket
         return environ
 

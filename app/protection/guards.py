@@ -149,7 +149,9 @@ class Guard:
 
     def _answer(self, environ, start_response, status: int, what: tuple):
         """A short answer, given before the app (no session, no page): text, or JSON."""
-        incoming = Request(environ)
+        # Not put in the environ, which would then hold it: a cycle that keeps the whole
+        # connection (its protocol, buffers and sockets) until a full collection.
+        incoming = Request(environ, populate_request=False)
         languages = self.flask_app.config["LANGUAGES"]
         language = incoming.accept_languages.best_match(languages) or languages[0]
         code, text = what
