@@ -167,3 +167,13 @@ def test_a_bodys_time_grows_with_what_it_brought(monkeypatch):
     allowance.received(1)  # a byte at a time buys nearly nothing
     now[0] += 1
     assert allowance.remaining() < 0
+
+
+def test_bodies_begun_together_are_not_all_cut_together(monkeypatch):
+    # Ten thousand cut in one turn of the loop would make a new visitor wait for all their
+    # answers: each draws its seconds between BODY_DEADLINE and twice it.
+    monkeypatch.setattr(bodies.time, "monotonic", lambda: 100.0)
+    draws = iter([0.0, 0.5, 0.999])
+    monkeypatch.setattr(bodies.random, "random", lambda: next(draws))
+    shares = [bodies.Allowance(seconds=20, rate=500, spread=1.0).remaining() for _ in range(3)]
+    assert shares == pytest.approx([20, 30, 39.98])

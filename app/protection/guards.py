@@ -28,6 +28,9 @@ from .connections import key_of
 from .limits import on_refusal
 from .proxies import proxy_fix
 
+# Each body's deadline is drawn between BODY_DEADLINE and twice it (app.protection.bodies).
+DEADLINE_SPREAD = 1.0
+
 
 def large_body(view):
     """Mark a view that takes a body of up to MAX_CONTENT_LENGTH (an upload), not BODY_MAX_BYTES."""
@@ -137,8 +140,8 @@ class Guard:
         if self.timer is None:
             self.timer = timer(self.async_mode)
         timed = TimedInput(
-            environ["wsgi.input"], sock, self.body_timeout, Allowance(*self.body_allowance),
-            self.timer,
+            environ["wsgi.input"], sock, self.body_timeout,
+            Allowance(*self.body_allowance, spread=DEADLINE_SPREAD), self.timer,
         )  # fmt: skip
         length = content_length(environ)
         if length is not None and 0 < length <= self.body_max:
