@@ -17,6 +17,7 @@ IPv6 addresses are grouped by IPV6_PREFIX_LENGTH (64): one subscriber gets a who
 that is 2^64 addresses to rotate through.
 """
 
+import functools
 import ipaddress
 import socket
 import threading
@@ -32,6 +33,9 @@ REFUSAL = (
 )
 
 
+# Asked three times per request (accept, the app's cap, the end), each a parse by ipaddress:
+# the addresses seen lately are kept, as many as the connections a server holds.
+@functools.lru_cache(maxsize=20_000)
 def address_key(address: str | None, ipv6_prefix: int = 64) -> str:
     """What a per-address limit counts: an IPv4 address, or the IPv6 network it belongs to."""
     text = (address or "").split("%", 1)[0]
