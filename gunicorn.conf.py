@@ -57,6 +57,10 @@ workers = 1
 # place costs memory only while a connection holds it. Each is also a file descriptor: the
 # worker inherits the raised limit, less some for its database, files and logs.
 _files = _open_files_limit()
+# As many connections queued for accept as the kernel allows (net.core.somaxconn), as
+# app/protection/connections.py's BACKLOG for `python wsgi.py`: gunicorn's 2,048 overflowed
+# under 10,500 slow clients opening at once, and a new visitor's SYN then waited 1 s.
+backlog = 65535
 worker_connections = min(
     int(os.environ.get("GIFCHAT_MAX_CONNECTIONS", "20000")), max(_files - 100, _files // 2)
 )

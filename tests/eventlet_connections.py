@@ -23,7 +23,7 @@ def hello(environ, start_response):
 
 def main(count: int) -> None:
     eventlet_wsgi.install()
-    eventlet_accept.install(ConnectionCounter(per_address=count), header_seconds=5)
+    eventlet_accept.install(ConnectionCounter(per_address=count), header_seconds=5, backlog=128)
     listener = eventlet.listen(("127.0.0.1", 0))
     eventlet.spawn(eventlet.wsgi.server, listener, hello, log_output=False)
     port = listener.getsockname()[1]

@@ -60,7 +60,7 @@ ARGUMENTS = {
         SessionNotSaved,
     ),
     "app.patches.session_reading": lambda: (_redis_sessions(), sessions.UnreadableSession),
-    "app.patches.eventlet_accept": lambda: (ConnectionCounter(50, 64), 10),
+    "app.patches.eventlet_accept": lambda: (ConnectionCounter(50, 64), 10, 128),
     # The loop this stack serves with (CI's gevent stack has no eventlet).
     "app.patches.engineio_tasks": lambda: (async_mode(os.environ),),
 }

@@ -122,18 +122,24 @@ def test_a_body_trickle_is_cut_at_the_body_deadline(server, people):
     assert alice.post_chat(room_id, "after").status_code == 201
 
 
-def test_a_form_cut_at_its_deadline_is_not_taken_for_a_shorter_one(server, people):
-    alice = people()
+def a_room_form(visitor, begun: bytes) -> bytes:
+    """A create-room post announcing 1,000 bytes of form, of which only `begun` is sent."""
     head = [
         "POST /room HTTP/1.1",
         "Host: 127.0.0.1",
-        f"Cookie: {alice.cookie}",
-        f"X-CSRFToken: {alice.csrf}",
+        f"Cookie: {visitor.cookie}",
+        f"X-CSRFToken: {visitor.csrf}",
         "Content-Type: application/x-www-form-urlencoded",
-        "Content-Length: 1000",  # never all sent: what came would be a valid form by itself
+        "Content-Length: 1000",
     ]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + begun
+
+
+def test_a_form_cut_at_its_deadline_is_not_taken_for_a_shorter_one(server, people):
+    alice = people()
     with closing(connect(server, TRICKLE)) as sock:
-        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + b"max=5&title=Cut")
+        # Never all sent: what came would be a valid form by itself.
+        sock.sendall(a_room_form(alice, b"max=5&title=Cut"))
         answer = trickle_until_answered(sock)
     assert answer.startswith(b"HTTP/1.1 400"), answer
     assert b"The request came too slowly" in answer or "요청이".encode() in answer
@@ -147,17 +153,9 @@ def test_a_client_gone_in_the_middle_of_its_body_is_let_go_quietly(server, peopl
     # (0.6 ms each, and 40 lines of log) before a new visitor was answered.
     alice = people()
     start = server.stderr_size()
-    head = [
-        "POST /room HTTP/1.1",
-        "Host: 127.0.0.1",
-        f"Cookie: {alice.cookie}",
-        f"X-CSRFToken: {alice.csrf}",
-        "Content-Type: application/x-www-form-urlencoded",
-        "Content-Length: 1000",
-    ]
     for _ in range(3):
         with closing(connect(server, TRICKLE)) as sock:
-            sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + b"title=Gone")
+            sock.sendall(a_room_form(alice, b"title=Gone"))
             time.sleep(DRIP)  # in the middle of its body when it goes
     time.sleep(2 * DRIP)  # the server's side sees each end
     assert get_status(server, TRICKLE) == 200

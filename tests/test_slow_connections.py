@@ -138,8 +138,9 @@ def test_the_change_to_eventlets_server_is_one_layer_and_can_be_undone():
 
     original = eventlet.wsgi.server
     try:
-        eventlet_accept.install(ConnectionCounter(5), 10)
-        eventlet_accept.install(ConnectionCounter(5), 10)  # again: replaces, never stacks
+        eventlet_accept.install(ConnectionCounter(5), 10, backlog=128)
+        # Again: replaces, never stacks.
+        eventlet_accept.install(ConnectionCounter(5), 10, backlog=128)
         assert eventlet.wsgi.server.__wrapped__ is original
     finally:
         eventlet_accept.uninstall()

@@ -14,18 +14,21 @@ from gevent import pywsgi
 from gevent.pool import Pool
 from gevent.server import StreamServer
 
-from ..protection.connections import host
+from ..protection.connections import BACKLOG, host
 
 # Where the client's socket waits in the environ (app.protection.guards reads it).
 SOCKET = "gifchat.socket"
 YIELD_EVERY = 64  # refusals in a row before the accept loop lets other greenlets run
-# Connections the kernel queues for accept(): gevent's default of 256 fills under a burst of
-# refused ones, and a new visitor's SYN then waits for its 1 s retry. gunicorn's default.
-BACKLOG = 2048
 
 
 class Counting:
     """A gevent server's accept, refusing on the spot an address over its cap."""
+
+    # Connections taken from the kernel's queue per turn of the loop (gevent's 100): each
+    # accepted one's greenlet runs only later, so accepting is cheap, and 10,500 slow clients
+    # opening at once overflowed the queue at 100 (4,368 dropped in one run of
+    # bench.slow_clients), leaving a new visitor to its 1 s SYN retry.
+    max_accept = 1024
 
     def __init__(self, *args, counter, **kwargs):
         self.counter = counter
@@ -99,7 +102,7 @@ class Handler(pywsgi.WSGIHandler):
 class CountingWSGIServer(Counting, pywsgi.WSGIServer):
     """pywsgi's server, counting connections per address from accept."""
 
-    backlog = BACKLOG
+    backlog = BACKLOG  # gevent's default of 256 fills under a burst of connections
 
 
 def server(app, host_name: str, port: int, max_connections: int, timeout: float, counter):

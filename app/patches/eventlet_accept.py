@@ -17,10 +17,6 @@ from . import Patch
 
 PATCH = Patch(__name__, "eventlet", "0.41")
 YIELD_EVERY = 64  # refusals in a row before the accept loop lets other green threads run
-# Connections the kernel queues for accept(): Flask-SocketIO listens with eventlet's 50, and a
-# burst of refused connections would fill that, making a new visitor's SYN wait for its 1 s
-# retry. gunicorn's default.
-BACKLOG = 2048
 # eventlet's hub takes up to 1,023 ready sockets from each poll and runs them all before it
 # polls again, and the listening socket, once ready, waits behind every other ready one: ten
 # thousand slow clients each sending a byte made a new visitor's connection wait ten rounds of
@@ -29,23 +25,27 @@ BACKLOG = 2048
 ACCEPT_CHECK = 0.05
 
 
-def install(counter, header_seconds: float) -> None:
-    """Count connections with counter, and give each header phase header_seconds."""
+def install(counter, header_seconds: float, backlog: int) -> None:
+    """Count connections with counter, give each header phase header_seconds, and let the
+    kernel queue `backlog` connections for accept (Flask-SocketIO listens with eventlet's 50)."""
     uninstall()
     protocol = eventlet.wsgi.HttpProtocol
     PATCH.require(protocol, "setup", "handle_one_request", "get_environ", "finish")
-    PATCH.wrap(eventlet.wsgi, "server", lambda server: _serving(server, counter, header_seconds))
+    PATCH.wrap(
+        eventlet.wsgi, "server", lambda server: _serving(server, counter, header_seconds, backlog)
+    )
 
 
 def uninstall() -> None:
     PATCH.uninstall()
 
 
-def _serving(server, counter, header_seconds):
+def _serving(server, counter, header_seconds, backlog):
     @functools.wraps(server)
     def serve(sock, site, *args, protocol=eventlet.wsgi.HttpProtocol, **kwargs):
         timed = _timed(protocol, counter, header_seconds)
-        return server(CountingListener(sock, counter), site, *args, protocol=timed, **kwargs)
+        listener = CountingListener(sock, counter, backlog)
+        return server(listener, site, *args, protocol=timed, **kwargs)
 
     return serve
 
@@ -57,7 +57,7 @@ def _host(address) -> str:
 class CountingListener:
     """The listening socket, whose accept() refuses an address over its cap on the spot."""
 
-    def __init__(self, sock, counter, backlog: int = BACKLOG):
+    def __init__(self, sock, counter, backlog: int):
         self.sock = sock
         self.counter = counter
         self.family = sock.family  # what eventlet reads, besides the methods below
