@@ -10,6 +10,8 @@ from contextlib import closing
 
 import pytest
 
+from .test_limits_sockets import join
+
 pytestmark = pytest.mark.usefixtures("english_first")
 
 
@@ -17,10 +19,6 @@ pytestmark = pytest.mark.usefixtures("english_first")
 def config(config):
     config["RATELIMIT_ENABLED"] = True  # the defaults of app/config.py, unless a test says
     return config
-
-
-def join(sock, room_id):
-    return sock.emit("join", room_id, namespace="/chat", callback=True)
 
 
 def test_a_join_refused_for_switching_rooms_too_fast_says_how_long(visitor, clock):

@@ -14,20 +14,22 @@ PHONE = {"width": 390, "height": 844}
 CODE = re.compile(r"#[0-9a-f]{6}", re.IGNORECASE)
 MOST_STOPS = 60  # a bound on every walk through the page: a loop that never ends is a failure
 
-# Each walk runs as someone with their own way of seeing the page.
+# Each walk runs as someone with their own way of seeing the page (test_reading.py too).
+KO_DESKTOP_LIGHT = {"locale": "ko-KR", "viewport": DESKTOP, "color_scheme": "light"}
+EN_PHONE_DARK_STILL = {
+    "locale": "en-US",
+    "viewport": PHONE,
+    "color_scheme": "dark",
+    "reduced_motion": "reduce",
+}
 READERS = [
     pytest.param(
-        {"locale": "ko-KR", "viewport": DESKTOP, "color_scheme": "light"},
+        KO_DESKTOP_LIGHT,
         {"leave": "방 나가기", "react": "반응 더 보기", "reply": "답장", "delete": "삭제"},
         id="ko-desktop-light",
     ),
     pytest.param(
-        {
-            "locale": "en-US",
-            "viewport": PHONE,
-            "color_scheme": "dark",
-            "reduced_motion": "reduce",
-        },
+        EN_PHONE_DARK_STILL,
         {"leave": "Leave room", "react": "More reactions", "reply": "Reply", "delete": "Delete"},
         id="en-phone-dark-still",
     ),

@@ -8,28 +8,22 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from .people import DESKTOP, expect, room_of_two
+from .people import expect, room_of_two
 from .test_history_and_language import SEED
-from .test_keyboard import into_the_list
+from .test_keyboard import EN_PHONE_DARK_STILL, KO_DESKTOP_LIGHT, into_the_list
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 CHATS_DATA = re.compile(r'(<script type="application/json" id="chats-data">)(.*?)(</script>)', re.S)
 
 READERS = [
     pytest.param(
-        {"locale": "ko-KR", "viewport": DESKTOP, "color_scheme": "light"},
+        KO_DESKTOP_LIGHT,
         {"today": "오늘", "new": "새 메시지", "two": "새 메시지 2개", "loading": "불러오는 중"},
         id="ko-desktop-light",
     ),
     pytest.param(
-        {
-            "locale": "en-US",
-            "viewport": PHONE,
-            "color_scheme": "dark",
-            "reduced_motion": "reduce",
-        },
+        EN_PHONE_DARK_STILL,
         {"today": "Today", "new": "New messages", "two": "2 new messages", "loading": "Loading"},
         id="en-phone-dark-still",
     ),
