@@ -160,10 +160,12 @@ def test_a_slow_first_load_says_it_is_loading(person, options, words):
     expect(loading).to_be_visible()
     expect(loading).to_contain_text(words["loading"])
     assert words["loading"] in heard(b.page.locator("#room"))
-    shown = b.page.locator("#participant-list").evaluate(
-        "list => getComputedStyle(list, '::before').content"
+    # The stylesheet may still be on its way after the first paint: wait for it, not a moment.
+    b.page.wait_for_function(
+        """word => getComputedStyle(document.querySelector("#participant-list"), "::before")
+            .content.includes(word)""",
+        arg=words["loading"],
     )
-    assert words["loading"] in shown, shown
 
     for route in held:
         route.continue_()
