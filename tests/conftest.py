@@ -237,7 +237,9 @@ class Visitor:
     def choose_english(self):
         self.client.post("/lang", data={"lang": "en", "next": "/", "csrf_token": self.csrf})
 
-    def post_gif(self, room_id, data: bytes, filename="a.gif", content_type="image/gif"):
+    def post_gif(
+        self, room_id, data: bytes, filename="a.gif", content_type="image/gif", headers=()
+    ):
         # Encoded here: the test client spools large bodies to a file it never closes.
         boundary, body = encode_multipart(
             {"gif": FileStorage(BytesIO(data), filename, content_type=content_type)}
@@ -246,7 +248,7 @@ class Visitor:
             f"/room/{room_id}/gif",
             data=body,
             content_type=f"multipart/form-data; boundary={boundary}",
-            headers={"X-CSRFToken": self.csrf, "Accept": "application/json"},
+            headers={"X-CSRFToken": self.csrf, "Accept": "application/json", **dict(headers)},
         )
 
     def delete_room(self, room_id):

@@ -3,6 +3,7 @@
 import pytest
 
 from app.chat.once import PENDING
+from harness.gifs import gif
 
 pytestmark = pytest.mark.usefixtures("english_first")
 
@@ -101,3 +102,44 @@ def test_a_post_still_being_stored_is_answered_wait(room, app):
     assert (response.status_code, response.json["code"]) == (409, "in-progress")
     assert response.headers["Retry-After"] == "1"
     assert texts(owner, room_id) == []
+
+
+def gifs_in(person, room_id):
+    chats = person.client.get(f"/room/{room_id}/chats").json["chats"]
+    return [chat["gif"] for chat in chats if chat.get("gif")]
+
+
+def test_a_gif_uploaded_again_with_its_key_is_stored_and_told_once(room, visitor, store):
+    owner, room_id = room
+    listening = visitor().join(room_id)
+    listening.get_received("/chat")
+    keyed = {"Idempotency-Key": "gif-key-0001"}
+    first = owner.post_gif(room_id, gif(frames=2), headers=keyed)
+    again = owner.post_gif(room_id, gif(frames=2), headers=keyed)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json == first.json
+    assert gifs_in(owner, room_id) == [first.json["gif"]]
+    told = [e for e in listening.get_received("/chat") if e["name"] == "chat"]
+    assert [e["args"][0]["_id"] for e in told] == [first.json["_id"]]
+
+
+def test_a_gif_sent_again_with_its_key_is_stored_once(room):
+    owner, room_id = room
+    name = owner.post_gif(room_id, gif()).json["gif"]
+    keyed = {"X-CSRFToken": owner.csrf, "Idempotency-Key": "reuse-key-01"}
+    answers = [
+        owner.client.post(f"/room/{room_id}/gif", json={"reuse": name}, headers=keyed)
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json == answers[1].json
+    assert len(gifs_in(owner, room_id)) == 2  # the upload, and the one sent again
+
+
+def test_a_refused_upload_frees_its_key(room):
+    owner, room_id = room
+    keyed = {"Idempotency-Key": "not-a-gif-yet"}
+    refused = owner.post_gif(room_id, b"GIF89a not really", headers=keyed)
+    assert refused.status_code == 400
+    assert owner.post_gif(room_id, gif(), headers=keyed).status_code == 201
+    assert len(gifs_in(owner, room_id)) == 1

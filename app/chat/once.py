@@ -1,4 +1,4 @@
-"""A message posted once however often it is sent: the `Idempotency-Key` of a post.
+"""A message or GIF posted once however often it is sent: the `Idempotency-Key` of a post.
 
 A post whose answer is lost (a dropped connection, a proxy's timeout) may have been stored.
 The page sends it again with the key it gave it the first time; a key this visitor used in

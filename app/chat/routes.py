@@ -96,10 +96,15 @@ def post_gif(room_id):
     room = rooms.require_admitted(room_id)
     rooms.require_present(room)
     reply_to = fields().get("replyTo")
-    if request.is_json:
-        return gifs.send_again(room, fields().get("reuse"), reply_to).to_json(), 201
-    upload = request.files.get("gif")
-    chat = service.post_gif(room, upload.read() if upload else b"", reply_to)
+    with posted_once(room_id) as (earlier, remember):
+        if earlier is not None:  # uploaded again after its answer was lost: stored once
+            return earlier.to_json(), 201
+        if request.is_json:
+            chat = gifs.send_again(room, fields().get("reuse"), reply_to)
+        else:
+            upload = request.files.get("gif")
+            chat = service.post_gif(room, upload.read() if upload else b"", reply_to)
+        remember(chat)
     return chat.to_json(), 201
 
 

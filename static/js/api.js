@@ -23,6 +23,13 @@ export function secondsOf(header) {
   return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 0;
 }
 
+/** A post's Idempotency-Key: sent again after a lost answer, what it posts is stored once. */
+export function newKey() {
+  // getRandomValues, unlike randomUUID, works on plain http too
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 /** Send a state-changing request; resolves to the JSON answer, or throws with the reason. */
 export async function send(method, url, body, extraHeaders = {}) {
   const headers = { Accept: "application/json", "X-CSRFToken": csrfToken(), ...extraHeaders };

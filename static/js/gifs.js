@@ -1,6 +1,6 @@
 // GIFs worth a second look: a viewer that opens one large (Esc closes it, focus goes back to
 // where it was), and a picker of recent GIFs (the room's and my own) to send again.
-import { read, send } from "./api.js";
+import { newKey, read, send } from "./api.js";
 import { offerRetry } from "./retry.js";
 import { rt } from "./room-strings.js";
 
@@ -124,13 +124,13 @@ export function setupPicker({ toggle, panel, listUrl, sendUrl, gifBase, extra = 
     if (event.key === "Escape") close(true);
   });
   /** Send a GIF again; refused for a moment, it says why beside Retry (or waits, and goes). */
-  async function resend(body) {
+  async function resend(body, key = newKey()) {
     try {
-      onSent(await send("POST", sendUrl, body));
+      onSent(await send("POST", sendUrl, body, { "Idempotency-Key": key }));
       showError("");
       return true;
     } catch (error) {
-      if (error.retryable) offerRetry(() => resend(body), error);
+      if (error.retryable) offerRetry(() => resend(body, key), error);
       else showError(error.message);
       return false;
     }

@@ -2,7 +2,7 @@
 // ones typed before it. The server's copy replaces it (matched by the 201's _id, so it is
 // never shown twice); a rate limit is waited out on a countdown; any other refusal leaves it
 // "Not sent" with the server's reason, Retry, Edit and Discard. Nothing typed is dropped.
-import { send } from "./api.js";
+import { newKey, send } from "./api.js";
 import { renderChat } from "./render.js";
 import { countdown, waitOf } from "./retry.js";
 import { rt } from "./room-strings.js";
@@ -21,13 +21,6 @@ function pendingItem(preview, gifBase) {
   problem.hidden = true;
   li.append(problem);
   return li;
-}
-
-/** A post's Idempotency-Key: sent again after a lost answer, the message is stored once. */
-function newKey() {
-  // getRandomValues, unlike randomUUID, works on plain http too
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 function button(className, text) {

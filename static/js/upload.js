@@ -1,7 +1,7 @@
 // Uploading a GIF: from the file button, a drop on the chat list, or a paste; with progress.
 // One goes at a time, the others wait their turn (none is dropped); one that fails says why,
 // with Retry (retry.js), or counts down a rate limit's wait and goes by itself.
-import { NO_ANSWER, failure, retryableStatus, secondsOf } from "./api.js";
+import { NO_ANSWER, failure, newKey, retryableStatus, secondsOf } from "./api.js";
 import { csrfToken, limits, t } from "./page.js";
 import { offerRetry } from "./retry.js";
 
@@ -12,7 +12,7 @@ function refusal(file) {
   return "";
 }
 
-function post(url, file, fields, onProgress, signal) {
+function post(url, file, fields, key, onProgress, signal) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     signal.addEventListener("abort", () => xhr.abort());
@@ -22,6 +22,7 @@ function post(url, file, fields, onProgress, signal) {
     xhr.open("POST", url);
     xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("X-CSRFToken", csrfToken());
+    xhr.setRequestHeader("Idempotency-Key", key);
     xhr.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
@@ -52,7 +53,7 @@ function hasFiles(event) {
 
 export function setupUploads({ url, input, dropZone, status, extra = () => ({}), onSent, showError }) {
   let busy = false;
-  const waiting = []; // files chosen while another uploads: [file, fields], in order
+  const waiting = []; // files chosen while another uploads: [file, fields, key], in order
   let upload = null; // the AbortController of the upload under way
   const progress = status.querySelector("progress");
   const fileName = status.querySelector(".upload-name");
@@ -72,20 +73,21 @@ export function setupUploads({ url, input, dropZone, status, extra = () => ({}),
     const why = refusal(file);
     if (why) return showError(why);
     showError("");
-    go(file, extra());
+    go(file, extra(), newKey());
   }
 
-  async function go(file, fields) {
-    if (busy) return waiting.push([file, fields]);
+  /** Upload a file; Retry sends it with the same key, so a GIF stored unheard is not stored twice. */
+  async function go(file, fields, key) {
+    if (busy) return waiting.push([file, fields, key]);
     busy = true;
     fileName.textContent = file.name;
     setProgress(0);
     upload = new AbortController();
     try {
-      onSent(await post(url, file, fields, setProgress, upload.signal));
+      onSent(await post(url, file, fields, key, setProgress, upload.signal));
     } catch (error) {
       // The reason and Retry in one line; a rate limit's wait counted down, then it goes.
-      if (error.retryable) offerRetry(() => go(file, fields), error);
+      if (error.retryable) offerRetry(() => go(file, fields, key), error);
       else if (!error.cancelled) showError(error.message);
     } finally {
       upload = null;

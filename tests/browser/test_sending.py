@@ -6,8 +6,11 @@ would; the server behind them is the real one.
 
 import json
 import re
+from io import BytesIO
 
 import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from .people import DESKTOP, expect
 
@@ -287,6 +290,47 @@ def test_a_rate_limited_gif_counts_down_and_goes_by_itself(person, gif_path):
     expect(a.page.locator("#chat-list img.gif")).to_have_count(1)
     expect(failed).to_be_hidden()
     assert len(refused) == 1
+
+
+def test_a_gif_stored_whose_answer_was_lost_is_not_stored_twice_by_retry(person, gif_path):
+    words = WORDS["en-US"]
+    a, b = pair(person, "lost gif", ENGLISH)
+    stored, keys = [], []
+
+    def store_then_cut(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) > 1:
+            return route.fallback()
+        # The page's file never reaches route.fetch (Playwright sends no multipart body on), so
+        # the same upload is sent on from here with the page's headers: its cookie, CSRF and key.
+        boundary, body = encode_multipart(
+            {"gif": FileStorage(BytesIO(gif_path.read_bytes()), "a.gif", "gif", "image/gif")}
+        )
+        headers = {
+            **route.request.all_headers(),
+            "content-type": f"multipart/form-data; boundary={boundary}",
+        }
+        stored.append(
+            route.fetch(headers=headers, post_data=body).status
+        )  # the server has it; the page never hears so
+        route.abort()
+
+    posts_of(a, "**/gif", store_then_cut)
+    a.page.locator("#gif").set_input_files(gif_path)
+    failed = a.page.locator("#send-failed")
+    expect(failed).to_contain_text(words["failed"])
+    assert stored == [201]
+    expect(b.page.locator("#chat-list img.gif")).to_have_count(1)
+    with a.page.expect_response(
+        lambda answer: answer.request.method == "POST" and answer.url.endswith("/gif")
+    ) as again:
+        failed.get_by_role("button", name=words["retry"]).click()
+    assert again.value.status == 201
+    expect(failed).to_be_hidden()
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
+    for visitor in (a, b):
+        visitor.page.reload()
+        expect(visitor.page.locator("#chat-list img.gif")).to_have_count(1)
 
 
 def test_errors_go_once_the_next_message_is_typed_or_the_page_is_back(person, tmp_path):
