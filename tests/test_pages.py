@@ -2,6 +2,7 @@
 
 import re
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import itsdangerous.timed
@@ -62,6 +63,29 @@ def test_no_page_has_inline_styles_or_scripts(visitor):
         assert not re.search(r"\son[a-z]+=", page), f"the {name} page has an event attribute"
         for script in re.findall(r"<script[^>]*>", page):
             assert " src=" in script or 'type="application/json"' in script, (name, script)
+
+
+def imported(module: str, static: Path) -> set[str]:
+    """Every module `module` (a path under static/) imports, however indirectly."""
+    found, todo = set(), [module]
+    while todo:
+        source = (static / todo.pop()).read_text()
+        for name in re.findall(r'^import [^;]*? from "\./([\w-]+\.js)";', source, re.M | re.S):
+            if f"js/{name}" not in found:
+                found.add(f"js/{name}")
+                todo.append(f"js/{name}")
+    return found
+
+
+def test_every_module_a_page_imports_is_preloaded(visitor, app):
+    # Without it each import is found only once its importer has arrived: a round trip each.
+    static = Path(app.static_folder)
+    for name, page in every_page(visitor).items():
+        preloaded = set(re.findall(r'<link rel="modulepreload" href="/static/([^"?]+)', page))
+        entries = re.findall(r'<script type="module" src="/static/([^"?]+)', page)
+        for entry in entries:
+            missing = imported(entry, static) - preloaded
+            assert not missing, f"the {name} page does not preload {sorted(missing)} ({entry})"
 
 
 def test_a_page_open_for_hours_can_still_post(visitor, monkeypatch):

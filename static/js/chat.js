@@ -5,7 +5,8 @@ import { createJoinGate, watchConnection } from "./connection.js";
 import { setupDeleting } from "./deleting.js";
 import { createEditing } from "./editing.js";
 import { setupPicker, setupViewer } from "./gifs.js";
-import { createStartMarker, loadPage, replay } from "./history.js";
+import { createStartMarker, loadPage } from "./history.js";
+import { setupJoining } from "./joining.js";
 import { setupMentions } from "./mention.js";
 import { createMessageList } from "./messages.js";
 import { setupNameOffer } from "./nameoffer.js";
@@ -29,9 +30,6 @@ const input = document.getElementById("chat");
 const errorBox = document.getElementById("chat-error");
 const historyUrl = root.dataset.historyUrl;
 const HOLD_MS = 15000; // how long a message waits for the page to be back in its room
-// Join refusals that pass: the page tries again after the wait instead of leaving the room.
-const PASSING = new Set(["rate-limited", "busy"]);
-const JOIN_AGAIN_S = 5; // when such a refusal does not say how long
 
 // A long title is cut short on a phone: a tap on it shows it whole, another folds it again.
 const title = root.querySelector(".room-head h1");
@@ -95,7 +93,7 @@ const outbox = createOutbox({
     // Posted from between two joins: join again, then send.
     if (error.code !== "not-present") return false;
     joinGate.close();
-    if (socket.connected && !joining) join(); // else the next connect joins
+    joining.again();
     return true;
   },
   onSent: () => showError(""), // what went wrong before is over
@@ -213,43 +211,23 @@ function leave(message) {
   setTimeout(() => window.location.assign(root.dataset.lobbyUrl), 2000);
 }
 
-let resumeFrom = null; // where a replay that failed must start again
-let wasJoined = false; // the feed was on before: a connect is a reconnect
-
-let joining = false; // a join is on its way: no second one
-
-function join() {
-  // What was shown before this join: the replay starts there, live events come after it.
-  const shownBefore = resumeFrom ?? messages.newestSeq();
-  joining = true;
-  socket.emit("join", root.dataset.id, async (answer) => {
-    joining = false;
-    if (answer && PASSING.has(answer.code)) {
-      // Too many joins, or the server's database away for a moment: join again after the wait.
-      showError(answer.error);
-      setTimeout(() => socket.connected && !joining && join(), (answer.retryAfter || JOIN_AGAIN_S) * 1000);
-      return;
-    }
-    if (!answer || answer.error) return leave((answer && answer.error) || t("failed"));
-    setMembers(answer.members);
-    try {
-      await replay(historyUrl, messages, shownBefore);
-      // Back after a gap: deletions and reactions made meanwhile, from the latest page.
-      if (wasJoined) messages.reconcile(await loadPage(historyUrl));
-      wasJoined = true;
-      resumeFrom = null;
-    } catch {
-      resumeFrom = shownBefore; // the next reconnect replays from the same place
-    }
+const joining = setupJoining({
+  socket,
+  roomId: root.dataset.id,
+  historyUrl,
+  messages,
+  onMembers: setMembers,
+  onWait: showError,
+  onRefused: leave,
+  onBack() {
     connection.back();
     showError(""); // an outage's errors are over once the page is back
     joinGate.open(); // what was typed meanwhile goes now, after the replay
     outbox.resume(); // and what failed for want of a connection, in order
     resume(); // GIFs and edits too
     root.dataset.joined = "true"; // for tests and tools: the live feed is on
-  });
-}
-socket.on("connect", join);
+  },
+});
 /** A message heard live: drawn once, counted while away. */
 function heard(chat) {
   if (messages.add([chat], chat.handle === myHandle)) unread.arrived(chat);

@@ -7,6 +7,7 @@
 import { createArrivals } from "./arrivals.js";
 import { dayLabels, markDays, regroup } from "./marks.js";
 import { lang } from "./page.js";
+import { isPending, pendingMessages } from "./pending.js";
 import { showReactions } from "./reactions.js";
 import { refreshNames, renderChat, showEdit } from "./render.js";
 import { createRoving } from "./roving.js";
@@ -228,38 +229,5 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage, 
     /** Whether the reader follows the newest message (is at the bottom). */
     following: () => stuck,
     ...pendingMessages({ list, resized, add, scrollToBottom }),
-  };
-}
-
-// Messages on their way (outbox.js): drawn after every stored one, as their seq is not known
-// yet, until the server's copy takes their place.
-const PENDING_SEQ = "Infinity"; // place() puts every stored message before it
-
-function isPending(li) {
-  return li.classList.contains("pending");
-}
-
-function pendingMessages({ list, resized, add, scrollToBottom }) {
-  function dropPending(li) {
-    const next = li.nextElementSibling;
-    li.remove();
-    resized.unobserve(li);
-    regroup(next);
-  }
-  return {
-    /** A message typed just now: at the end of the list, in view. */
-    addPending(li) {
-      li.dataset.seq = PENDING_SEQ;
-      list.append(li);
-      resized.observe(li);
-      regroup(li);
-      scrollToBottom();
-    },
-    /** Its stored copy (the 201's Chat) drawn in its place by seq, unless shown already. */
-    settlePending(li, chat) {
-      add([chat], true);
-      dropPending(li);
-    },
-    dropPending,
   };
 }
