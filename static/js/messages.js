@@ -22,6 +22,7 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage, 
   const shown = new Map(); // chat id → its list item: nothing is drawn twice
   let stuck = true; // following the newest message; false once the reader scrolls up
   let lastTop = 0; // where the list was at the last scroll event: up from there is the reader
+  let lastHeight = 0; // how tall its content was then
   let oldestLoaded = false;
   let loadingOlder = false;
 
@@ -32,6 +33,7 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage, 
   function scrollToBottom() {
     list.scrollTop = list.scrollHeight;
     lastTop = list.scrollTop;
+    lastHeight = list.scrollHeight;
     stuck = true;
     arrivals.seen();
   }
@@ -109,13 +111,17 @@ export function createMessageList({ list, pill, olderStatus, gifBase, loadPage, 
   }
 
   // Only the reader moving up lets go of the bottom. A scroll event comes a frame after the
-  // scroll: content that grew meanwhile (a GIF's size now known) must not count as moving up.
+  // scroll, and content that changed size meanwhile (a GIF's size now known, a message drawn)
+  // moves the list by itself, even up: a reader who followed then stays at the bottom.
   list.addEventListener(
     "scroll",
     () => {
+      const relaidOut = list.scrollHeight !== lastHeight;
       if (atBottom()) stuck = true;
+      else if (stuck && relaidOut) scrollToBottom();
       else if (list.scrollTop < lastTop - 1) stuck = false;
       lastTop = list.scrollTop;
+      lastHeight = list.scrollHeight;
       if (stuck) arrivals.seen();
       if (list.scrollTop < 120) loadOlder();
     },

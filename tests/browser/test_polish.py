@@ -68,6 +68,26 @@ def test_opening_a_room_whose_newest_message_is_a_tall_gif_shows_it_whole(person
     assert b.page.locator("#chat-list").evaluate(GAP) > 100
 
 
+def test_a_list_that_follows_the_newest_message_stays_down_when_layout_moves_it_up(person):
+    a = person("A")
+    a.create_room("따라가기")
+    for n in range(20):
+        a.say(f"줄 {n}")
+    expect_at_bottom(a)
+    # What a GIF's arrival can do: the newest message is laid out shorter for a moment (the
+    # browser moves the list up to fit), then taller than before once the GIF's size is known.
+    a.page.locator("#chat-list").evaluate(
+        """list => {
+          const newest = list.lastElementChild;
+          newest.hidden = true;
+          void list.scrollHeight;
+          newest.hidden = false;
+          newest.style.paddingBottom = "300px";
+        }"""
+    )
+    expect_at_bottom(a)
+
+
 def test_mentions_by_a_new_name_and_its_first_word_and_notifications_by_name(person):
     _room_id, a, b = room_of_two(person, "이름 언급")
     b.context.grant_permissions(["notifications"])
