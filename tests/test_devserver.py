@@ -30,9 +30,11 @@ def server(request, tmp_path_factory):
         yield live
 
 
-@pytest.fixture(params=["websocket", "polling"])
-def transport(request):
-    return request.param
+@pytest.fixture
+def transport(server):
+    """Each transport once: the reloader (`make dev`) with the browser's first choice, the plain
+    server with the long-polling a page falls back to. The loop is the same thread pool in both."""
+    return "websocket" if server.debug else "polling"
 
 
 def test_the_server_says_once_what_it_runs(server):

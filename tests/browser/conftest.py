@@ -41,14 +41,11 @@ def browser():
         chromium.close()
 
 
-# The journeys that run on gevent too: those where the loop carries what people see (messages,
-# presence, rooms, a reconnect). The rest (layout, theme, polish, the tour, languages, resume)
-# is the same page on either loop, and runs on eventlet only to keep the tier's time.
+# The journeys that run on gevent too: the live feed and a reconnect, where the loop carries
+# what people see. The rest is the same page on either loop, and runs on eventlet only: the
+# server tests drive presence, rooms and names on both loops with real Socket.IO clients.
 ON_EVERY_LOOP = {
     "test_messages.py",
-    "test_participants.py",
-    "test_people.py",
-    "test_rooms.py",
     "test_reconnect.py",
 }
 
@@ -77,7 +74,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session", params=ASYNC_MODES)
 def server(browser, tmp_path_factory, request):
     """gunicorn on a free loopback port, with a tmp database, uploads and sessions; once on
-    each event loop (every journey here runs on both)."""
+    each event loop (gevent for the journeys in ON_EVERY_LOOP only)."""
     folder = tmp_path_factory.mktemp(f"browser-live-{request.param}")
     with running(folder, GRACE, mode=request.param) as live:
         yield live

@@ -41,8 +41,9 @@ def server(browser, tmp_path_factory):
         yield live
 
 
-@pytest.mark.parametrize("locale", ["ko-KR", "en-US"])
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize(
+    ("locale", "viewport"), [("ko-KR", PHONE), ("en-US", DESKTOP)], ids=["ko-phone", "en-desktop"]
+)
 def test_an_empty_room_counts_down_live_until_someone_comes_back(person, locale, viewport):
     a = person("A")
     room_id = a.create_room("잠깐 자리 비움")
