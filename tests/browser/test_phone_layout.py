@@ -311,3 +311,19 @@ def test_the_open_participants_panel_shows_whole_rows(person):
     a.page.locator("#participant-list").evaluate("el => el.scrollTo(0, el.scrollHeight)")
     expect(rows.nth(3)).to_be_in_viewport()
     assert shown_rows() >= 3
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_a_rooms_title_keeps_room_to_be_read_beside_its_buttons(person, width):
+    # The owner's head is the fullest: notifications, delete, leave, invite and search.
+    a = person("A", viewport={"width": width, "height": 800}, **TOUCH)
+    a.create_room("Friday movie night")
+    title = a.page.locator(".room-head h1")
+    expect(title).to_be_visible()
+    # Whole, in lines of words: never squeezed to a few letters a line beside the search box.
+    assert title.evaluate("h1 => h1.scrollHeight <= h1.clientHeight + 1"), "the title is cut"
+    letter = title.evaluate("h1 => parseFloat(getComputedStyle(h1).fontSize)")
+    assert box(title)["width"] >= 7 * letter
+    search = a.page.locator("#search-form")
+    assert box(search)["width"] >= 150, "the search box is too narrow to type in"
+    assert a.horizontal_overflow()["page"] == 0
