@@ -53,12 +53,14 @@ cluster: install
 cluster-stop:
 	$(BIN)/python deploy/cluster.py stop
 
-test: install
-	$(BIN)/pytest
+# The fast tiers on every core, then the real servers and the browser one test at a time: their
+# timing is what they test.
+test: check
+	$(BIN)/pytest -m "server or browser"
 
 # The fast tiers: units and the Flask test clients, no real server and no browser.
 check: install
-	$(BIN)/pytest -m "not server and not browser"
+	$(BIN)/pytest -n auto -m "not server and not browser"
 
 e2e: install
 	$(BIN)/pytest -m browser
