@@ -310,10 +310,8 @@ def test_a_gif_stored_whose_answer_was_lost_is_not_stored_twice_by_retry(person,
             **route.request.all_headers(),
             "content-type": f"multipart/form-data; boundary={boundary}",
         }
-        stored.append(
-            route.fetch(headers=headers, post_data=body).status
-        )  # the server has it; the page never hears so
-        route.abort()
+        stored.append(route.fetch(headers=headers, post_data=body).status)  # the server has it
+        route.abort()  # and the page never hears so
 
     posts_of(a, "**/gif", store_then_cut)
     a.page.locator("#gif").set_input_files(gif_path)
