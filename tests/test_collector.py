@@ -77,6 +77,11 @@ def a_cut_body(ending):
     return environ
 
 
+def a_guard(app, per_address=50):
+    """The guard in front of an app that answers nothing itself: what it answers is its own."""
+    return guards.Guard(lambda environ, start_response: [], app, per_address, 30, 10)
+
+
 def answer(guard, environ) -> str:
     said = []
     body = guard(environ, lambda status, headers, exc_info=None: said.append(status))
@@ -85,7 +90,7 @@ def answer(guard, environ) -> str:
 
 
 def test_a_body_cut_at_its_deadline_leaves_nothing_for_the_collector(app):
-    guard = guards.Guard(lambda environ, start_response: [], app, 50, 30, 10)
+    guard = a_guard(app)
     deadlines = []
     guard.timer = lambda seconds: deadlines[-1]  # the deadline is due at once
     with collections_paused():
@@ -97,7 +102,7 @@ def test_a_body_cut_at_its_deadline_leaves_nothing_for_the_collector(app):
 
 
 def test_a_body_whose_wait_timed_out_leaves_nothing_for_the_collector(app):
-    guard = guards.Guard(lambda environ, start_response: [], app, 50, 30, 10)
+    guard = a_guard(app)
     guard.timer = lambda seconds: Deadline()  # never raised: the socket's own wait ends first
     with collections_paused():
         for _ in range(3):
@@ -108,7 +113,7 @@ def test_a_body_whose_wait_timed_out_leaves_nothing_for_the_collector(app):
 
 
 def test_a_refusal_at_the_cap_leaves_nothing_for_the_collector(app):
-    guard = guards.Guard(lambda environ, start_response: [], app, 0, 30, 10)  # none admitted
+    guard = a_guard(app, per_address=0)  # none admitted
     with collections_paused():
         for _ in range(3):
             environ = EnvironBuilder(path="/", headers={"Accept": "application/json"})
